@@ -1,0 +1,84 @@
+# pytriage: triage a pytest run from its Buildkite collector report.
+# See README.md.  Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR.
+
+VERSION    = 1.0.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+
+# What the code needs, whatever CFLAGS a builder brings.
+WARN       = -std=c11 -Wall -Wextra -Wpedantic
+JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
+JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
+CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -Isrc $(JSONC_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS)
+
+LIB_OBJS = src/report.o src/refread.o src/tally.o src/nodeid.o \
+	   src/strbuf.o src/source.o src/verdict.o src/output.o
+OBJS     = src/main.o $(LIB_OBJS)
+HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
+	   src/strbuf.h src/tally.h src/verdict.h
+
+UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
+	     tests/unit/test_verdict tests/unit/test_report \
+	     tests/unit/test_output tests/unit/test_source \
+	     tests/unit/test_strbuf
+TOOLS      = tests/tools/difftest
+
+all: pytriage
+
+pytriage: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(JSONC_LIBS)
+
+src/%.o: src/%.c $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+libpytriage.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< libpytriage.a $(JSONC_LIBS)
+
+# Everything make check runs: unit tests, the man page lint, golden
+# end-to-end tests of the real binary, the differential test of the two
+# readers, and the hostile-input and fault tests.
+check: pytriage $(UNIT_TESTS) $(TOOLS)
+	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
+	@echo "== mandoc -Tlint man/pytriage.1"
+	@if command -v mandoc >/dev/null; then \
+	    out=$$(mandoc -Tlint -W warning man/pytriage.1 2>&1); \
+	    if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	else echo "mandoc not installed: run sh tests/deps.sh"; exit 1; fi
+	@sh tests/golden.sh ./pytriage
+	@sh tests/difftest.sh ./tests/tools/difftest
+	@sh tests/system_test.sh ./pytriage
+
+sample: pytriage
+	./pytriage 1 testdata/corpus/02_some_failures/report.json
+
+bench: pytriage
+	sh tests/bench/bench.sh
+
+install: pytriage
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 pytriage $(DESTDIR)$(BINDIR)/pytriage
+	install -m 644 man/pytriage.1 $(DESTDIR)$(MANDIR)/man1/pytriage.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pytriage $(DESTDIR)$(MANDIR)/man1/pytriage.1
+
+clean:
+	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS)
+
+.PHONY: all check sample bench install uninstall clean

@@ -1,0 +1,382 @@
+/*
+ * main.c: the command line.
+ *
+ * Parses options and operands, opens the report, runs the reader, asks for
+ * the verdict and hands it to the output: all of pytriage's I/O and exit
+ * statuses live here or in output.c.  Exit 0: passed or retry; 1: every
+ * terminal verdict; 2: pytriage's own trouble, never 1, because a shell
+ * that cannot open `< report.json` already returns 1 and that must read as
+ * "do not retry".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nodeid.h"
+#include "output.h"
+#include "report.h"
+#include "source.h"
+#include "tally.h"
+#include "verdict.h"
+
+#define PYTRIAGE_VERSION	"1.0.0"
+#define EXIT_TROUBLE		2
+
+struct options {
+	enum format format;
+	uint64_t max_failures;
+	int quiet;
+	int reference;		/* read with json-c, record by record */
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: pytriage [-0q] [-f format] [-m max] exit_status "
+	    "[report]\n", fp);
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	fputs("\n"
+	    "Decide from a Buildkite pytest collector report (pytest --json) and\n"
+	    "pytest's exit status whether a run passed, which failed node IDs to\n"
+	    "retry, or that no retry can help.  The report is read from the file\n"
+	    "operand, or from stdin when it is absent or \"-\".\n"
+	    "\n"
+	    "  -0, --null             end each selector with NUL, for xargs -0 -r\n"
+	    "                         (same as -f null)\n"
+	    "  -f, --format=FORMAT    lines (default), null, verdict or json\n"
+	    "  -m, --max-failures=N   verdict too-many-failures when more than N\n"
+	    "                         tests failed (0: no limit, the default)\n"
+	    "  -q, --quiet            print no verdict or summary line on stderr\n"
+	    "      --reference        parse every record fully with json-c (slower;\n"
+	    "                         a second opinion on the same verdict)\n"
+	    "  -h, --help             print this help and exit\n"
+	    "  -V, --version          print the version and exit\n"
+	    "\n"
+	    "Exit status: 0 passed or retry; 1 any other verdict (do not retry);\n"
+	    "2 pytriage's own trouble (bad command line, unreadable input, write\n"
+	    "error, a selector the format cannot carry).  See pytriage(1).\n",
+	    stdout);
+}
+
+static void
+warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "pytriage: ..." on stderr, one line. */
+static void
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pytriage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("pytriage: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(stderr);
+	return EXIT_TROUBLE;
+}
+
+/* Decimal digits only, no sign, no space; 0 to max. */
+static int
+parse_decimal(const char *s, uint64_t max, int leading_zeros,
+    uint64_t *value)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (*s == '\0' || (!leading_zeros && s[0] == '0' && s[1] != '\0'))
+		return -1;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		if (v > (max - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*value = v;
+	return 0;
+}
+
+static uint64_t
+random_seed(void)
+{
+	uint64_t seed;
+
+	if (getentropy(&seed, sizeof(seed)) == 0)
+		return seed;
+	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+}
+
+/* The report operand: an fd, -1 when it does not exist, or trouble. */
+static int
+open_report(const char *path, int *fd)
+{
+	struct stat st;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		*fd = STDIN_FILENO;
+		path = "stdin";
+	} else if ((*fd = open(path, O_RDONLY)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		warnmsg("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		warnmsg("cannot read %s: %s", path, strerror(EISDIR));
+		return -1;
+	}
+	return 0;
+}
+
+/* Turn a reader's trouble into a message; 0 when there was none. */
+static int
+reader_trouble(enum report_status status, const struct source *src,
+    const char *path)
+{
+	switch (status) {
+	case REPORT_READ_OK:
+	case REPORT_READ_EMPTY:
+	case REPORT_READ_BAD:
+		return 0;
+	case REPORT_READ_IOERR:
+		warnmsg("cannot read %s: %s", path, strerror(src->error));
+		break;
+	case REPORT_READ_NOMEM:
+		warnmsg("out of memory");
+		break;
+	case REPORT_READ_TOO_MANY:
+		warnmsg("the report holds more than %" PRIu32
+		    " distinct node IDs", TALLY_MAX_TESTS);
+		break;
+	case REPORT_READ_COLLISION:
+		warnmsg("two node IDs share a hash; run pytriage again");
+		break;
+	}
+	return -1;
+}
+
+static int
+parse_options(int argc, char *argv[], struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "null", no_argument, NULL, '0' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "max-failures", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "reference", no_argument, NULL, 'R' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, format;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":0f:m:qhV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case '0':
+			opt->format = FORMAT_NULL;
+			break;
+		case 'f':
+			if ((format = output_format(optarg)) == -1)
+				return usage_error("unknown format '%s': "
+				    "lines, null, verdict or json", optarg);
+			opt->format = (enum format)format;
+			break;
+		case 'm':
+			if (parse_decimal(optarg, UINT64_MAX, 1,
+			    &opt->max_failures) == -1)
+				return usage_error("invalid --max-failures "
+				    "'%s': a whole number is expected", optarg);
+			break;
+		case 'q':
+			opt->quiet = 1;
+			break;
+		case 'R':
+			opt->reference = 1;
+			break;
+		case 'h':
+			help();
+			return fflush(stdout) == EOF ? EXIT_TROUBLE : 0;
+		case 'V':
+			puts("pytriage " PYTRIAGE_VERSION);
+			return fflush(stdout) == EOF ? EXIT_TROUBLE : 0;
+		case ':':
+			return usage_error("option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			if (optopt != 0) {
+				fprintf(stderr, "pytriage: unknown option "
+				    "'-%c'\n", optopt);
+				usage(stderr);
+				return EXIT_TROUBLE;
+			}
+			return usage_error("unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	return -1;	/* go on */
+}
+
+/* Everything after the report is read: verdict, output, messages. */
+static int
+triage(const struct options *opt, int exit_status, enum report_status status,
+    const struct report_error *rerr, const struct tally *tally,
+    const char *missing)
+{
+	struct triage t;
+	struct strbuf detail, reason, shown;
+	struct tally_id *selectors = NULL;
+	const char *unfit;
+	size_t n = 0, which;
+	int rc = EXIT_TROUBLE;
+
+	strbuf_init(&detail);
+	strbuf_init(&reason);
+	strbuf_init(&shown);
+	memset(&t, 0, sizeof(t));
+	t.tally = tally;
+	t.counts = tally->counts;
+	t.facts.exit_status = exit_status;
+	t.facts.report = status == REPORT_READ_OK ? REPORT_PARSED :
+	    status == REPORT_READ_BAD ? REPORT_BAD : REPORT_MISSING;
+	t.facts.collection_errors = tally->error_records;
+	t.facts.tests = tally->counts.tests;
+	t.facts.failed = tally->counts.failed;
+	t.facts.unknown = tally->counts.unknown;
+	t.facts.max_failures = opt->max_failures;
+	t.verdict = verdict_decide(&t.facts);
+
+	switch (t.verdict) {
+	case VERDICT_COLLECTION_ERROR:
+		if (output_collection_errors(&detail, tally) == -1)
+			goto nomem;
+		break;
+	case VERDICT_BAD_REPORT:
+		if (report_error_format(rerr, &detail) == -1)
+			goto nomem;
+		break;
+	case VERDICT_NO_REPORT:
+		if ((missing != NULL ? strbuf_printf(&detail,
+		    "%s does not exist", missing) : strbuf_puts(&detail,
+		    "the report is empty")) == -1)
+			goto nomem;
+		break;
+	case VERDICT_RETRY:
+		if (tally_selectors(tally, &selectors, &n) == -1)
+			goto nomem;
+		break;
+	default:
+		break;
+	}
+	if (verdict_reason(&reason, t.verdict, &t.facts, detail.data) == -1)
+		goto nomem;
+	t.reason = reason.data;
+	t.selectors = selectors;
+	t.nselectors = n;
+
+	if ((unfit = output_unfit(opt->format, selectors, n, &which)) != NULL) {
+		if (nodeid_escape(&shown, selectors[which].id,
+		    selectors[which].len, 200) == -1)
+			goto nomem;
+		warnmsg("node ID '%s' %s", shown.data, unfit);
+		goto out;
+	}
+	if (output_write(stdout, opt->format, &t) == -1 ||
+	    fflush(stdout) == EOF) {
+		warnmsg("cannot write to stdout: %s", strerror(errno));
+		goto out;
+	}
+	if (!opt->quiet && t.verdict != VERDICT_PASSED)
+		fprintf(stderr, "pytriage: %s: %s\n", verdict_name(t.verdict),
+		    t.reason);
+	rc = verdict_exit(t.verdict);
+	goto out;
+nomem:
+	warnmsg("out of memory");
+out:
+	free(selectors);
+	strbuf_free(&detail);
+	strbuf_free(&reason);
+	strbuf_free(&shown);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options opt = { FORMAT_LINES, 0, 0, 0 };
+	struct report_error rerr;
+	struct source src;
+	struct tally tally;
+	enum report_status status = REPORT_READ_EMPTY;
+	const char *path = NULL, *missing = NULL;
+	uint64_t exit_status;
+	int rc, fd = -1;
+
+	if ((rc = parse_options(argc, argv, &opt)) != -1)
+		return rc;
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage_error("%s", "missing exit_status: pytest's exit "
+		    "status, as $? gives it");
+	if (argc > 2)
+		return usage_error("unexpected operand '%s'", argv[2]);
+	if (parse_decimal(argv[0], 255, 0, &exit_status) == -1)
+		return usage_error("invalid exit_status '%s': a number from 0 "
+		    "to 255, as $? gives it, is expected", argv[0]);
+	if (argc == 2)
+		path = argv[1];
+
+	if (open_report(path, &fd) == -1)
+		return EXIT_TROUBLE;
+	if (tally_init(&tally, random_seed()) == -1) {
+		warnmsg("out of memory");
+		return EXIT_TROUBLE;
+	}
+	memset(&rerr, 0, sizeof(rerr));
+	if (fd == -1)
+		missing = path;
+	else {
+		source_from_fd(&src, fd);
+		status = opt.reference ? refread_read(&src, &tally, &rerr) :
+		    report_read(&src, &tally, &rerr);
+		if (fd != STDIN_FILENO)
+			close(fd);
+		if (reader_trouble(status, &src, path != NULL &&
+		    strcmp(path, "-") != 0 ? path : "stdin") == -1) {
+			tally_free(&tally);
+			return EXIT_TROUBLE;
+		}
+	}
+	rc = triage(&opt, (int)exit_status, status, &rerr, &tally, missing);
+	tally_free(&tally);
+	if (fclose(stdout) == EOF && rc != EXIT_TROUBLE) {
+		warnmsg("cannot write to stdout: %s", strerror(errno));
+		rc = EXIT_TROUBLE;
+	}
+	return rc;
+}

@@ -1,0 +1,652 @@
+/*
+ * refread.c: the reference reader: every record parsed fully by json-c.
+ *
+ * It exists to be held against report.c: the differential tests and the
+ * fuzzers run both over the same bytes and demand the same records, the
+ * same verdict and the same rejections.  It also backs --reference, for a
+ * user who wants a second opinion.
+ *
+ * The array is framed here; each element goes to json_tokener_parse_ex,
+ * fed chunk by chunk as the input arrives, so memory holds one record at a
+ * time.  json-c 0.16 in strict mode still accepts more than the collector
+ * writes (checked by hand, see facts.md): raw control bytes in strings,
+ * overlong and surrogate UTF-8, leading zeros inside arrays ([00]), "1.",
+ * and it cuts a key at an escaped NUL.  A separate byte-level check, the
+ * lexcheck below, rejects exactly those, and what the triage adds to JSON:
+ * a record holding scope, name, result or tags twice, and a tag value that
+ * is not a string (json-c keeps only the last of duplicate keys, so it
+ * cannot see them).  It is written apart from report.c on purpose.
+ */
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nodeid.h"
+#include "report.h"
+
+#define REF_CHUNK	(64 * 1024)
+
+enum lex_state { LEX_OUT, LEX_STRING, LEX_ESCAPE, LEX_HEX };
+
+enum num_state {
+	NUM_NONE, NUM_MINUS, NUM_ZERO, NUM_INT, NUM_DOT, NUM_FRAC, NUM_E,
+	NUM_ESIGN, NUM_EXP
+};
+
+struct lexcheck {
+	uint64_t offset;	/* of the byte being checked */
+	enum lex_state state;
+	enum num_state num;
+	int hex_left;
+	uint32_t hex;
+	int utf8_left, utf8_lo, utf8_hi;
+	int want_key;		/* the next string is a key */
+	int after_colon;	/* the next byte starts a member's value */
+	int is_key;		/* the string being read is a key */
+	unsigned depth;
+	unsigned char object[REPORT_DEPTH_MAX + 1];
+	/* The keys of the record being read (depth 2). */
+	int record_key;		/* the string is a record key */
+	char key[16];
+	size_t key_len;
+	int key_other;		/* it cannot be one of the read keys */
+	unsigned seen;		/* read keys seen in this record */
+	int last_key_tags;	/* the last record key was "tags" */
+	unsigned tags_depth;	/* depth inside the tags object, else 0 */
+	const char *fault;
+};
+
+static int
+lex_fault(struct lexcheck *l, const char *what)
+{
+	l->fault = what;
+	return -1;
+}
+
+static int
+is_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static void
+key_byte(struct lexcheck *l, int c)
+{
+	if (!l->record_key)
+		return;
+	if (c >= 0x80 || l->key_len + 1 >= sizeof(l->key))
+		l->key_other = 1;
+	else
+		l->key[l->key_len++] = (char)c;
+}
+
+/* A record key is complete: the read keys may appear once each. */
+static int
+key_end(struct lexcheck *l)
+{
+	static const char *const read_keys[] = {
+		"scope", "name", "result", "tags"
+	};
+	unsigned i;
+
+	l->last_key_tags = 0;
+	if (l->key_other)
+		return 0;
+	l->key[l->key_len] = '\0';
+	for (i = 0; i < 4; i++) {
+		if (strcmp(l->key, read_keys[i]) != 0)
+			continue;
+		if (l->seen & (1u << i))
+			return lex_fault(l, "a read key appears twice");
+		l->seen |= 1u << i;
+		l->last_key_tags = i == 3;
+	}
+	return 0;
+}
+
+/* RFC 8259 number syntax, one byte at a time.  1: taken, 0: not a number
+ * byte (the number ended there), -1: invalid. */
+static int
+number_step(struct lexcheck *l, int c)
+{
+	int digit = c >= '0' && c <= '9';
+
+	switch (l->num) {
+	case NUM_MINUS:
+		if (c == 'I') {		/* -Infinity: json-c reads the rest */
+			l->num = NUM_NONE;
+			return 1;
+		}
+		if (!digit)
+			return -1;
+		l->num = c == '0' ? NUM_ZERO : NUM_INT;
+		return 1;
+	case NUM_ZERO:
+		if (digit)
+			return -1;	/* a leading zero */
+		/* FALLTHROUGH */
+	case NUM_INT:
+		if (digit)
+			return 1;
+		if (c == '.') {
+			l->num = NUM_DOT;
+			return 1;
+		}
+		/* FALLTHROUGH */
+	case NUM_FRAC:
+		if (digit)
+			return 1;
+		if (c == 'e' || c == 'E') {
+			l->num = NUM_E;
+			return 1;
+		}
+		return 0;
+	case NUM_DOT:
+		if (!digit)
+			return -1;
+		l->num = NUM_FRAC;
+		return 1;
+	case NUM_E:
+		if (c == '+' || c == '-') {
+			l->num = NUM_ESIGN;
+			return 1;
+		}
+		/* FALLTHROUGH */
+	case NUM_ESIGN:
+		if (!digit)
+			return -1;
+		l->num = NUM_EXP;
+		return 1;
+	case NUM_EXP:
+		return digit ? 1 : 0;
+	case NUM_NONE:
+		break;
+	}
+	return 0;
+}
+
+static int
+lex_string_byte(struct lexcheck *l, int c)
+{
+	if (l->utf8_left > 0) {
+		if (c < l->utf8_lo || c > l->utf8_hi)
+			return lex_fault(l, "invalid UTF-8");
+		l->utf8_left--;
+		l->utf8_lo = 0x80;
+		l->utf8_hi = 0xbf;
+		key_byte(l, c);
+		return 0;
+	}
+	if (c == '"') {
+		l->state = LEX_OUT;
+		return l->record_key ? key_end(l) : 0;
+	}
+	if (c == '\\') {
+		l->state = LEX_ESCAPE;
+		return 0;
+	}
+	if (c < 0x20)
+		return lex_fault(l, "a raw control character in a string");
+	if (c >= 0x80) {
+		l->utf8_lo = 0x80;
+		l->utf8_hi = 0xbf;
+		if (c >= 0xc2 && c <= 0xdf)
+			l->utf8_left = 1;
+		else if (c >= 0xe0 && c <= 0xef) {
+			l->utf8_left = 2;
+			if (c == 0xe0)
+				l->utf8_lo = 0xa0;
+			else if (c == 0xed)
+				l->utf8_hi = 0x9f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			l->utf8_left = 3;
+			if (c == 0xf0)
+				l->utf8_lo = 0x90;
+			else if (c == 0xf4)
+				l->utf8_hi = 0x8f;
+		} else
+			return lex_fault(l, "invalid UTF-8");
+	}
+	key_byte(l, c);
+	return 0;
+}
+
+static int
+lex_escape_byte(struct lexcheck *l, int c)
+{
+	static const char in[] = "\"\\/bfnrt", out[] = "\"\\/\b\f\n\r\t";
+	const char *p;
+
+	if (l->state == LEX_ESCAPE) {
+		if (c == 'u') {
+			l->state = LEX_HEX;
+			l->hex_left = 4;
+			l->hex = 0;
+			return 0;
+		}
+		if (c == 0 || (p = strchr(in, c)) == NULL)
+			return lex_fault(l, "an invalid escape");
+		key_byte(l, out[p - in]);
+		l->state = LEX_STRING;
+		return 0;
+	}
+	if (!is_hex(c))
+		return lex_fault(l, "an invalid \\u escape");
+	l->hex = l->hex << 4 | (uint32_t)(c <= '9' ? c - '0' :
+	    (c | 0x20) - 'a' + 10);
+	if (--l->hex_left > 0)
+		return 0;
+	l->state = LEX_STRING;
+	if (l->is_key && l->hex == 0)
+		return lex_fault(l, "a key holds an escaped NUL");
+	if (l->hex < 0x80)
+		key_byte(l, (int)l->hex);
+	else if (l->record_key)
+		l->key_other = 1;
+	return 0;
+}
+
+static int
+lex_push(struct lexcheck *l, int object)
+{
+	if (l->depth >= REPORT_DEPTH_MAX)
+		return lex_fault(l, "nesting too deep");
+	l->object[++l->depth] = (unsigned char)object;
+	if (object && l->depth == 2)
+		l->seen = 0;	/* a new record */
+	return 0;
+}
+
+static int
+lex_out_byte(struct lexcheck *l, int c)
+{
+	int taken;
+
+	if (l->num != NUM_NONE) {
+		if ((taken = number_step(l, c)) == -1)
+			return lex_fault(l, "an invalid number");
+		if (taken)
+			return 0;
+		l->num = NUM_NONE;
+	}
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+		return 0;
+	if (c < 0x20 || c >= 0x80)
+		return lex_fault(l, "a byte that JSON does not allow here");
+	if (l->after_colon) {
+		l->after_colon = 0;
+		if (l->tags_depth != 0 && l->depth == l->tags_depth &&
+		    c != '"')
+			return lex_fault(l, "a tag value is not a string");
+		if (c == '{' && l->depth == 2 && l->last_key_tags)
+			l->tags_depth = 3;
+	}
+	switch (c) {
+	case '"':
+		l->state = LEX_STRING;
+		l->is_key = l->want_key;
+		l->record_key = l->is_key && l->depth == 2;
+		l->key_len = 0;
+		l->key_other = 0;
+		l->want_key = 0;
+		return 0;
+	case '{':
+	case '[':
+		l->want_key = c == '{';
+		return lex_push(l, c == '{');
+	case '}':
+	case ']':
+		if (l->depth == l->tags_depth)
+			l->tags_depth = 0;
+		if (l->depth > 0)
+			l->depth--;
+		l->want_key = 0;
+		return 0;
+	case ',':
+		l->want_key = l->depth > 0 && l->object[l->depth];
+		return 0;
+	case ':':
+		l->after_colon = 1;
+		return 0;
+	case '-':
+		l->num = NUM_MINUS;
+		return 0;
+	default:
+		if (c >= '0' && c <= '9')
+			l->num = c == '0' ? NUM_ZERO : NUM_INT;
+		l->want_key = 0;
+		return 0;
+	}
+}
+
+/* Check one chunk; -1 with l->fault and l->offset at the first fault. */
+static int
+lex_check(struct lexcheck *l, const unsigned char *p, size_t n)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++, l->offset++) {
+		if (p[i] == 0)
+			return lex_fault(l, "a raw NUL byte");
+		switch (l->state) {
+		case LEX_OUT:
+			rc = lex_out_byte(l, p[i]);
+			break;
+		case LEX_STRING:
+			rc = lex_string_byte(l, p[i]);
+			break;
+		default:
+			rc = lex_escape_byte(l, p[i]);
+			break;
+		}
+		if (rc == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The fields of one record as json-c parsed them. */
+static void
+fields_of(struct json_object *o, struct record_fields *f)
+{
+	struct json_object *v;
+	const char *text;
+	size_t len;
+
+	memset(f, 0, sizeof(*f));
+	if (json_object_object_get_ex(o, "scope", &v)) {
+		f->scope = json_object_is_type(v, json_type_string) ?
+		    FIELD_STRING : FIELD_BAD_TYPE;
+		if (f->scope == FIELD_STRING) {
+			f->scope_text = json_object_get_string(v);
+			f->scope_len = (size_t)json_object_get_string_len(v);
+		}
+	}
+	if (json_object_object_get_ex(o, "name", &v)) {
+		f->name = json_object_is_type(v, json_type_string) ?
+		    FIELD_STRING : FIELD_BAD_TYPE;
+		if (f->name == FIELD_STRING) {
+			f->name_text = json_object_get_string(v);
+			f->name_len = (size_t)json_object_get_string_len(v);
+		}
+	}
+	if (json_object_object_get_ex(o, "result", &v)) {
+		if (v == NULL)
+			f->result = FIELD_NULL;
+		else if (json_object_is_type(v, json_type_string)) {
+			f->result = FIELD_STRING;
+			f->result_text = json_object_get_string(v);
+			f->result_len = (size_t)json_object_get_string_len(v);
+		} else
+			f->result = FIELD_BAD_TYPE;
+	}
+	if (json_object_object_get_ex(o, "tags", &v)) {
+		if (!json_object_is_type(v, json_type_object))
+			f->tags = FIELD_BAD_TYPE;
+		else {
+			f->tags = FIELD_STRING;
+			json_object_object_foreach(v, key, tag) {
+				if (!json_object_is_type(tag, json_type_string)) {
+					f->tags = FIELD_BAD_TAG;
+					continue;
+				}
+				text = json_object_get_string(tag);
+				len = (size_t)json_object_get_string_len(tag);
+				if (report_is_error_tag(key, strlen(key)) &&
+				    len == 4 && memcmp(text, "true", 4) == 0)
+					f->collection_error = 1;
+			}
+		}
+	}
+	if (json_object_object_get_ex(o, "failure_reason", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		f->reason_text = json_object_get_string(v);
+		f->reason_len = (size_t)json_object_get_string_len(v);
+	}
+}
+
+enum frame {
+	FRAME_BOM, FRAME_START, FRAME_FIRST, FRAME_NEXT, FRAME_ELEMENT,
+	FRAME_AFTER, FRAME_END
+};
+
+struct refreader {
+	struct json_tokener *tok;
+	struct lexcheck lex;
+	enum frame frame;
+	int bom_seen;		/* bytes of the byte order mark read */
+	uint64_t base;		/* offset of the chunk */
+	uint64_t index;		/* element */
+	struct strbuf nodeid;
+	struct report_error *err;
+	enum report_status status;
+};
+
+static int
+ref_fail(struct refreader *r, uint64_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+ref_fail(struct refreader *r, uint64_t offset, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->err->offset = offset;
+	va_start(ap, fmt);
+	vsnprintf(r->err->what, sizeof(r->err->what), fmt, ap);
+	va_end(ap);
+	r->status = REPORT_READ_BAD;
+	return -1;
+}
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int
+element_done(struct refreader *r, struct json_object *o, uint64_t offset,
+    struct tally *t)
+{
+	struct record_fields f;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return ref_fail(r, offset, "the element is not an object");
+	}
+	fields_of(o, &f);
+	r->err->offset = offset;
+	r->status = record_finish(&f, &r->nodeid, t, r->err);
+	json_object_put(o);
+	return r->status == REPORT_READ_OK ? 0 : -1;
+}
+
+/* Frame one chunk of the document. */
+static int
+frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
+    struct tally *t)
+{
+	struct json_object *o;
+	enum json_tokener_error jerr;
+	size_t i = 0, used;
+
+	while (i < n) {
+		switch (r->frame) {
+		case FRAME_BOM:		/* taken off by refread_read() */
+		case FRAME_START:
+			if (is_ws(p[i])) {
+				i++;
+				break;
+			}
+			if (p[i] != '[')
+				return ref_fail(r, r->base + i,
+				    "the top level is not an array");
+			i++;
+			r->frame = FRAME_FIRST;
+			break;
+		case FRAME_FIRST:
+		case FRAME_NEXT:
+			if (is_ws(p[i])) {
+				i++;
+				break;
+			}
+			if (p[i] == ']' && r->frame == FRAME_FIRST) {
+				i++;
+				r->frame = FRAME_END;
+				break;
+			}
+			r->err->record = r->index;
+			json_tokener_reset(r->tok);
+			r->frame = FRAME_ELEMENT;
+			break;
+		case FRAME_ELEMENT:
+			o = json_tokener_parse_ex(r->tok, (const char *)p + i,
+			    (int)(n - i));
+			jerr = json_tokener_get_error(r->tok);
+			if (jerr == json_tokener_continue) {
+				i = n;
+				break;
+			}
+			used = json_tokener_get_parse_end(r->tok);
+			if (jerr != json_tokener_success)
+				return ref_fail(r, r->base + i + used, "%s",
+				    json_tokener_error_desc(jerr));
+			i += used;
+			if (element_done(r, o, r->base + i, t) == -1)
+				return -1;
+			r->index++;
+			r->frame = FRAME_AFTER;
+			break;
+		case FRAME_AFTER:
+			if (is_ws(p[i])) {
+				i++;
+				break;
+			}
+			if (p[i] == ',')
+				r->frame = FRAME_NEXT;
+			else if (p[i] == ']') {
+				r->frame = FRAME_END;
+				r->err->record = REPORT_NO_RECORD;
+			} else
+				return ref_fail(r, r->base + i,
+				    "',' or ']' expected after a record");
+			i++;
+			break;
+		case FRAME_END:
+			if (!is_ws(p[i]))
+				return ref_fail(r, r->base + i,
+				    "data after the array");
+			i++;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Take a leading byte order mark off; -1 on half of one. */
+static int
+strip_bom(struct refreader *r, const unsigned char *p, size_t n, size_t *skip)
+{
+	static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+
+	*skip = 0;
+	while (r->frame == FRAME_BOM && *skip < n) {
+		if (p[*skip] == bom[r->bom_seen]) {
+			(*skip)++;
+			if (++r->bom_seen == 3)
+				r->frame = FRAME_START;
+		} else if (r->bom_seen > 0)
+			return ref_fail(r, r->base + *skip,
+			    "invalid UTF-8 at the start");
+		else
+			r->frame = FRAME_START;
+	}
+	return 0;
+}
+
+/* The end of input: where the framing stands says how it ended. */
+static enum report_status
+ref_end(struct refreader *r)
+{
+	switch (r->frame) {
+	case FRAME_BOM:
+		if (r->bom_seen > 0) {
+			ref_fail(r, r->base, "invalid UTF-8 at the start");
+			return REPORT_READ_BAD;
+		}
+		return REPORT_READ_EMPTY;
+	case FRAME_START:
+		return REPORT_READ_EMPTY;
+	case FRAME_END:
+		return REPORT_READ_OK;
+	default:
+		ref_fail(r, r->base, "the report ends early (truncated?)");
+		return REPORT_READ_BAD;
+	}
+}
+
+enum report_status
+refread_read(struct source *src, struct tally *t, struct report_error *err)
+{
+	struct refreader r;
+	unsigned char *buf;
+	uint64_t start;
+	size_t skip, limit;
+	ssize_t n;
+	int lexed;
+
+	memset(&r, 0, sizeof(r));
+	memset(err, 0, sizeof(*err));
+	err->record = REPORT_NO_RECORD;
+	r.err = err;
+	r.status = REPORT_READ_OK;
+	strbuf_init(&r.nodeid);
+	/* json-c's depth counts the values it is inside plus one; the
+	 * record sits at depth 2 of the document. */
+	r.tok = json_tokener_new_ex(REPORT_DEPTH_MAX);
+	buf = malloc(REF_CHUNK);
+	if (r.tok == NULL || buf == NULL) {
+		free(buf);
+		if (r.tok != NULL)
+			json_tokener_free(r.tok);
+		return REPORT_READ_NOMEM;
+	}
+	/* Trailing characters are the array's: ',' or ']' after a record. */
+	json_tokener_set_flags(r.tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	for (;;) {
+		if ((n = source_read(src, buf, REF_CHUNK)) <= 0) {
+			if (n < 0)
+				r.status = REPORT_READ_IOERR;
+			else
+				r.status = ref_end(&r);
+			break;
+		}
+		start = r.base;
+		if (strip_bom(&r, buf, (size_t)n, &skip) == -1)
+			break;
+		/* The lexical check runs first, but the records before its
+		 * fault are still framed and counted, as report.c counts
+		 * every record it finished before a fault. */
+		r.lex.offset = start + skip;
+		lexed = lex_check(&r.lex, buf + skip, (size_t)n - skip);
+		limit = lexed == 0 ? (size_t)n : (size_t)(r.lex.offset - start);
+		r.base = start + skip;
+		if (frame_chunk(&r, buf + skip, limit - skip, t) == -1)
+			break;
+		if (lexed == -1) {
+			ref_fail(&r, r.lex.offset, "%s", r.lex.fault);
+			break;
+		}
+		r.base = start + (size_t)n;
+	}
+	free(buf);
+	json_tokener_free(r.tok);
+	strbuf_free(&r.nodeid);
+	return r.status;
+}

@@ -1,0 +1,90 @@
+/*
+ * report.h: reading the collector's JSON report.
+ *
+ * Two readers turn report bytes into records for the tally: report_read(),
+ * the fast streaming reader the program uses, and refread_read(), a
+ * reference that parses every record fully with json-c, kept so that tests
+ * and fuzzers can hold the two against each other.  Both accept exactly the
+ * same bytes and hand the tally exactly the same records.
+ */
+#ifndef PYTRIAGE_REPORT_H
+#define PYTRIAGE_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source.h"
+#include "strbuf.h"
+#include "tally.h"
+
+/* Deepest nesting a report may have, the top array counting as 1: Python's
+ * json module, which writes the report, stops near its recursion limit of
+ * 1000, so nothing deeper comes from the collector. */
+#define REPORT_DEPTH_MAX	1000
+
+/* Bytes of a failure_reason kept, for collection error messages. */
+#define REPORT_REASON_KEEP	256
+
+enum report_status {
+	REPORT_READ_OK = 0,
+	REPORT_READ_EMPTY,	/* empty or white space only: no report */
+	REPORT_READ_BAD,	/* not what the collector writes */
+	REPORT_READ_IOERR,	/* read(2) failed: errno in the source */
+	REPORT_READ_NOMEM,
+	REPORT_READ_TOO_MANY,	/* more node IDs than the tally holds */
+	REPORT_READ_COLLISION	/* two node IDs share a hash */
+};
+
+#define REPORT_NO_RECORD	UINT64_MAX
+
+struct report_error {
+	uint64_t offset;	/* byte offset of the fault */
+	uint64_t record;	/* element index from 0, or REPORT_NO_RECORD */
+	char key[48];		/* record key being read, or "" */
+	char what[200];		/* what is wrong */
+};
+
+enum report_status report_read(struct source *, struct tally *,
+	    struct report_error *);
+enum report_status refread_read(struct source *, struct tally *,
+	    struct report_error *);
+
+/* "at byte 12 (record 3, key "name"): name is not a string" */
+int	report_error_format(const struct report_error *, struct strbuf *);
+
+/*
+ * The fields of one record that the triage reads, as the last occurrence
+ * of each key left them.  Both readers fill one and call record_finish().
+ */
+enum field_state {
+	FIELD_ABSENT = 0,
+	FIELD_STRING,
+	FIELD_NULL,
+	FIELD_BAD_TYPE,		/* scope/name not a string; result neither
+				 * string nor null; tags not an object */
+	FIELD_BAD_TAG,		/* tags holds a value that is not a string */
+	FIELD_TOO_LONG		/* longer than NODEID_MAX */
+};
+
+struct record_fields {
+	enum field_state scope, name, result, tags;
+	const char *scope_text, *name_text, *result_text, *reason_text;
+	size_t scope_len, name_len, result_len, reason_len;
+	int collection_error;	/* a tag says so, exactly "true" */
+	char bad_tag[48];	/* the first tag key whose value is no string */
+};
+
+/* Name the record key being read in an error, cut to fit. */
+void	report_error_key(struct report_error *, const char *, size_t);
+
+/* Is this tags key one that marks a collection error? */
+int	report_is_error_tag(const char *key, size_t len);
+
+/*
+ * Check a record's fields and count it.  On a bad record fills err->what
+ * and err->key and returns REPORT_READ_BAD; nodeid is scratch space.
+ */
+enum report_status record_finish(const struct record_fields *,
+	    struct strbuf *nodeid, struct tally *, struct report_error *);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * tally.c: last outcome per node ID, failed node IDs, collection errors.
+ *
+ * Every distinct node ID costs one slot of an open-addressing table: its
+ * 64-bit hash and 32 bits holding its outcome, two flags and the ordinal of
+ * its first record (the selectors' order).  The table grows by half when it
+ * is four-fifths full, so a node ID costs at most 22.5 bytes between
+ * growths and 37.5 bytes while the old and new tables both exist: within
+ * the 40 bytes per test the speed issue allows.
+ *
+ * The hash is only trusted for counting.  Selectors come from exact bytes:
+ * the first time a node ID fails its text is kept, and every later record
+ * that lands on that slot is compared with it, so two node IDs sharing a
+ * hash can never merge a failure away.  The seed is random per run, so a
+ * report cannot be built to collide.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally.h"
+
+#define OUTCOME_MASK	0x3u
+#define FLAG_FAILED	0x4u	/* text kept in failed[] */
+#define FLAG_ERROR	0x8u	/* text kept in errors[] */
+#define ORDINAL_SHIFT	4
+
+#define REASON_MAX	200	/* bytes of a collection error's reason kept */
+
+static const uint64_t P1 = 0x9e3779b185ebca87ULL;
+static const uint64_t P2 = 0xc2b2ae3d27d4eb4fULL;
+static const uint64_t P3 = 0x165667b19e3779f9ULL;
+
+static uint64_t
+rotl64(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* A word-at-a-time hash in the manner of xxHash64, with a final avalanche. */
+uint64_t
+tally_hash(uint64_t seed, const char *s, size_t len)
+{
+	uint64_t h = seed + P3 + (uint64_t)len * P1;
+	uint64_t w;
+
+	while (len >= 8) {
+		memcpy(&w, s, 8);
+		h ^= rotl64(w * P2, 31) * P1;
+		h = rotl64(h, 27) * P1 + P3;
+		s += 8;
+		len -= 8;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h ^= rotl64(w * P2, 31) * P1;
+	h ^= h >> 33;
+	h *= P2;
+	h ^= h >> 29;
+	h *= P3;
+	h ^= h >> 32;
+	return h == 0 ? 1 : h;	/* 0 marks a free slot */
+}
+
+/* Map a hash onto [0, cap) without a division (cap < 2^32). */
+static size_t
+slot_of(uint64_t hash, size_t cap)
+{
+	return (size_t)(((hash >> 32) * (uint64_t)cap) >> 32);
+}
+
+int
+tally_init(struct tally *t, uint64_t seed)
+{
+	memset(t, 0, sizeof(*t));
+	t->seed = seed;
+	t->cap = 1024;
+	t->hashes = calloc(t->cap, sizeof(*t->hashes));
+	t->meta = calloc(t->cap, sizeof(*t->meta));
+	strbuf_init(&t->failed_ids);
+	strbuf_init(&t->error_ids);
+	if (t->hashes == NULL || t->meta == NULL) {
+		tally_free(t);
+		return -1;
+	}
+	return 0;
+}
+
+void
+tally_free(struct tally *t)
+{
+	free(t->hashes);
+	free(t->meta);
+	free(t->failed);
+	free(t->failed_index);
+	free(t->errors);
+	strbuf_free(&t->failed_ids);
+	strbuf_free(&t->error_ids);
+	memset(t, 0, sizeof(*t));
+}
+
+static size_t
+find_slot(const uint64_t *hashes, size_t cap, uint64_t hash)
+{
+	size_t i = slot_of(hash, cap);
+
+	while (hashes[i] != 0 && hashes[i] != hash)
+		if (++i == cap)
+			i = 0;
+	return i;
+}
+
+static int
+grow(struct tally *t)
+{
+	size_t cap = t->cap + t->cap / 2, i, j;
+	uint64_t *hashes;
+	uint32_t *meta;
+
+	hashes = calloc(cap, sizeof(*hashes));
+	meta = calloc(cap, sizeof(*meta));
+	if (hashes == NULL || meta == NULL) {
+		free(hashes);
+		free(meta);
+		return -1;
+	}
+	for (i = 0; i < t->cap; i++) {
+		if (t->hashes[i] == 0)
+			continue;
+		j = find_slot(hashes, cap, t->hashes[i]);
+		hashes[j] = t->hashes[i];
+		meta[j] = t->meta[i];
+	}
+	free(t->hashes);
+	free(t->meta);
+	t->hashes = hashes;
+	t->meta = meta;
+	t->cap = cap;
+	return 0;
+}
+
+static uint64_t *
+count_of(struct tally_counts *c, unsigned outcome)
+{
+	switch (outcome) {
+	case OUTCOME_PASSED:
+		return &c->passed;
+	case OUTCOME_FAILED:
+		return &c->failed;
+	case OUTCOME_SKIPPED:
+		return &c->skipped;
+	default:
+		return &c->unknown;
+	}
+}
+
+/* Index of the failed[] entry of a hash, by the failed index table. */
+static size_t
+failed_find(const struct tally *t, uint64_t hash, size_t *pos)
+{
+	size_t mask = t->failed_index_cap - 1;
+	size_t i = (size_t)hash & mask;
+	uint32_t k;
+
+	while ((k = t->failed_index[i]) != 0) {
+		if (t->failed[k - 1].hash == hash) {
+			*pos = i;
+			return k - 1;
+		}
+		i = (i + 1) & mask;
+	}
+	*pos = i;
+	return (size_t)-1;
+}
+
+static int
+failed_index_grow(struct tally *t)
+{
+	size_t cap = t->failed_index_cap == 0 ? 64 : t->failed_index_cap * 2;
+	uint32_t *old = t->failed_index;
+	size_t n, pos;
+
+	if ((t->failed_index = calloc(cap, sizeof(*t->failed_index))) == NULL) {
+		t->failed_index = old;
+		return -1;
+	}
+	free(old);
+	t->failed_index_cap = cap;
+	for (n = 0; n < t->nfailed; n++) {
+		failed_find(t, t->failed[n].hash, &pos);
+		t->failed_index[pos] = (uint32_t)(n + 1);
+	}
+	return 0;
+}
+
+/* Keep a node ID's text in an arena, with an optional reason line. */
+static int
+keep(struct strbuf *arena, struct tally_kept **list, size_t *n, size_t *cap,
+    uint64_t hash, uint32_t ordinal, const char *id, size_t len,
+    const char *reason, size_t reason_len)
+{
+	struct tally_kept *k;
+	size_t newcap;
+
+	if (*n == *cap) {
+		newcap = *cap == 0 ? 16 : *cap * 2;
+		if ((k = realloc(*list, newcap * sizeof(*k))) == NULL)
+			return -1;
+		*list = k;
+		*cap = newcap;
+	}
+	k = &(*list)[*n];
+	k->hash = hash;
+	k->ordinal = ordinal;
+	k->off = arena->len;
+	k->len = len;
+	if (strbuf_append(arena, id, len) == -1)
+		return -1;
+	k->reason_off = arena->len;
+	k->reason_len = reason_len;
+	if (strbuf_append(arena, reason, reason_len) == -1)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int
+same_text(const struct strbuf *arena, const struct tally_kept *k,
+    const char *id, size_t len)
+{
+	return k->len == len && memcmp(arena->data + k->off, id, len) == 0;
+}
+
+/* The first line of a failure reason, cut at REASON_MAX bytes. */
+static size_t
+first_line(const char *reason, size_t len)
+{
+	size_t i;
+
+	if (reason == NULL)
+		return 0;
+	for (i = 0; i < len && i < REASON_MAX; i++)
+		if (reason[i] == '\n' || reason[i] == '\r')
+			return i;
+	/* Cut short: never in the middle of a UTF-8 sequence. */
+	while (i > 0 && i < len && ((unsigned char)reason[i] & 0xc0) == 0x80)
+		i--;
+	return i;
+}
+
+static enum tally_status
+keep_failed(struct tally *t, uint64_t hash, uint32_t ordinal, const char *id,
+    size_t len)
+{
+	size_t pos;
+
+	if ((t->nfailed + 1) * 2 > t->failed_index_cap &&
+	    failed_index_grow(t) == -1)
+		return TALLY_NOMEM;
+	if (keep(&t->failed_ids, &t->failed, &t->nfailed, &t->failed_cap,
+	    hash, ordinal, id, len, NULL, 0) == -1)
+		return TALLY_NOMEM;
+	failed_find(t, hash, &pos);
+	t->failed_index[pos] = (uint32_t)t->nfailed;
+	return TALLY_OK;
+}
+
+/*
+ * Is the text kept for this slot the same node ID?  Else two node IDs share
+ * a hash.  Only failed text is checked: a collision elsewhere can shift a
+ * count, but never hide a failure.
+ */
+static int
+kept_text_matches(const struct tally *t, size_t slot, uint64_t hash,
+    const char *id, size_t len)
+{
+	size_t i, pos;
+
+	if (!(t->meta[slot] & FLAG_FAILED))
+		return 1;
+	i = failed_find(t, hash, &pos);
+	return i != (size_t)-1 &&
+	    same_text(&t->failed_ids, &t->failed[i], id, len);
+}
+
+enum tally_status
+tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
+    int collection_error, const char *reason, size_t reason_len)
+{
+	uint64_t hash = tally_hash(t->seed, id, len);
+	uint32_t ordinal;
+	size_t slot;
+	enum tally_status st;
+
+	t->counts.records++;
+	slot = find_slot(t->hashes, t->cap, hash);
+	if (t->hashes[slot] == 0) {
+		if (t->counts.tests >= TALLY_MAX_TESTS)
+			return TALLY_TOO_MANY;
+		if ((t->used + 1) * 5 > t->cap * 4) {
+			if (grow(t) == -1)
+				return TALLY_NOMEM;
+			slot = find_slot(t->hashes, t->cap, hash);
+		}
+		ordinal = (uint32_t)t->counts.tests;
+		t->hashes[slot] = hash;
+		t->meta[slot] = ordinal << ORDINAL_SHIFT;
+		t->used++;
+		t->counts.tests++;
+	} else {
+		if (!kept_text_matches(t, slot, hash, id, len))
+			return TALLY_COLLISION;
+		(*count_of(&t->counts, t->meta[slot] & OUTCOME_MASK))--;
+	}
+	ordinal = t->meta[slot] >> ORDINAL_SHIFT;
+	t->meta[slot] = (t->meta[slot] & ~OUTCOME_MASK) | (uint32_t)outcome;
+	(*count_of(&t->counts, outcome))++;
+
+	if (outcome == OUTCOME_FAILED && !(t->meta[slot] & FLAG_FAILED)) {
+		if ((st = keep_failed(t, hash, ordinal, id, len)) != TALLY_OK)
+			return st;
+		t->meta[slot] |= FLAG_FAILED;
+	}
+	if (collection_error) {
+		t->error_records++;
+		if (!(t->meta[slot] & FLAG_ERROR)) {
+			if (keep(&t->error_ids, &t->errors, &t->nerrors,
+			    &t->errors_cap, hash, ordinal, id, len, reason,
+			    first_line(reason, reason_len)) == -1)
+				return TALLY_NOMEM;
+			t->meta[slot] |= FLAG_ERROR;
+		}
+	}
+	return TALLY_OK;
+}
+
+static int
+by_ordinal(const void *a, const void *b)
+{
+	uint32_t x = ((const struct tally_kept *)a)->ordinal;
+	uint32_t y = ((const struct tally_kept *)b)->ordinal;
+
+	return (x > y) - (x < y);
+}
+
+int
+tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
+{
+	struct tally_kept *still;
+	size_t i, k = 0, slot;
+
+	*ids = NULL;
+	*n = 0;
+	if (t->nfailed == 0)
+		return 0;
+	if ((still = calloc(t->nfailed, sizeof(*still))) == NULL)
+		return -1;
+	for (i = 0; i < t->nfailed; i++) {
+		slot = find_slot(t->hashes, t->cap, t->failed[i].hash);
+		if ((t->meta[slot] & OUTCOME_MASK) == OUTCOME_FAILED)
+			still[k++] = t->failed[i];
+	}
+	qsort(still, k, sizeof(*still), by_ordinal);
+	if (k > 0 && (*ids = calloc(k, sizeof(**ids))) == NULL) {
+		free(still);
+		return -1;
+	}
+	for (i = 0; i < k; i++) {
+		(*ids)[i].id = t->failed_ids.data + still[i].off;
+		(*ids)[i].len = still[i].len;
+	}
+	*n = k;
+	free(still);
+	return 0;
+}
+
+void
+tally_collection_error(const struct tally *t, size_t i, struct tally_id *out)
+{
+	const struct tally_kept *k = &t->errors[i];
+
+	out->id = t->error_ids.data + k->off;
+	out->len = k->len;
+	out->reason = t->error_ids.data + k->reason_off;
+	out->reason_len = k->reason_len;
+}

@@ -1,0 +1,106 @@
+/*
+ * tally.h: what the report says about each node ID.
+ *
+ * The readers hand every record here; the tally keeps the last outcome of
+ * each distinct node ID, the exact text of every node ID that failed, and
+ * the collection errors.  Memory grows with distinct node IDs (a 64-bit
+ * hash and 32 bits of bookkeeping each) and with failed node IDs, never
+ * with the bytes of the report.
+ */
+#ifndef PYTRIAGE_TALLY_H
+#define PYTRIAGE_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum outcome {
+	OUTCOME_UNKNOWN = 0,	/* no result, null, or another string */
+	OUTCOME_PASSED,
+	OUTCOME_FAILED,
+	OUTCOME_SKIPPED
+};
+
+/* Most distinct node IDs one report may hold. */
+#define TALLY_MAX_TESTS	((uint32_t)(1u << 28) - 1)
+
+enum tally_status {
+	TALLY_OK = 0,
+	TALLY_NOMEM,		/* out of memory */
+	TALLY_TOO_MANY,		/* more than TALLY_MAX_TESTS node IDs */
+	TALLY_COLLISION		/* two node IDs share a hash (never seen) */
+};
+
+struct tally_counts {
+	uint64_t records;	/* array elements read */
+	uint64_t tests;		/* distinct node IDs */
+	uint64_t passed;	/* distinct node IDs by final outcome */
+	uint64_t failed;
+	uint64_t skipped;
+	uint64_t unknown;
+};
+
+/* A node ID kept by its exact bytes. */
+struct tally_id {
+	const char *id;
+	size_t len;
+	const char *reason;	/* collection errors: first failure_reason line */
+	size_t reason_len;
+};
+
+struct tally_kept {		/* a kept node ID, by offsets into an arena */
+	uint64_t hash;
+	size_t off;
+	size_t len;
+	size_t reason_off;
+	size_t reason_len;
+	uint32_t ordinal;	/* when the node ID was first seen */
+};
+
+struct tally {
+	uint64_t seed;
+	uint64_t *hashes;	/* open addressing; 0 marks a free slot */
+	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
+	size_t cap;
+	size_t used;
+	struct tally_counts counts;
+
+	struct strbuf failed_ids;	/* arena of failed node IDs */
+	struct tally_kept *failed;
+	size_t nfailed, failed_cap;
+	uint32_t *failed_index;		/* hash -> failed[] index, open addressing */
+	size_t failed_index_cap;
+
+	struct strbuf error_ids;	/* arena of collection errors */
+	struct tally_kept *errors;
+	size_t nerrors, errors_cap;
+	uint64_t error_records;		/* records tagged as collection errors */
+};
+
+int	tally_init(struct tally *, uint64_t seed);
+void	tally_free(struct tally *);
+
+/*
+ * Count one record.  reason is the start of its failure_reason (may be
+ * NULL); only its first line is kept, for collection errors.
+ */
+enum tally_status tally_record(struct tally *, const char *id, size_t len,
+	    enum outcome, int collection_error, const char *reason,
+	    size_t reason_len);
+
+/*
+ * The node IDs whose final outcome is failed, each once, in the order of
+ * their first record.  *ids is allocated; free(3) it.  -1 when out of
+ * memory.
+ */
+int	tally_selectors(const struct tally *, struct tally_id **ids,
+	    size_t *n);
+
+/* The collection errors, each node ID once, in file order. */
+void	tally_collection_error(const struct tally *, size_t i,
+	    struct tally_id *);
+
+uint64_t tally_hash(uint64_t seed, const char *, size_t);
+
+#endif
