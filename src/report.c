@@ -61,7 +61,8 @@ report_error_key(struct report_error *err, const char *key, size_t len)
 		while (len > 0 && ((unsigned char)key[len] & 0xc0) == 0x80)
 			len--;
 	}
-	memcpy(err->key, key, len);
+	if (len > 0)		/* an empty strbuf has no data */
+		memcpy(err->key, key, len);
 	err->key[len] = '\0';
 }
 

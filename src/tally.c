@@ -51,7 +51,8 @@ tally_hash(uint64_t seed, const char *s, size_t len)
 		len -= 8;
 	}
 	w = 0;
-	memcpy(&w, s, len);
+	if (len > 0)
+		memcpy(&w, s, len);
 	h ^= rotl64(w * P2, 31) * P1;
 	h ^= h >> 33;
 	h *= P2;
