@@ -28,7 +28,7 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
 	     tests/unit/test_strbuf
-TOOLS      = tests/tools/difftest
+TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
 
 all: pytriage
 
@@ -64,6 +64,39 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/difftest.sh ./tests/tools/difftest
 	@sh tests/system_test.sh ./pytriage
 
+# make check again, built with AddressSanitizer and UBSan (gcc or clang).
+# Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
+# is not pytriage's; plain make check asserts them.
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all
+sanitize-check:
+	$(MAKE) clean
+	PYTRIAGE_SANITIZED=1 SYSTEM_TEST_SCALE=small DIFFTEST_SCALE=small \
+	    $(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
+	$(MAKE) clean
+
+# The end-to-end suites with every run of the binary under memcheck.
+valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport
+	PYTRIAGE_REAL="$(CURDIR)/pytriage" sh tests/golden.sh tests/valgrind.sh
+	PYTRIAGE_REAL="$(CURDIR)/pytriage" PYTRIAGE_SANITIZED=1 \
+	    SYSTEM_TEST_SCALE=small sh tests/system_test.sh tests/valgrind.sh
+
+# libFuzzer targets (clang): the whole triage path, and the fast reader
+# against json-c.  Seeds come from testdata/.
+FUZZ_CC      = clang
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=undefined
+FUZZ_SECONDS = 60
+LIB_SRCS     = $(LIB_OBJS:.o=.c)
+FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff
+
+tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
+	    $(LIB_SRCS) $(JSONC_LIBS)
+
+fuzz: $(FUZZERS)
+	sh tests/fuzz.sh $(FUZZ_SECONDS)
+
 sample: pytriage
 	./pytriage 1 testdata/corpus/02_some_failures/report.json
 
@@ -79,6 +112,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pytriage $(DESTDIR)$(MANDIR)/man1/pytriage.1
 
 clean:
-	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS)
+	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS)
 
-.PHONY: all check sample bench install uninstall clean
+.PHONY: all check sanitize-check valgrind-check fuzz sample bench install \
+	uninstall clean

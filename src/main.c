@@ -1,9 +1,9 @@
 /*
  * main.c: the command line.
  *
- * Parses options and operands, opens the report, runs the reader, asks for
- * the verdict and hands it to the output: all of pytriage's I/O and exit
- * statuses live here or in output.c.  Exit 0: passed or retry; 1: every
+ * Parses options and operands, opens the report and runs the reader; then
+ * output_triage() decides and writes.  The I/O and exit statuses of
+ * pytriage live here and in output.c.  Exit 0: passed or retry; 1: every
  * terminal verdict; 2: pytriage's own trouble, never 1, because a shell
  * that cannot open `< report.json` already returns 1 and that must read as
  * "do not retry".
@@ -20,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "nodeid.h"
 #include "output.h"
 #include "report.h"
 #include "source.h"
@@ -28,11 +27,10 @@
 #include "verdict.h"
 
 #define PYTRIAGE_VERSION	"1.0.0"
-#define EXIT_TROUBLE		2
+#define EXIT_TROUBLE		OUTPUT_TROUBLE
 
 struct options {
-	enum format format;
-	uint64_t max_failures;
+	struct run_options run;	/* what output_triage() needs */
 	int quiet;
 	int reference;		/* read with json-c, record by record */
 };
@@ -197,17 +195,17 @@ parse_options(int argc, char *argv[], struct options *opt)
 	    NULL)) != -1) {
 		switch (ch) {
 		case '0':
-			opt->format = FORMAT_NULL;
+			opt->run.format = FORMAT_NULL;
 			break;
 		case 'f':
 			if ((format = output_format(optarg)) == -1)
 				return usage_error("unknown format '%s': "
 				    "lines, null, verdict or json", optarg);
-			opt->format = (enum format)format;
+			opt->run.format = (enum format)format;
 			break;
 		case 'm':
 			if (parse_decimal(optarg, UINT64_MAX, 1,
-			    &opt->max_failures) == -1)
+			    &opt->run.max_failures) == -1)
 				return usage_error("invalid --max-failures "
 				    "'%s': a whole number is expected", optarg);
 			break;
@@ -240,94 +238,10 @@ parse_options(int argc, char *argv[], struct options *opt)
 	return -1;	/* go on */
 }
 
-/* Everything after the report is read: verdict, output, messages. */
-static int
-triage(const struct options *opt, int exit_status, enum report_status status,
-    const struct report_error *rerr, const struct tally *tally,
-    const char *missing)
-{
-	struct triage t;
-	struct strbuf detail, reason, shown;
-	struct tally_id *selectors = NULL;
-	const char *unfit;
-	size_t n = 0, which;
-	int rc = EXIT_TROUBLE;
-
-	strbuf_init(&detail);
-	strbuf_init(&reason);
-	strbuf_init(&shown);
-	memset(&t, 0, sizeof(t));
-	t.tally = tally;
-	t.counts = tally->counts;
-	t.facts.exit_status = exit_status;
-	t.facts.report = status == REPORT_READ_OK ? REPORT_PARSED :
-	    status == REPORT_READ_BAD ? REPORT_BAD : REPORT_MISSING;
-	t.facts.collection_errors = tally->error_records;
-	t.facts.tests = tally->counts.tests;
-	t.facts.failed = tally->counts.failed;
-	t.facts.unknown = tally->counts.unknown;
-	t.facts.max_failures = opt->max_failures;
-	t.verdict = verdict_decide(&t.facts);
-
-	switch (t.verdict) {
-	case VERDICT_COLLECTION_ERROR:
-		if (output_collection_errors(&detail, tally) == -1)
-			goto nomem;
-		break;
-	case VERDICT_BAD_REPORT:
-		if (report_error_format(rerr, &detail) == -1)
-			goto nomem;
-		break;
-	case VERDICT_NO_REPORT:
-		if ((missing != NULL ? strbuf_printf(&detail,
-		    "%s does not exist", missing) : strbuf_puts(&detail,
-		    "the report is empty")) == -1)
-			goto nomem;
-		break;
-	case VERDICT_RETRY:
-		if (tally_selectors(tally, &selectors, &n) == -1)
-			goto nomem;
-		break;
-	default:
-		break;
-	}
-	if (verdict_reason(&reason, t.verdict, &t.facts, detail.data) == -1)
-		goto nomem;
-	t.reason = reason.data;
-	t.selectors = selectors;
-	t.nselectors = n;
-
-	if ((unfit = output_unfit(opt->format, selectors, n, &which)) != NULL) {
-		if (nodeid_escape(&shown, selectors[which].id,
-		    selectors[which].len, 200) == -1)
-			goto nomem;
-		warnmsg("node ID '%s' %s", shown.data, unfit);
-		goto out;
-	}
-	if (output_write(stdout, opt->format, &t) == -1 ||
-	    fflush(stdout) == EOF) {
-		warnmsg("cannot write to stdout: %s", strerror(errno));
-		goto out;
-	}
-	if (!opt->quiet && t.verdict != VERDICT_PASSED)
-		fprintf(stderr, "pytriage: %s: %s\n", verdict_name(t.verdict),
-		    t.reason);
-	rc = verdict_exit(t.verdict);
-	goto out;
-nomem:
-	warnmsg("out of memory");
-out:
-	free(selectors);
-	strbuf_free(&detail);
-	strbuf_free(&reason);
-	strbuf_free(&shown);
-	return rc;
-}
-
 int
 main(int argc, char *argv[])
 {
-	struct options opt = { FORMAT_LINES, 0, 0, 0 };
+	struct options opt = { { FORMAT_LINES, 0 }, 0, 0 };
 	struct report_error rerr;
 	struct source src;
 	struct tally tally;
@@ -372,7 +286,8 @@ main(int argc, char *argv[])
 			return EXIT_TROUBLE;
 		}
 	}
-	rc = triage(&opt, (int)exit_status, status, &rerr, &tally, missing);
+	rc = output_triage(stdout, opt.quiet ? NULL : stderr, &opt.run,
+	    (int)exit_status, status, &rerr, &tally, missing);
 	tally_free(&tally);
 	if (fclose(stdout) == EOF && rc != EXIT_TROUBLE) {
 		warnmsg("cannot write to stdout: %s", strerror(errno));

@@ -1,17 +1,22 @@
 /*
- * output.c: the four output formats.
+ * output.c: the four output formats, and the triage once the report is
+ * read: facts to verdict, verdict to bytes on stdout and one line on
+ * stderr.
  *
  * Selectors are written as bytes, exactly as the report spelled the node
  * ID: pytest matches them literally.  Whether every selector can travel in
  * the chosen format is checked before the first byte goes out, so that a
  * refusal never leaves half a list behind.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nodeid.h"
 #include "output.h"
+#include "report.h"
 
 /* Collection errors named in the one-line reason; the rest are counted. */
 #define ERRORS_SHOWN	5
@@ -179,5 +184,90 @@ output_collection_errors(struct strbuf *out, const struct tally *t)
 	if (rc == 0 && t->nerrors > ERRORS_SHOWN)
 		rc = strbuf_printf(out, "; and %zu more",
 		    t->nerrors - ERRORS_SHOWN);
+	return rc;
+}
+
+int
+output_triage(FILE *out, FILE *err, const struct run_options *opt,
+    int exit_status, enum report_status status,
+    const struct report_error *rerr, const struct tally *tally,
+    const char *missing)
+{
+	struct triage t;
+	struct strbuf detail, reason, shown;
+	struct tally_id *selectors = NULL;
+	const char *unfit;
+	size_t n = 0, which;
+	int rc = OUTPUT_TROUBLE;
+
+	strbuf_init(&detail);
+	strbuf_init(&reason);
+	strbuf_init(&shown);
+	memset(&t, 0, sizeof(t));
+	t.tally = tally;
+	t.counts = tally->counts;
+	t.facts.exit_status = exit_status;
+	t.facts.report = status == REPORT_READ_OK ? REPORT_PARSED :
+	    status == REPORT_READ_BAD ? REPORT_BAD : REPORT_MISSING;
+	t.facts.collection_errors = tally->error_records;
+	t.facts.tests = tally->counts.tests;
+	t.facts.failed = tally->counts.failed;
+	t.facts.unknown = tally->counts.unknown;
+	t.facts.max_failures = opt->max_failures;
+	t.verdict = verdict_decide(&t.facts);
+
+	switch (t.verdict) {
+	case VERDICT_COLLECTION_ERROR:
+		if (output_collection_errors(&detail, tally) == -1)
+			goto nomem;
+		break;
+	case VERDICT_BAD_REPORT:
+		if (report_error_format(rerr, &detail) == -1)
+			goto nomem;
+		break;
+	case VERDICT_NO_REPORT:
+		if ((missing != NULL ? strbuf_printf(&detail,
+		    "%s does not exist", missing) : strbuf_puts(&detail,
+		    "the report is empty")) == -1)
+			goto nomem;
+		break;
+	case VERDICT_RETRY:
+		if (tally_selectors(tally, &selectors, &n) == -1)
+			goto nomem;
+		break;
+	default:
+		break;
+	}
+	if (verdict_reason(&reason, t.verdict, &t.facts, detail.data) == -1)
+		goto nomem;
+	t.reason = reason.data;
+	t.selectors = selectors;
+	t.nselectors = n;
+
+	if ((unfit = output_unfit(opt->format, selectors, n, &which)) != NULL) {
+		if (nodeid_escape(&shown, selectors[which].id,
+		    selectors[which].len, 200) == -1)
+			goto nomem;
+		fprintf(stderr, "pytriage: node ID '%s' %s\n", shown.data,
+		    unfit);
+		goto out;
+	}
+	if (output_write(out, opt->format, &t) == -1 || fflush(out) == EOF) {
+		fprintf(stderr, "pytriage: cannot write to stdout: %s\n",
+		    strerror(errno));
+		goto out;
+	}
+	if (err != NULL && t.verdict != VERDICT_PASSED)
+		fprintf(err, "pytriage: %s: %s\n", verdict_name(t.verdict),
+		    t.reason);
+	rc = verdict_exit(t.verdict);
+	goto out;
+nomem:
+	fputs("pytriage: out of memory\n", stderr);
+out:
+	free(selectors);
+	strbuf_free(&detail);
+	strbuf_free(&reason);
+	strbuf_free(&shown);
 	return rc;
 }

@@ -1,0 +1,51 @@
+#!/bin/sh
+# deps.sh: install what building and testing pytriage needs, when missing.
+#
+#   sh tests/deps.sh          C compiler, make, pkg-config, json-c, cmocka,
+#                             mandoc (for the man page lint in make check)
+#   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
+#                             runtime, and valgrind (make sanitize-check,
+#                             valgrind-check, fuzz)
+#
+# Looks first (command -v, pkg-config) and installs only what is missing,
+# with apt-get as root or through sudo; elsewhere it names the packages.
+set -eu
+
+need=""
+want() { need="$need $1"; }
+
+command -v cc >/dev/null 2>&1 || want "gcc libc6-dev"
+command -v make >/dev/null 2>&1 || want make
+if command -v pkg-config >/dev/null 2>&1; then
+	pkg-config --exists json-c || want libjson-c-dev
+	pkg-config --exists cmocka || want libcmocka-dev
+else
+	want "pkg-config libjson-c-dev libcmocka-dev"
+fi
+command -v mandoc >/dev/null 2>&1 || want mandoc
+if [ "${1:-}" = "--tools" ]; then
+	command -v clang >/dev/null 2>&1 || want clang
+	# libFuzzer and the sanitizer runtimes of Debian's clang 14.
+	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a \
+	    >/dev/null 2>&1 || want libclang-rt-14-dev
+	command -v valgrind >/dev/null 2>&1 || want valgrind
+fi
+
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "deps.sh: please install:$need" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps.sh: no apt-get here; please install the equivalents of:$need" >&2
+	exit 1
+fi
+echo "deps.sh: installing:$need"
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends $need >/dev/null

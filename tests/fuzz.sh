@@ -1,0 +1,49 @@
+#!/bin/sh
+# fuzz.sh: run the libFuzzer targets for SECONDS in all, seeded from
+# testdata/, after replaying the regression inputs in testdata/fuzz/.
+#
+# usage: sh tests/fuzz.sh [SECONDS]
+# A finding is left in the current directory as crash-* (or leak-*,
+# timeout-*); reproduce it with ./tests/tools/fuzz_triage crash-...
+set -eu
+seconds=${1:-60}
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+cd "$top"
+
+# fuzz_triage reads two control bytes first (exit status, options);
+# fuzz_diff one (chunk size).  Seeds get them in front.
+mkdir "$tmp/triage" "$tmp/diff"
+n=0
+for f in testdata/corpus/*/report.json testdata/hostile/*.json \
+    testdata/fuzz/*.json; do
+	[ -f "$f" ] || continue
+	[ "$(wc -c <"$f")" -le 65536 ] || continue
+	n=$((n + 1))
+	{ printf '\001\000'; cat "$f"; } >"$tmp/triage/seed-$n"
+	{ printf '\000\002'; cat "$f"; } >"$tmp/triage/seed-$n-0"
+	{ printf '\003'; cat "$f"; } >"$tmp/diff/seed-$n"
+done
+
+# Regressions first: every saved input must pass both targets.
+./tests/tools/fuzz_triage -runs=0 "$tmp/triage" >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log"; exit 1; }
+./tests/tools/fuzz_diff -runs=0 "$tmp/diff" >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log"; exit 1; }
+
+half=$((seconds / 2))
+[ $half -ge 1 ] || half=1
+for target in triage diff; do
+	echo "fuzz: fuzz_$target for ${half}s from $n seeds"
+	if ! ./tests/tools/fuzz_$target -max_total_time=$half -max_len=65536 \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    "$tmp/$target" >"$tmp/log" 2>&1; then
+		tail -n 60 "$tmp/log"
+		echo "fuzz: fuzz_$target found a problem; the input is in crash-* here"
+		exit 1
+	fi
+	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$tmp/log" |
+	    sed "s/^/fuzz: fuzz_$target /"
+done
+echo "fuzz: no findings"

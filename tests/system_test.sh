@@ -1,0 +1,113 @@
+#!/bin/sh
+# system_test.sh: drive the real binary through faults and hostile sizes
+# that golden files cannot hold: write errors, closed pipes, unreadable
+# input, memory bounds on generated reports, huge strings and nesting.
+#
+# usage: sh tests/system_test.sh ./pytriage
+# SYSTEM_TEST_SCALE=small shrinks the generated reports (for sanitizers
+# and valgrind, which are slow); the bounds asserted stay the same.
+set -u
+
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tools=$(cd "$(dirname "$0")" && pwd)/tools
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+passed=0
+failed=0
+scale=${SYSTEM_TEST_SCALE:-full}
+if [ "$scale" = small ]; then tiny=200000; else tiny=10000000; fi
+
+ok() { passed=$((passed + 1)); }
+not_ok() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect NAME WANT_RC GOT_RC: compare exit statuses
+expect() {
+	if [ "$2" -eq "$3" ]; then ok; else not_ok "$1: exit $3, want $2"; fi
+}
+
+# bounded NAME KIB LIMIT_KIB
+bounded() {
+	if [ "$2" -le "$3" ]; then ok; else
+		not_ok "$1: peak RSS $2 KiB, over the bound of $3 KiB"; fi
+}
+
+corpus=$top/testdata/corpus
+retry_report=$corpus/02_some_failures/report.json
+
+# A write error on stdout is pytriage's own trouble: exit 2.
+"$bin" 1 "$retry_report" >/dev/full 2>"$tmp/err"; rc=$?
+expect "stdout to /dev/full" 2 $rc
+grep -q "cannot write to stdout" "$tmp/err" && ok || not_ok "/dev/full: message: $(cat "$tmp/err")"
+"$bin" -f json 1 "$retry_report" >/dev/full 2>/dev/null; rc=$?
+expect "json to /dev/full" 2 $rc
+"$bin" -f verdict 2 "$retry_report" >/dev/full 2>/dev/null; rc=$?
+expect "terminal verdict to /dev/full" 2 $rc
+"$bin" --help >/dev/full 2>/dev/null; rc=$?
+expect "--help to /dev/full" 2 $rc
+
+# A closed pipe ends pytriage, never hangs it (SIGPIPE, as for any filter).
+"$tools/mkreport" tiny 400000 >"$tmp/many.json"
+if command -v timeout >/dev/null 2>&1; then
+	timeout 60 sh -c "\"$bin\" 1 \"$tmp/many.json\" | head -1 >/dev/null"
+	rc=$?
+	[ $rc -ne 124 ] && ok || not_ok "closed pipe: pytriage hung"
+fi
+
+# A directory, or a file that cannot be read, is pytriage's trouble.
+"$bin" 1 "$top/testdata" >/dev/null 2>"$tmp/err"; rc=$?
+expect "directory as report" 2 $rc
+"$bin" 1 /proc/self/mem >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect "unreadable report (EIO)" 2 $rc
+[ ! -s "$tmp/out" ] && ok || not_ok "unreadable report: wrote to stdout"
+"$bin" 1 </dev/null >"$tmp/out" 2>/dev/null; rc=$?
+expect "empty stdin" 1 $rc
+
+# Memory grows with distinct node IDs (at most 40 bytes each, above a
+# 16 MiB floor), never with the bytes of the report.
+"$tools/mkreport" tiny $tiny $tiny | "$tools/maxrss" "$tmp/rss" "$bin" -f verdict 1 >"$tmp/out"
+rc=$?
+expect "$tiny tiny distinct records" 0 $rc
+bounded "$tiny distinct node IDs" "$(cat "$tmp/rss")" $((16384 + tiny * 40 / 1024))
+"$tools/mkreport" tiny $tiny 100 | "$tools/maxrss" "$tmp/rss" "$bin" -f verdict 1 >"$tmp/out"
+expect "$tiny records, 100 node IDs" 0 $?
+bounded "$tiny records over 100 node IDs (flat)" "$(cat "$tmp/rss")" 16384
+
+# An 8 MiB failure_reason costs its bytes, not its size in memory.
+"$tools/mkreport" long-reason 8388608 >"$tmp/reason.json"
+"$tools/maxrss" "$tmp/rss" "$bin" 1 "$tmp/reason.json" >"$tmp/out" 2>/dev/null
+expect "8 MiB failure_reason" 0 $?
+bounded "8 MiB failure_reason" "$(cat "$tmp/rss")" 16384
+[ "$(cat "$tmp/out")" = "t.py::test_big" ] && ok || not_ok "8 MiB failure_reason: selector"
+
+# A 1 MB node ID is kept whole; one over the 4 MiB limit is a bad report.
+"$tools/mkreport" long-name 1000000 >"$tmp/name.json"
+"$tools/maxrss" "$tmp/rss" "$bin" 1 "$tmp/name.json" >"$tmp/out" 2>/dev/null
+expect "1 MB node ID" 0 $?
+[ "$(wc -c <"$tmp/out")" -eq 1000018 ] && ok || not_ok "1 MB node ID: $(wc -c <"$tmp/out") bytes out"
+bounded "1 MB node ID" "$(cat "$tmp/rss")" 16384
+"$tools/mkreport" long-name 5000000 | "$bin" -f verdict 1 >"$tmp/out" 2>/dev/null
+expect "5 MB node ID" 1 $?
+[ "$(cat "$tmp/out")" = bad-report ] && ok || not_ok "5 MB node ID: $(cat "$tmp/out")"
+
+# 100,000 levels of nesting, in a skipped field and in a read one.
+for kind in deep-skip deep-read; do
+	"$tools/mkreport" $kind 100000 | "$tools/maxrss" "$tmp/rss" "$bin" -f verdict 1 >"$tmp/out" 2>/dev/null
+	expect "$kind 100000" 1 $?
+	[ "$(cat "$tmp/out")" = bad-report ] && ok || not_ok "$kind: $(cat "$tmp/out")"
+	bounded "$kind 100000" "$(cat "$tmp/rss")" 16384
+done
+"$tools/mkreport" deep-skip 998 | "$bin" -f verdict 1 >"$tmp/out" 2>/dev/null
+[ "$(cat "$tmp/out")" = retry ] && ok || not_ok "998 levels in history (1000 in all): $(cat "$tmp/out")"
+"$tools/mkreport" deep-skip 999 | "$bin" -f verdict 1 >"$tmp/out" 2>/dev/null
+[ "$(cat "$tmp/out")" = bad-report ] && ok || not_ok "999 levels in history (1001 in all): $(cat "$tmp/out")"
+
+# Both readers agree on the generated reports too.
+for f in "$tmp/reason.json" "$tmp/name.json"; do
+	a=$("$bin" -f json 1 "$f" 2>/dev/null)
+	b=$("$bin" --reference -f json 1 "$f" 2>/dev/null)
+	[ "$a" = "$b" ] && ok || not_ok "--reference disagrees on $(basename "$f")"
+done
+
+echo "system_test: $passed passed, $failed failed"
+[ $failed -eq 0 ]
