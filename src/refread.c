@@ -616,9 +616,14 @@ refread_read(struct source *src, struct tally *t, struct report_error *err)
 			json_tokener_free(r.tok);
 		return REPORT_READ_NOMEM;
 	}
-	/* Trailing characters are the array's: ',' or ']' after a record. */
+	/*
+	 * Trailing characters are the array's: ',' or ']' after a record.
+	 * No JSON_TOKENER_VALIDATE_UTF8: in json-c 0.16 it rejects a valid
+	 * UTF-8 sequence split between two calls (seen with U+2028 fed a
+	 * byte at a time), and the lexcheck validates UTF-8 more strictly.
+	 */
 	json_tokener_set_flags(r.tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	for (;;) {
 		if ((n = source_read(src, buf, REF_CHUNK)) <= 0) {
 			if (n < 0)

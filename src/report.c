@@ -28,6 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "nodeid.h"
 #include "report.h"
 
@@ -40,15 +44,18 @@
 int
 report_is_error_tag(const char *key, size_t len)
 {
-	static const char *const tags[] = {
-		"test.pytest_collection_error",	/* collector >= 1.4.3 */
-		"test.collection_error",	/* its pre-release name */
+	static const struct {
+		const char *text;
+		size_t len;
+	} tags[] = {
+		{ "test.pytest_collection_error", 28 },	/* collector >= 1.4.3 */
+		{ "test.collection_error", 21 },	/* its pre-release name */
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (len == strlen(tags[i]) && memcmp(key, tags[i], len) == 0)
-			return 1;
+		if (len == tags[i].len && memcmp(key, tags[i].text, len) == 0)
+			return (int)i + 1;
 	return 0;
 }
 
@@ -79,16 +86,17 @@ outcome_of(const char *result, size_t len)
 {
 	static const struct {
 		const char *text;
+		size_t len;
 		enum outcome outcome;
 	} outcomes[] = {
-		{ "passed", OUTCOME_PASSED },
-		{ "failed", OUTCOME_FAILED },
-		{ "skipped", OUTCOME_SKIPPED },
+		{ "passed", 6, OUTCOME_PASSED },
+		{ "failed", 6, OUTCOME_FAILED },
+		{ "skipped", 7, OUTCOME_SKIPPED },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (len == strlen(outcomes[i].text) &&
+		if (len == outcomes[i].len &&
 		    memcmp(result, outcomes[i].text, len) == 0)
 			return outcomes[i].outcome;
 	return OUTCOME_UNKNOWN;
@@ -278,7 +286,7 @@ unexpected(struct reader *r, int c, const char *expected)
 }
 
 static int
-skip_ws(struct reader *r)
+skip_ws_slow(struct reader *r)
 {
 	int c;
 
@@ -288,6 +296,26 @@ skip_ws(struct reader *r)
 			return c;
 		r->pos++;
 	}
+}
+
+/* Skip JSON white space; the next byte, or -1.  Python's json.dump puts
+ * exactly one space after ':' and ','; that case costs two tests. */
+static inline int
+skip_ws(struct reader *r)
+{
+	size_t pos = r->pos;
+	int c;
+
+	if (pos + 1 < r->end) {
+		c = r->buf[pos];
+		if (c > ' ')
+			return c;
+		if (c == ' ' && r->buf[pos + 1] > ' ') {
+			r->pos = pos + 1;
+			return r->buf[pos + 1];
+		}
+	}
+	return skip_ws_slow(r);
 }
 
 static int
@@ -318,6 +346,7 @@ struct sink {
 	size_t keep;
 	int overflow;		/* more than keep bytes were decoded */
 	int has_nul;		/* a \u0000 was decoded */
+	int first_line;		/* stop keeping at a line break */
 };
 
 static int
@@ -325,8 +354,11 @@ sink_put(struct reader *r, struct sink *k, const void *p, size_t n)
 {
 	size_t room;
 
-	if (k->out == NULL)
+	if (k->out == NULL || k->overflow)
 		return 0;
+	if (k->first_line && n > 0 && (memchr(p, '\n', n) != NULL ||
+	    memchr(p, '\r', n) != NULL))
+		k->overflow = 1;	/* keep the line break: it ends the line */
 	room = k->keep - k->out->len;
 	if (n > room) {
 		k->overflow = 1;
@@ -482,45 +514,74 @@ utf8_sequence(struct reader *r, struct sink *k)
 	return sink_put(r, k, u, (size_t)n);
 }
 
+/*
+ * The index of the first byte at or after i that a string cannot simply
+ * go on past ('"', '\\', a control byte, a byte >= 0x80), or end.  Most
+ * of the report is strings, so this loop is most of the time: SSE2 (every
+ * x86-64 has it) tests 16 bytes at once, and the portable fallback tests 8
+ * with the zero-byte trick, whose lowest flagged byte is always exact.
+ */
+#if defined(__SSE2__)
+static inline size_t
+plain_run(const unsigned char *b, size_t i, size_t end)
+{
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i backslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i v, stop;
+	int mask;
+
+	while (end - i >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+		/* Signed: bytes >= 0x80 are negative, so below 0x20 too. */
+		stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+		if ((mask = _mm_movemask_epi8(stop)) != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+		i += 16;
+	}
+	while (i < end && !string_stop[b[i]])
+		i++;
+	return i;
+}
+#else
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
-/* Does this word hold '"', '\\', a control byte or a byte >= 0x80?  The
- * zero-byte tests are exact about whether such a byte exists. */
-static inline int
-word_has_stop(uint64_t w)
+static inline size_t
+plain_run(const unsigned char *b, size_t i, size_t end)
 {
-	uint64_t q = w ^ (ONES * '"');
-	uint64_t b = w ^ (ONES * '\\');
+	uint64_t w, q, k;
 
-	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
-	    ((w - ONES * 0x20) & ~w) | w) & HIGHS ? 1 : 0;
+	while (end - i >= 8) {
+		memcpy(&w, b + i, 8);
+		q = w ^ (ONES * '"');
+		k = w ^ (ONES * '\\');
+		if ((((q - ONES) & ~q) | ((k - ONES) & ~k) |
+		    ((w - ONES * 0x20) & ~w) | w) & HIGHS)
+			break;
+		i += 8;
+	}
+	while (i < end && !string_stop[b[i]])
+		i++;
+	return i;
 }
+#endif
 
 /* At r->pos an opening quote: read the string, decoding into k. */
 static int
 scan_string(struct reader *r, struct sink *k)
 {
 	const unsigned char *b;
-	uint64_t w;
 	size_t i, start, end;
 	int c;
 
 	r->pos++;
 	for (;;) {
 		b = r->buf;
-		start = i = r->pos;
+		start = r->pos;
 		end = r->end;
-		if (k->out == NULL || k->overflow) {
-			while (end - i >= 8) {
-				memcpy(&w, b + i, 8);
-				if (word_has_stop(w))
-					break;
-				i += 8;
-			}
-		}
-		while (i < end && !string_stop[b[i]])
-			i++;
+		i = plain_run(b, start, end);
 		if (i > start && sink_put(r, k, b + start, i - start) == -1)
 			return -1;
 		r->pos = i;
@@ -549,6 +610,27 @@ scan_string(struct reader *r, struct sink *k)
 	}
 }
 
+/*
+ * At r->pos an opening quote.  When the whole string lies in the buffer
+ * and holds only plain ASCII (no escape, no control byte, no UTF-8), point
+ * *text into the buffer, go past the string and return 1.  Else return 0,
+ * having consumed nothing, for scan_string() to read it the long way.  The
+ * text is valid until the next refill: use it before reading on.
+ */
+static inline int
+plain_string(struct reader *r, const char **text, size_t *len)
+{
+	const unsigned char *b = r->buf;
+	size_t i = plain_run(b, r->pos + 1, r->end);
+
+	if (i == r->end || b[i] != '"')
+		return 0;
+	*text = (const char *)b + r->pos + 1;
+	*len = i - r->pos - 1;
+	r->pos = i + 1;
+	return 1;
+}
+
 static int
 literal(struct reader *r, const char *word)
 {
@@ -567,10 +649,10 @@ literal(struct reader *r, const char *word)
 	return 0;
 }
 
-static int
+static inline int
 is_digit(int c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned)(c - '0') <= 9;
 }
 
 static int
@@ -581,10 +663,12 @@ digits(struct reader *r)
 	if (!is_digit(c))
 		return c == -1 ? truncated(r, "inside a number") :
 		    fail(r, "invalid number: a digit was expected");
-	do
-		r->pos++;
-	while (is_digit(peek(r)));
-	return 0;
+	for (;;) {
+		while (r->pos < r->end && is_digit(r->buf[r->pos]))
+			r->pos++;
+		if (r->pos < r->end || !refill(r))
+			return 0;
+	}
 }
 
 /* RFC 8259 numbers, and -Infinity. */
@@ -621,18 +705,17 @@ number(struct reader *r)
 	return 0;
 }
 
-/* A key, its colon, and the white space after it: k gets the key. */
-static int
-object_key(struct reader *r, struct sink *k)
+/* After a key: its colon, and the white space after that. */
+static inline int
+key_colon(struct reader *r)
 {
-	int c = skip_ws(r);
+	int c;
 
-	if (c != '"')
-		return unexpected(r, c, "a key");
-	if (scan_string(r, k) == -1)
-		return -1;
-	if (k->has_nul)
-		return fail(r, "a key holds an escaped NUL (\\u0000)");
+	if (r->pos + 2 < r->end && r->buf[r->pos] == ':' &&
+	    r->buf[r->pos + 1] == ' ' && r->buf[r->pos + 2] > ' ') {
+		r->pos += 2;	/* the collector's ": " */
+		return 0;
+	}
 	c = skip_ws(r);
 	if (c != ':')
 		return unexpected(r, c, "':'");
@@ -641,14 +724,57 @@ object_key(struct reader *r, struct sink *k)
 	return 0;
 }
 
+/*
+ * A key at r->pos (white space skipped), read plain when it can be (then
+ * *text points into the buffer) or decoded into k->out (then *text is its
+ * data, cut at k->keep).  A key holding \u0000 is refused: json-c would
+ * cut such a key short.  The colon is left for key_colon().
+ */
+static int
+key_text(struct reader *r, int c, struct sink *k, const char **text,
+    size_t *len)
+{
+	if (c != '"')
+		return unexpected(r, c, "a key");
+	if (plain_string(r, text, len))
+		return 0;
+	if (k->out != NULL)
+		strbuf_reset(k->out);
+	k->overflow = k->has_nul = 0;
+	if (scan_string(r, k) == -1)
+		return -1;
+	if (k->has_nul)
+		return fail(r, "a key holds an escaped NUL (\\u0000)");
+	*text = k->out != NULL ? k->out->data : NULL;
+	*len = k->out != NULL ? k->out->len : 0;
+	return 0;
+}
+
+/* A key we do not read, its colon, and the white space after it. */
+static int
+object_key(struct reader *r)
+{
+	struct sink none = { NULL, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
+
+	if (key_text(r, skip_ws(r), &none, &text, &len) == -1)
+		return -1;
+	return key_colon(r);
+}
+
 /* A scalar value at r->pos (white space already skipped). */
 static int
 scalar(struct reader *r, int c)
 {
-	struct sink none = { NULL, 0, 0, 0 };
+	struct sink none = { NULL, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
 
 	switch (c) {
 	case '"':
+		if (plain_string(r, &text, &len))
+			return 0;
 		return scan_string(r, &none);
 	case 't':
 		return literal(r, "true");
@@ -674,7 +800,6 @@ scalar(struct reader *r, int c)
 static int
 skip_value(struct reader *r)
 {
-	struct sink none = { NULL, 0, 0, 0 };
 	unsigned base = r->depth;
 	int c, object;
 
@@ -687,7 +812,7 @@ skip_value(struct reader *r)
 			r->pos++;
 			c = skip_ws(r);
 			if (c != (object ? '}' : ']')) {
-				if (object && object_key(r, &none) == -1)
+				if (object && object_key(r) == -1)
 					return -1;
 				continue;
 			}
@@ -703,7 +828,7 @@ skip_value(struct reader *r)
 			c = skip_ws(r);
 			if (c == ',') {
 				r->pos++;
-				if (object && object_key(r, &none) == -1)
+				if (object && object_key(r) == -1)
 					return -1;
 				break;
 			}
@@ -722,45 +847,70 @@ enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON
 };
 
-static enum record_key
-record_key(const struct strbuf *key, int overflow)
-{
-	static const struct {
-		const char *text;
-		enum record_key key;
-	} known[] = {
-		{ "scope", KEY_SCOPE },
-		{ "name", KEY_NAME },
-		{ "result", KEY_RESULT },
-		{ "tags", KEY_TAGS },
-		{ "failure_reason", KEY_REASON },
-	};
-	size_t i;
+static const struct {
+	const char *text;
+	size_t len;
+} record_keys[] = {
+	[KEY_OTHER] = { "", 0 },
+	[KEY_SCOPE] = { "scope", 5 },
+	[KEY_NAME] = { "name", 4 },
+	[KEY_RESULT] = { "result", 6 },
+	[KEY_TAGS] = { "tags", 4 },
+	[KEY_REASON] = { "failure_reason", 14 },
+};
 
-	if (overflow)
-		return KEY_OTHER;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (key->len == strlen(known[i].text) &&
-		    memcmp(key->data, known[i].text, key->len) == 0)
-			return known[i].key;
+static enum record_key
+record_key(const char *text, size_t len)
+{
+	unsigned i;
+
+	for (i = KEY_SCOPE; i <= KEY_REASON; i++)
+		if (len == record_keys[i].len &&
+		    memcmp(text, record_keys[i].text, len) == 0)
+			return (enum record_key)i;
 	return KEY_OTHER;
+}
+
+/* A string value into out, at most keep bytes; *overflow if longer. */
+static int
+string_value(struct reader *r, struct strbuf *out, size_t keep,
+    int first_line, int *overflow)
+{
+	struct sink k = { out, keep, 0, 0, first_line };
+	const char *text;
+	size_t len;
+
+	strbuf_reset(out);
+	if (plain_string(r, &text, &len)) {
+		*overflow = len > keep;
+		if (len > keep)
+			len = keep;
+		if (len > 0 && strbuf_append(out, text, len) == -1) {
+			r->nomem = 1;
+			return fail(r, "out of memory");
+		}
+		return 0;
+	}
+	if (scan_string(r, &k) == -1)
+		return -1;
+	*overflow = k.overflow;
+	return 0;
 }
 
 /* scope or name: a string of at most NODEID_MAX bytes. */
 static int
 text_field(struct reader *r, int c, const char *what, struct strbuf *out)
 {
-	struct sink k = { out, NODEID_MAX, 0, 0 };
+	int overflow;
 
 	if (c != '"') {
 		if (c == -1)
 			return truncated(r, "early");
 		return fail(r, "%s is not a string", what);
 	}
-	strbuf_reset(out);
-	if (scan_string(r, &k) == -1)
+	if (string_value(r, out, NODEID_MAX, 0, &overflow) == -1)
 		return -1;
-	if (k.overflow)
+	if (overflow)
 		return fail(r, "%s is longer than %zu bytes", what, NODEID_MAX);
 	return 0;
 }
@@ -769,9 +919,11 @@ text_field(struct reader *r, int c, const char *what, struct strbuf *out)
 static int
 tags_field(struct reader *r, int c, int *collection_error)
 {
-	struct sink key = { &r->tagkey, KEY_KEEP, 0, 0 };
-	struct sink val = { &r->tagval, 8, 0, 0 };
-	int error_tag[2] = { 0, 0 }, is_true;	/* per tag: last one wins */
+	struct sink key = { &r->tagkey, KEY_KEEP, 0, 0, 0 };
+	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
+	int is_true, tag, overflow;
+	const char *text;
+	size_t len;
 
 	if (c != '{') {
 		if (c == -1)
@@ -789,9 +941,10 @@ tags_field(struct reader *r, int c, int *collection_error)
 		return 0;
 	}
 	for (;;) {
-		strbuf_reset(&r->tagkey);
-		key.overflow = key.has_nul = 0;
-		if (object_key(r, &key) == -1)
+		if (key_text(r, c, &key, &text, &len) == -1)
+			return -1;
+		tag = key.overflow ? 0 : report_is_error_tag(text, len);
+		if (key_colon(r) == -1)
 			return -1;
 		c = peek(r);
 		if (c != '"') {
@@ -799,20 +952,17 @@ tags_field(struct reader *r, int c, int *collection_error)
 				return truncated(r, "early");
 			return fail(r, "a tag value is not a string");
 		}
-		strbuf_reset(&r->tagval);
-		val.overflow = val.has_nul = 0;
-		if (scan_string(r, &val) == -1)
+		if (string_value(r, &r->tagval, 8, 0, &overflow) == -1)
 			return -1;
-		/* Exactly the string "true"; a later duplicate key wins. */
-		is_true = !val.overflow && r->tagval.len == 4 &&
+		/* Exactly the string "true". */
+		is_true = !overflow && r->tagval.len == 4 &&
 		    memcmp(r->tagval.data, "true", 4) == 0;
-		if (!key.overflow && report_is_error_tag(r->tagkey.data,
-		    r->tagkey.len))
-			error_tag[r->tagkey.len ==
-			    strlen("test.collection_error")] = is_true;
+		if (tag > 0)
+			error_tag[tag - 1] = is_true;
 		c = skip_ws(r);
 		if (c == ',') {
 			r->pos++;
+			c = skip_ws(r);
 			continue;
 		}
 		if (c != '}')
@@ -828,7 +978,7 @@ tags_field(struct reader *r, int c, int *collection_error)
 static int
 result_field(struct reader *r, int c, struct record_fields *f)
 {
-	struct sink k = { &r->result, 16, 0, 0 };
+	int overflow;
 
 	if (c == 'n') {
 		f->result = FIELD_NULL;
@@ -839,11 +989,10 @@ result_field(struct reader *r, int c, struct record_fields *f)
 			return truncated(r, "early");
 		return fail(r, "result is neither a string nor null");
 	}
-	strbuf_reset(&r->result);
-	if (scan_string(r, &k) == -1)
+	if (string_value(r, &r->result, 16, 0, &overflow) == -1)
 		return -1;
 	f->result = FIELD_STRING;
-	if (k.overflow)		/* longer than any outcome: unknown */
+	if (overflow)		/* longer than any outcome: unknown */
 		strbuf_reset(&r->result);
 	return 0;
 }
@@ -852,20 +1001,23 @@ result_field(struct reader *r, int c, struct record_fields *f)
 static int
 reason_field(struct reader *r, int c)
 {
-	struct sink k = { &r->reason, REPORT_REASON_KEEP, 0, 0 };
+	int overflow;
 
 	strbuf_reset(&r->reason);
 	if (c != '"')
 		return skip_value(r);
-	return scan_string(r, &k);
+	/* Only the first line is ever shown. */
+	return string_value(r, &r->reason, REPORT_REASON_KEEP, 1, &overflow);
 }
 
 static int
 read_record(struct reader *r, struct tally *t, enum report_status *status)
 {
-	struct sink key = { &r->key, KEY_KEEP, 0, 0 };
+	struct sink key = { &r->key, KEY_KEEP, 0, 0, 0 };
 	struct record_fields f;
 	enum record_key which;
+	const char *text;
+	size_t len;
 	unsigned seen = 0;
 	int c, rc;
 
@@ -881,18 +1033,18 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 		goto done;
 	}
 	for (;;) {
-		strbuf_reset(&r->key);
-		key.overflow = key.has_nul = 0;
-		if (object_key(r, &key) == -1)
+		if (key_text(r, c, &key, &text, &len) == -1)
 			return -1;
-		which = record_key(&r->key, key.overflow);
-		report_error_key(r->err, r->key.data, r->key.len);
+		which = key.overflow ? KEY_OTHER : record_key(text, len);
+		report_error_key(r->err, text, len);
 		if (which != KEY_OTHER && which != KEY_REASON) {
 			if (seen & (1u << which))
 				return fail(r, "the key \"%s\" appears twice",
-				    r->key.data);
+				    record_keys[which].text);
 			seen |= 1u << which;
 		}
+		if (key_colon(r) == -1)
+			return -1;
 		c = peek(r);
 		switch (which) {
 		case KEY_SCOPE:
@@ -923,6 +1075,7 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 		c = skip_ws(r);
 		if (c == ',') {
 			r->pos++;
+			c = skip_ws(r);
 			continue;
 		}
 		if (c != '}')

@@ -77,7 +77,8 @@ struct record_fields {
 /* Name the record key being read in an error, cut to fit. */
 void	report_error_key(struct report_error *, const char *, size_t);
 
-/* Is this tags key one that marks a collection error? */
+/* Does this tags key mark a collection error?  0: no; 1: the collector's
+ * tag; 2: its pre-release name. */
 int	report_is_error_tag(const char *key, size_t len);
 
 /*

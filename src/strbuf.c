@@ -56,7 +56,7 @@ strbuf_reserve(struct strbuf *sb, size_t extra)
 }
 
 int
-strbuf_append(struct strbuf *sb, const void *data, size_t len)
+strbuf_append_slow(struct strbuf *sb, const void *data, size_t len)
 {
 	if (strbuf_reserve(sb, len) == -1)
 		return -1;
