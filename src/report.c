@@ -671,6 +671,25 @@ digits(struct reader *r)
 	}
 }
 
+/* One or more digits: the run within the buffer, then on across refills. */
+static inline int
+digit_run(struct reader *r)
+{
+	const unsigned char *b = r->buf;
+	size_t i = r->pos, end = r->end;
+
+	if (i == end || !is_digit(b[i]))
+		return digits(r);	/* refill, or say what is wrong */
+	do
+		i++;
+	while (i < end && is_digit(b[i]));
+	r->pos = i;
+	while (r->pos == r->end && refill(r))
+		while (r->pos < r->end && is_digit(r->buf[r->pos]))
+			r->pos++;
+	return 0;
+}
+
 /* RFC 8259 numbers, and -Infinity. */
 static int
 number(struct reader *r)
@@ -685,12 +704,12 @@ number(struct reader *r)
 	}
 	if (c == '0')
 		r->pos++;
-	else if (digits(r) == -1)
+	else if (digit_run(r) == -1)
 		return -1;
 	c = peek(r);
 	if (c == '.') {
 		r->pos++;
-		if (digits(r) == -1)
+		if (digit_run(r) == -1)
 			return -1;
 		c = peek(r);
 	}
@@ -699,7 +718,7 @@ number(struct reader *r)
 		c = peek(r);
 		if (c == '+' || c == '-')
 			r->pos++;
-		if (digits(r) == -1)
+		if (digit_run(r) == -1)
 			return -1;
 	}
 	return 0;
@@ -757,8 +776,11 @@ object_key(struct reader *r)
 	struct sink none = { NULL, 0, 0, 0, 0 };
 	const char *text;
 	size_t len;
+	int c = skip_ws(r);
 
-	if (key_text(r, skip_ws(r), &none, &text, &len) == -1)
+	if (c == '"' && plain_string(r, &text, &len))
+		return key_colon(r);	/* the common case, inline */
+	if (key_text(r, c, &none, &text, &len) == -1)
 		return -1;
 	return key_colon(r);
 }
