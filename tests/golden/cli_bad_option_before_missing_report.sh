@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f bogus 1 missing.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 255 corpus/01_all_pass/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" '' corpus/02_some_failures/report.json

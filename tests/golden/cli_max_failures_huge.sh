@@ -1,0 +1,1 @@
+"$PYTRIAGE" -m 18446744073709551615 1 corpus/02_some_failures/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 < corpus/01_all_pass/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/03_skip_xfail_xpass/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/04_classes/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/05_params_awkward/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/06_setup_teardown_errors/report.json

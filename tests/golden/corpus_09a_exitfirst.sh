@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/09a_exitfirst/report.json

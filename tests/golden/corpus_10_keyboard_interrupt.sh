@@ -1,0 +1,1 @@
+"$PYTRIAGE" 2 < corpus/10_keyboard_interrupt/report.json

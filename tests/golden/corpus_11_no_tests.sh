@@ -1,0 +1,1 @@
+"$PYTRIAGE" 5 < corpus/11_no_tests/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 4 < corpus/12b_usage_error_missing_path/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 3 < corpus/13a_internal_error_collection/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/14_doctest/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/17a_flaky_first_run/report.json

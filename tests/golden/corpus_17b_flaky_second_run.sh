@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/17b_flaky_second_run/report.json

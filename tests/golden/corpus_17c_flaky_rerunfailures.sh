@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/17c_flaky_rerunfailures/report.json

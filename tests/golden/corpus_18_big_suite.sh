@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/18_big_suite/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 2 < corpus/19a_conftest_error_subdir/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/21_setup_only/report.json

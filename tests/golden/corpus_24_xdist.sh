@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/24_xdist/report.json

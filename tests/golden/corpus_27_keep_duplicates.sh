@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 < corpus/27_keep_duplicates/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -0 2 corpus/07a_collection_error/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 137 corpus/02_some_failures/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --format=json 1 corpus/03_skip_xfail_xpass/report.json

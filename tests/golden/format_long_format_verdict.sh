@@ -1,0 +1,1 @@
+"$PYTRIAGE" --format=verdict 1 corpus/27_keep_duplicates/report.json

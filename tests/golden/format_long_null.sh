@@ -1,0 +1,1 @@
+"$PYTRIAGE" --null 1 corpus/05_params_awkward/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f verdict 2 corpus/07a_collection_error/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 hostile/collection_error_odd_name.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 2 hostile/collection_error_then_bad.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/control_raw_in_skipped.json

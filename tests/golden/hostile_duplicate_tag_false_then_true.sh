@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/duplicate_tag_false_then_true.json

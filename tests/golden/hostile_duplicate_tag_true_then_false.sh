@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/duplicate_tag_true_then_false.json

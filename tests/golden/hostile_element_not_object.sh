@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 1 hostile/element_not_object.json

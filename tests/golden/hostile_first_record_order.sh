@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/first_record_order.json

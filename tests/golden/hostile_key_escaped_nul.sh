@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/key_escaped_nul.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/literal_bad.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/name_break_fs.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 1 hostile/name_escaped_nul.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f verdict 1 hostile/name_escaped_nul.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 2 hostile/name_newline.json

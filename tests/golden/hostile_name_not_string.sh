@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/name_not_string.json

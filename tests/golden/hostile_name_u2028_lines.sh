@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/name_u2028.json

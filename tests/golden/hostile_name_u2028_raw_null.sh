@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f null 1 hostile/name_u2028_raw.json

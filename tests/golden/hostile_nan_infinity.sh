@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/nan_infinity.json

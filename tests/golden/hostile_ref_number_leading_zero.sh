@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 1 hostile/number_leading_zero.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 1 hostile/top_null.json

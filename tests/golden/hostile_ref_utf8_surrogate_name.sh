@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 1 hostile/utf8_surrogate_name.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 hostile/tag_true_passed.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 hostile/top_null.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/trailing_comma_object.json

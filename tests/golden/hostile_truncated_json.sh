@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 1 hostile/truncated.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/unknown_then_failed.json

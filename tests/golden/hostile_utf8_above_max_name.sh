@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/utf8_above_max_name.json

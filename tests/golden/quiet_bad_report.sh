@@ -1,0 +1,1 @@
+"$PYTRIAGE" -q 1 hostile/top_null.json

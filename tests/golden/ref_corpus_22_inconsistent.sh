@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 0 corpus/22_merge_json/report.json

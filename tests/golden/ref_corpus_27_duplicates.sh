@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference -f json 1 corpus/27_keep_duplicates/report.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference -f json 1 hostile/last_record_decides.json

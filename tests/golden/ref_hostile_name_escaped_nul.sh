@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference -f json 1 hostile/name_escaped_nul.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 1 missing.json

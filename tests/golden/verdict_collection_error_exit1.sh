@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/tag_true.json

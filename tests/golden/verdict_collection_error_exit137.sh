@@ -1,0 +1,1 @@
+"$PYTRIAGE" 137 hostile/tag_true.json

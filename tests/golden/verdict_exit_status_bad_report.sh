@@ -1,0 +1,1 @@
+"$PYTRIAGE" 7 hostile/truncated.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 1 corpus/21_setup_only/report.json

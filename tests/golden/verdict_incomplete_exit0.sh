@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 hostile/no_result.json

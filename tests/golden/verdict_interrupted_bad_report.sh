@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 2 hostile/collection_error_then_bad.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 5 hostile/empty_array.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 corpus/01_all_pass/report.json

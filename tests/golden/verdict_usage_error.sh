@@ -1,0 +1,1 @@
+"$PYTRIAGE" 4 corpus/02_some_failures/report.json

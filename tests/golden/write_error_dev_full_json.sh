@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 2 corpus/07a_collection_error/report.json > /dev/full
