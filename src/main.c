@@ -175,6 +175,17 @@ reader_trouble(enum report_status status, const struct source *src,
 	return -1;
 }
 
+/* After --help or --version: a write error is trouble too. */
+static int
+flush_stdout(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		warnmsg("cannot write to stdout: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return 0;
+}
+
 static int
 parse_options(int argc, char *argv[], struct options *opt)
 {
@@ -217,14 +228,19 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'h':
 			help();
-			return fflush(stdout) == EOF ? EXIT_TROUBLE : 0;
+			return flush_stdout();
 		case 'V':
 			puts("pytriage " PYTRIAGE_VERSION);
-			return fflush(stdout) == EOF ? EXIT_TROUBLE : 0;
+			return flush_stdout();
 		case ':':
 			return usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
 		default:
+			/* --null=1: a long option that takes no value. */
+			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
+			    strchr(argv[optind - 1], '=') != NULL)
+				return usage_error("option '%s' takes no value",
+				    argv[optind - 1]);
 			if (optopt != 0) {
 				fprintf(stderr, "pytriage: unknown option "
 				    "'-%c'\n", optopt);
@@ -262,8 +278,11 @@ main(int argc, char *argv[])
 	if (parse_decimal(argv[0], 255, 0, &exit_status) == -1)
 		return usage_error("invalid exit_status '%s': a number from 0 "
 		    "to 255, as $? gives it, is expected", argv[0]);
-	if (argc == 2)
+	if (argc == 2) {
+		if (argv[1][0] == '\0')
+			return usage_error("%s", "the report operand is empty");
 		path = argv[1];
+	}
 
 	if (open_report(path, &fd) == -1)
 		return EXIT_TROUBLE;

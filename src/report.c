@@ -127,8 +127,10 @@ record_finish(const struct record_fields *f, struct strbuf *nodeid,
 		return bad_record(err, "tags", "tags is not an object");
 	if (f->tags == FIELD_BAD_TAG)
 		return bad_record(err, "tags", "a tag value is not a string");
+	/* The joined length: "scope::name", or the name alone. */
 	if (f->scope_len > NODEID_MAX || f->name_len > NODEID_MAX ||
-	    f->scope_len + 2 + f->name_len > NODEID_MAX) {
+	    (f->scope_len > 0 ? f->scope_len + 2 : 0) + f->name_len >
+	    NODEID_MAX) {
 		snprintf(what, sizeof(what),
 		    "the node ID is longer than %zu bytes", NODEID_MAX);
 		return bad_record(err, "name", what);

@@ -186,8 +186,8 @@ verdict_reason(struct strbuf *out, enum verdict v, const struct facts *f,
 		return strbuf_printf(out, "pytest exited with status %d, "
 		    "which no rule covers", f->exit_status);
 	case VERDICT_INCOMPLETE:
-		return strbuf_printf(out, "%" PRIu64 " of %" PRIu64 " %s have "
-		    "no final outcome (records without a result, as reruns "
+		return strbuf_printf(out, "no final outcome for %" PRIu64
+		    " of %" PRIu64 " %s (records without a result, as reruns "
 		    "plugins and --setup-only write)", f->unknown, f->tests,
 		    tests);
 	case VERDICT_INCONSISTENT:

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --help >/dev/full

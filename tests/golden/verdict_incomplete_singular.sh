@@ -1,0 +1,1 @@
+printf '[{"scope": "t.py", "name": "a"}]' | "$PYTRIAGE" 1
