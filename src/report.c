@@ -755,13 +755,15 @@ static int
 key_text(struct reader *r, int c, struct sink *k, const char **text,
     size_t *len)
 {
+	/* Reset first: a key read plain must not inherit the overflow of
+	 * a long key before it (that hid a collection error tag once). */
+	k->overflow = k->has_nul = 0;
 	if (c != '"')
 		return unexpected(r, c, "a key");
 	if (plain_string(r, text, len))
 		return 0;
 	if (k->out != NULL)
 		strbuf_reset(k->out);
-	k->overflow = k->has_nul = 0;
 	if (scan_string(r, k) == -1)
 		return -1;
 	if (k->has_nul)

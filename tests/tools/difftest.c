@@ -1,7 +1,8 @@
 /*
  * difftest.c: hold the fast reader against the json-c reference.
  *
- * usage: difftest [-p prefixes] [-P prefixes] [-m mutants] [-s seed] file ...
+ * usage: difftest [-p prefixes] [-P prefixes] [-m mutants] [-g generated]
+ *     [-s seed] [file ...]
  *
  * For every file, and for every input made from it, both readers run over
  * the same bytes, cut into chunks of many sizes so that every refill path
@@ -15,7 +16,9 @@
  *     more with the fast reader alone, for files too big to parse with
  *     json-c thousands of times;
  *   - seeded mutants: bytes flipped, replaced with JSON's own punctuation,
- *     deleted, duplicated and inserted.
+ *     deleted, duplicated and inserted;
+ *   - with -g N, N generated reports (keys reordered, escapes in keys and
+ *     values, odd types, nested junk in skipped fields).
  * Prints one line per disagreement and a closing line; exits 1 on any.
  */
 #include <errno.h>
@@ -38,6 +41,7 @@ struct result {
 
 struct stats {
 	unsigned long inputs, disagreements, prefixes_accepted;
+	unsigned long accepted, rejected;	/* by the json-c reader */
 };
 
 static uint64_t rng_state;
@@ -153,6 +157,10 @@ check(const char *name, const char *kind, const unsigned char *data,
 	nchunks = many_chunks ? sizeof(chunks) / sizeof(chunks[0]) : 2;
 	st->inputs++;
 	run(1, data, len, 0, &want);
+	if (want.status == REPORT_READ_OK)
+		st->accepted++;
+	else
+		st->rejected++;
 	for (i = 0; i < nchunks && !bad; i++) {
 		chunk = many_chunks || i == 0 ? chunks[i] : 1 + rng() % 97;
 		run(0, data, len, chunk, &got);
@@ -194,6 +202,200 @@ fast_status(const unsigned char *data, size_t len)
 	run(0, data, len, 0, &r);
 	strbuf_free(&r.ids);
 	return r.status;
+}
+
+
+/*
+ * Generated reports: records with their keys in random order, keys and
+ * values written with escapes (\u0073cope, \/, \ud83d\ude00, \u2028),
+ * optional and odd-typed fields, duplicate tags, and nested junk of every
+ * JSON kind in the fields the triage skips.  Most are valid, some not;
+ * either way both readers must agree.
+ */
+static void
+put(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+/* A string literal for text, with some characters escaped at random and,
+ * rarely, an odd character put in (a \\u0000 in a key makes it bad). */
+static void
+put_string(struct strbuf *sb, const char *text)
+{
+	static const char *const odd[] = {
+		"\\n", "\\u2028", "\\ud83d\\ude00", "\\ud800", "\\u00e9",
+		"\\u0000", "\\\"", "\\\\", "\\/", "\\t", "\xc3\xa9", "::",
+		"\xe2\x80\xa8", "@"
+	};
+	char esc[8];
+	const char *p;
+
+	put(sb, "\"");
+	for (p = text; *p != '\0'; p++) {
+		if (rng() % 6 == 0) {
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*p);
+			put(sb, esc);
+		} else
+			strbuf_append(sb, p, 1);
+		if (rng() % 200 == 0)
+			put(sb, odd[rng() % (sizeof(odd) / sizeof(odd[0]))]);
+	}
+	put(sb, "\"");
+}
+
+static void
+put_junk(struct strbuf *sb, int depth)
+{
+	static const char *const scalars[] = {
+		"0", "-0.0e-0", "1e999999", "NaN", "Infinity", "-Infinity",
+		"true", "false", "null", "12.5E+3", "\"\"", "\"x\\ny\""
+	};
+	int i, n;
+
+	switch (depth <= 0 ? 0 : rng() % 3) {
+	case 0:
+		put(sb, scalars[rng() % (sizeof(scalars) / sizeof(scalars[0]))]);
+		break;
+	case 1:
+		put(sb, "[");
+		n = (int)(rng() % 4);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				put(sb, ", ");
+			put_junk(sb, depth - 1);
+		}
+		put(sb, "]");
+		break;
+	default:
+		put(sb, "{");
+		n = (int)(rng() % 4);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				put(sb, ", ");
+			put_string(sb, i % 2 ? "start_at" : "children");
+			put(sb, ": ");
+			put_junk(sb, depth - 1);
+		}
+		put(sb, "}");
+		break;
+	}
+}
+
+static void
+put_record(struct strbuf *sb, unsigned ids)
+{
+	/* The last of each list makes the report bad: one in 16. */
+	static const char *const results[16] = {
+		"\"passed\"", "\"passed\"", "\"passed\"", "\"passed\"",
+		"\"passed\"", "\"passed\"", "\"failed\"", "\"failed\"",
+		"\"failed\"", "\"failed\"", "\"skipped\"", "\"skipped\"",
+		"null", "\"xfailed\"", "\"FAILED\"", "7"
+	};
+	static const char *const tag_values[16] = {
+		"\"false\"", "\"false\"", "\"false\"", "\"false\"",
+		"\"false\"", "\"false\"", "\"false\"", "\"false\"",
+		"\"false\"", "\"false\"", "\"true\"", "\"true\"",
+		"\"TRUE\"", "\"true \"", "\"\"", "1"
+	};
+	char name[64];
+	int order[8], i, j, t, n = 8;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {	/* keys in random order */
+		j = (int)(rng() % (unsigned)(i + 1));
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	put(sb, "{");
+	for (i = 0, t = 0; i < n; i++) {
+		if (order[i] >= 5 && rng() % 3 == 0)
+			continue;	/* optional keys left out */
+		if (order[i] == 0 && rng() % 50 == 0)
+			continue;	/* scope missing: bad */
+		if (t++ > 0)
+			put(sb, ", ");
+		switch (order[i]) {
+		case 0:
+			put_string(sb, "scope");
+			put(sb, ": ");
+			put_string(sb, rng() % 4 ? "tests/t.py" : "");
+			break;
+		case 1:
+			put_string(sb, "name");
+			put(sb, ": ");
+			snprintf(name, sizeof(name), "test_%u[a::b]",
+			    (unsigned)(rng() % ids));
+			put_string(sb, name);
+			break;
+		case 2:
+			put_string(sb, "result");
+			put(sb, ": ");
+			put(sb, results[rng() % 16]);
+			break;
+		case 3:
+			put_string(sb, "history");
+			put(sb, ": ");
+			put_junk(sb, 4);
+			break;
+		case 4:
+			put_string(sb, "id");
+			put(sb, ": ");
+			put_string(sb, "c1a67827-f286-43e0-b100-58a2189847c6");
+			break;
+		case 5:
+			put_string(sb, "tags");
+			put(sb, ": {");
+			put_string(sb, rng() % 2 ? "test.pytest_collection_error" :
+			    "test.collection_error");
+			put(sb, ": ");
+			put(sb, tag_values[rng() % 16]);
+			if (rng() % 4 == 0) {	/* a duplicate tag: last wins */
+				put(sb, ", \"test.pytest_collection_error\": ");
+				put(sb, tag_values[rng() % 15]);
+			}
+			put(sb, "}");
+			break;
+		case 6:
+			put_string(sb, "failure_reason");
+			put(sb, ": ");
+			put_string(sb, "AssertionError: first line\nsecond");
+			break;
+		default:
+			put_string(sb, "failure_expanded");
+			put(sb, ": ");
+			put_junk(sb, 3);
+			break;
+		}
+	}
+	put(sb, "}");
+}
+
+static void
+generated(unsigned long count, struct stats *st)
+{
+	struct strbuf sb;
+	unsigned long g;
+	unsigned i, n, ids;
+
+	strbuf_init(&sb);
+	for (g = 0; g < count; g++) {
+		strbuf_reset(&sb);
+		n = (unsigned)(rng() % 12);
+		ids = 1 + (unsigned)(rng() % 8);
+		put(&sb, rng() % 20 == 0 ? "\xef\xbb\xbf[" : "[");
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				put(&sb, ", ");
+			put_record(&sb, ids);
+		}
+		put(&sb, "]");
+		check("generated", "generated", (const unsigned char *)sb.data,
+		    sb.len, 0, st);
+	}
+	strbuf_free(&sb);
 }
 
 static void
@@ -271,23 +473,27 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: difftest [-p prefixes] [-P prefixes] "
-	    "[-m mutants] [-s seed] file ...\n");
+	    "[-m mutants] [-g generated] [-s seed] [file ...]\n");
 	exit(2);
 }
 
 int
 main(int argc, char *argv[])
 {
-	struct stats st = { 0, 0, 0 };
+	struct stats st = { 0, 0, 0, 0, 0 };
 	unsigned long max_prefixes = 0, fast_prefixes = 0, mutants = 0, m;
+	unsigned long generate = 0;
 	unsigned char *data, *mut;
 	size_t len, mlen, cut, step, end;
 	enum report_status status;
 	int ch, i;
 
 	rng_state = 1;
-	while ((ch = getopt(argc, argv, "p:P:m:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:P:m:g:s:")) != -1) {
 		switch (ch) {
+		case 'g':
+			generate = strtoul(optarg, NULL, 10);
+			break;
 		case 'p':
 			max_prefixes = strtoul(optarg, NULL, 10);
 			break;
@@ -304,8 +510,9 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind == argc)
+	if (optind == argc && generate == 0)
 		usage();
+	generated(generate, &st);
 	for (i = optind; i < argc; i++) {
 		if ((data = slurp(argv[i], &len)) == NULL) {
 			fprintf(stderr, "difftest: %s: %s\n", argv[i],
@@ -356,7 +563,9 @@ main(int argc, char *argv[])
 		free(mut);
 		free(data);
 	}
-	printf("difftest: %lu inputs, %lu disagreements, %lu prefixes "
-	    "accepted\n", st.inputs, st.disagreements, st.prefixes_accepted);
+	printf("difftest: %lu inputs (%lu valid, %lu not, %lu fast-only), "
+	    "%lu disagreements, %lu prefixes accepted\n", st.inputs,
+	    st.accepted, st.rejected, st.inputs - st.accepted - st.rejected,
+	    st.disagreements, st.prefixes_accepted);
 	return st.disagreements == 0 && st.prefixes_accepted == 0 ? 0 : 1;
 }

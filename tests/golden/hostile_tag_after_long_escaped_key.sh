@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/tag_after_long_escaped_key.json
