@@ -1,0 +1,358 @@
+#!/bin/sh
+# tests/bench/bench.sh - the speed and memory benchmark of pytriage (issue 3).
+# Run by `make bench`; never by `make check` (no timing is asserted anywhere).
+#
+# What it measures
+#   Generated reports (tests/bench/gen.c: deterministic, byte-for-byte in the
+#   collector's json.dump format, records shaped like corpus case 18 with
+#   nested history spans and multi-line failure texts, 5% failed):
+#     - one per size in BENCH_SIZES (MB = 10^6 bytes), every record its own
+#       node ID: time should grow linearly with size;
+#     - "repeat-100": BENCH_VARIANT_MB of records cycling over 100 node IDs:
+#       peak RSS should stay flat, whatever the size;
+#     - "8MB-texts": BENCH_VARIANT_MB where each failed record (0.1%) carries
+#       an 8,000,000-byte failure_reason: cost should be what the bytes cost.
+#   On each, `pytriage 1 REPORT` (selectors of a retry on stdout) is timed
+#   against the peers that do the same job today, when they are installed:
+#     jq        full job: last outcome per node ID, selectors in the order of
+#               each node's first record (group_by keeps that order: jq's
+#               sort is stable; a `reduce` into an object would be the
+#               natural way, but jq 1.6 copies the object on each step:
+#               9 s instead of 0.5 s on 10 MB, quadratic);
+#     jq-select the cheaper one-liner most people write (failed records only,
+#               no per-node dedup); run only where node IDs are unique, where
+#               its answer is the same;
+#     python3   full job with json.load and an insertion-ordered dict.
+#   Their exact commands are below and printed in the output. Every run's
+#   stdout must be byte-identical to pytriage's, and pytriage's line count
+#   must equal the generator's count of failed tests: the bench stops with
+#   exit status 1 otherwise. `wc -l REPORT` is timed as the floor (reading
+#   the bytes). The largest size is also streamed through a pipe
+#   (`cat REPORT | pytriage 1`, timeit wrapping pytriage alone) to show
+#   memory on stdin.
+#   Each command runs BENCH_RUNS times (peers BENCH_PEER_RUNS), the tools
+#   taking turns so that other load on the machine hits them alike; the table
+#   gives the median wall time and the largest peak RSS (getrusage of the
+#   waited-for child, via tests/bench/timeit.c).
+#
+# Output: Markdown on stdout (machine, versions, tables, goal summary) ready
+# for the README's performance section; progress on stderr.
+#
+# Environment
+#   PYTRIAGE          binary to measure (default ./pytriage)
+#   CC                compiler for gen and timeit (default cc)
+#   BENCH_SIZES       sizes in MB (default "10 100 1000")
+#   BENCH_VARIANT_MB  size of the repeat-100 and 8MB-texts reports (default 100)
+#   BENCH_RUNS        runs per command (default 5); BENCH_PEER_RUNS for peers
+#   BENCH_PEERS       peers to run if installed (default "jq jq-select python3")
+#   BENCH_SEED        generator seed (default 1)
+#   BENCH_DIR         where to make the temporary directory (default $TMPDIR or /tmp)
+#   BENCH_KEEP=1      keep the generated reports and outputs
+# Disk: about 1.4 GB with the defaults.
+
+set -eu
+
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+
+PYTRIAGE=${PYTRIAGE:-./pytriage}
+case $PYTRIAGE in
+/*) ;;
+*/*) PYTRIAGE=$(pwd)/$PYTRIAGE ;;
+*) PYTRIAGE=$(command -v "$PYTRIAGE") || die "pytriage not found on PATH" ;;
+esac
+[ -x "$PYTRIAGE" ] || die "$PYTRIAGE: not an executable; build it first (make)"
+
+CC=${CC:-cc}
+BENCH_SIZES=${BENCH_SIZES-10 100 1000}
+BENCH_VARIANT_MB=${BENCH_VARIANT_MB:-100}
+BENCH_RUNS=${BENCH_RUNS:-5}
+BENCH_PEER_RUNS=${BENCH_PEER_RUNS:-$BENCH_RUNS}
+BENCH_PEERS=${BENCH_PEERS-jq jq-select python3}
+BENCH_SEED=${BENCH_SEED:-1}
+
+isnum() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
+for n in $BENCH_SIZES $BENCH_VARIANT_MB $BENCH_RUNS $BENCH_PEER_RUNS $BENCH_SEED; do
+	isnum "$n" || die "not a number: '$n'"
+done
+if [ "$BENCH_RUNS" -lt 1 ] || [ "$BENCH_PEER_RUNS" -lt 1 ]; then
+	die "BENCH_RUNS and BENCH_PEER_RUNS must be at least 1"
+fi
+
+# ---------------------------------------------------------------- peers
+# Each command gets the report path appended as its last argument.
+
+PEER_jq=$(cat <<'EOF'
+jq -r '[.[] | [(if .scope == "" then .name else .scope + "::" + .name end), .result]] | to_entries | group_by(.value[0]) | map([.[0].key, .[0].value[0], .[-1].value[1]]) | sort_by(.[0])[] | select(.[2] == "failed")[1]'
+EOF
+)
+PEER_jq_select=$(cat <<'EOF'
+jq -r '.[] | select(.result == "failed") | if .scope == "" then .name else .scope + "::" + .name end'
+EOF
+)
+PEER_python3=$(cat <<'EOF'
+python3 -c 'import json,sys; o={}; o.update(((r["scope"] + "::" + r["name"]) if r["scope"] else r["name"], r.get("result")) for r in json.load(open(sys.argv[1]))); sys.stdout.buffer.write("".join(k + "\n" for k, v in o.items() if v == "failed").encode())'
+EOF
+)
+
+peers=
+for p in $BENCH_PEERS; do
+	case $p in
+	jq | jq-select) exe=jq ;;
+	python3) exe=python3 ;;
+	*) die "unknown peer '$p' (jq, jq-select, python3)" ;;
+	esac
+	if command -v "$exe" >/dev/null 2>&1; then
+		peers="$peers $p"
+	else
+		say "$exe not installed: no $p rows"
+	fi
+done
+
+peer_cmd() { # peer -> command text
+	case $1 in
+	jq) printf '%s' "$PEER_jq" ;;
+	jq-select) printf '%s' "$PEER_jq_select" ;;
+	python3) printf '%s' "$PEER_python3" ;;
+	esac
+}
+
+# ------------------------------------------------------------- work area
+
+base=${BENCH_DIR:-${TMPDIR:-/tmp}}
+W=$(mktemp -d "$base/pytriage-bench.XXXXXX") || die "cannot make a directory in $base"
+cleanup() {
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		say "kept $W"
+	else
+		rm -rf "$W"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP PIPE
+
+load0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
+# Measure a copy: a rebuild of ./pytriage during the bench must not change
+# (or remove) the binary under measurement.
+cp "$PYTRIAGE" "$W/pytriage" || die "cannot copy $PYTRIAGE"
+say "measuring $PYTRIAGE ($("$W/pytriage" --version 2>&1 | head -1)), copied to $W/pytriage"
+PYTRIAGE=$W/pytriage
+
+say "building gen and timeit with $CC into $W"
+$CC -std=c11 -O2 -o "$W/gen" "$here/gen.c" || die "cannot build gen"
+$CC -std=c11 -O2 -o "$W/timeit" "$here/timeit.c" || die "cannot build timeit"
+
+# --------------------------------------------------------------- running
+
+RES=$W/results   # lines: case tool median_s maxrss_kib runs
+: >"$RES"
+
+# run_once CASE TOOL FILE REF: one timed run of TOOL on FILE, appended to
+# $W/t.CASE.TOOL; its stdout must equal REF byte for byte (REF - : no check).
+run_once() {
+	_case=$1 _tool=$2 _f=$3 _ref=$4
+	_r=$W/t.$_case.$_tool _st=0
+	case $_tool in
+	pytriage) "$W/timeit" "$_r" "$PYTRIAGE" 1 "$_f" >"$W/out" 2>"$W/err" || _st=$? ;;
+	pipe) # timeit measures pytriage alone; cat only feeds the pipe
+		# shellcheck disable=SC2002
+		cat "$_f" | "$W/timeit" "$_r" "$PYTRIAGE" 1 >"$W/out" 2>"$W/err" || _st=$? ;;
+	wc) "$W/timeit" "$_r" wc -l "$_f" >"$W/out" 2>"$W/err" || _st=$? ;;
+	*) "$W/timeit" "$_r" sh -c "$(peer_cmd "$_tool") \"\$1\"" sh "$_f" >"$W/out" 2>"$W/err" || _st=$? ;;
+	esac
+	[ "$_ref" = - ] && return 0
+	_label=$(case_label "$_case")
+	[ "$_st" = 0 ] || { cat "$W/err" >&2; die "$_label: $_tool exited $_st"; }
+	if ! cmp -s "$W/out" "$_ref"; then
+		say "$_label: $_tool: SELECTORS DIFFER from pytriage's (diff pytriage $_tool):"
+		diff "$_ref" "$W/out" | head -20 >&2 || :
+		die "$_label: $_tool and pytriage disagree (BENCH_KEEP=1 keeps the files)"
+	fi
+}
+
+# summarize CASE TOOL: median wall time and largest peak RSS into $RES.
+summarize() {
+	awk -v c="$1" -v t="$2" '
+		{ s[NR] = $1; if ($2 > m) m = $2 }
+		END {
+			n = NR
+			for (i = 2; i <= n; i++) { v = s[i]; for (j = i - 1; j >= 1 && s[j] > v; j--) s[j+1] = s[j]; s[j+1] = v }
+			med = (n % 2) ? s[(n+1)/2] : (s[n/2] + s[n/2+1]) / 2
+			printf "%s %s %.6f %d %d\n", c, t, med, m, n
+		}' "$W/t.$1.$2" >>"$RES"
+}
+
+CASES=       # case names in order
+largest=     # largest unique case
+for s in $BENCH_SIZES; do
+	CASES="$CASES u$s"
+	largest=u$s
+done
+CASES="$CASES r$BENCH_VARIANT_MB b$BENCH_VARIANT_MB"
+
+gen_args() {
+	case $1 in
+	u*) printf '%s' "-s ${1#u}M" ;;
+	r*) printf '%s' "-s ${1#r}M -r 100" ;;
+	b*) printf '%s' "-s ${1#b}M -f 1 -b 8000000" ;;
+	esac
+}
+case_label() {
+	case $1 in
+	u*) printf '%s MB' "${1#u}" ;;
+	r*) printf '%s MB repeat-100' "${1#r}" ;;
+	b*) printf '%s MB 8MB-texts' "${1#b}" ;;
+	esac
+}
+
+INFO=$W/cases    # lines: case bytes records tests failed selector_bytes
+: >"$INFO"
+
+for c in $CASES; do
+	f=$W/$c.json
+	say "$(case_label "$c"): generating (gen $(gen_args "$c") -x $BENCH_SEED)"
+	# shellcheck disable=SC2046
+	"$W/gen" $(gen_args "$c") -x "$BENCH_SEED" -v >"$f" 2>"$W/gen.stats" || die "gen failed"
+	# "records=R tests=T failed=F skipped=S bytes=B"
+	read -r g_records g_tests g_failed g_skipped g_bytes <"$W/gen.stats" || die "gen: no statistics"
+	g_records=${g_records#records=} g_tests=${g_tests#tests=} g_failed=${g_failed#failed=}
+	g_bytes=${g_bytes#bytes=}
+	: "$g_skipped"
+	ref=$W/$c.ref
+	st=0
+	"$PYTRIAGE" 1 "$f" >"$ref" 2>"$W/err" || st=$?
+	[ "$st" = 0 ] || { cat "$W/err" >&2; die "$(case_label "$c"): pytriage 1 exited $st (expected 0: retry)"; }
+	n=$(wc -l <"$ref" | tr -d ' ')
+	[ "$n" = "$g_failed" ] || die "$(case_label "$c"): pytriage printed $n selectors, the generator wrote $g_failed failed tests"
+	echo "$c $g_bytes $g_records $g_tests $g_failed $(wc -c <"$ref" | tr -d ' ')" >>"$INFO"
+
+	# Rounds: every tool once per round, so that load from elsewhere on the
+	# machine hits all of them alike; peers stop after BENCH_PEER_RUNS.
+	tools=pytriage
+	[ "$c" = "$largest" ] && tools="$tools pipe"
+	for p in $peers; do
+		case $p.$c in jq-select.r*) continue ;; esac # dedup matters there
+		tools="$tools $p"
+	done
+	tools="$tools wc"
+	for t in $tools; do : >"$W/t.$c.$t"; done
+	rounds=$BENCH_RUNS
+	[ "$BENCH_PEER_RUNS" -gt "$rounds" ] && rounds=$BENCH_PEER_RUNS
+	i=0
+	while [ "$i" -lt "$rounds" ]; do
+		i=$((i + 1))
+		say "$(case_label "$c"): round $i of $rounds:$tools"
+		for t in $tools; do
+			case $t in
+			pytriage | pipe | wc) [ "$i" -le "$BENCH_RUNS" ] || continue ;;
+			*) [ "$i" -le "$BENCH_PEER_RUNS" ] || continue ;;
+			esac
+			r=$ref
+			[ "$t" = wc ] && r=-
+			run_once "$c" "$t" "$f" "$r"
+		done
+	done
+	for t in $tools; do summarize "$c" "$t"; done
+done
+
+# --------------------------------------------------------------- report
+
+cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -1)
+mem=$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || :)
+# shellcheck disable=SC1091
+os=$(. /etc/os-release 2>/dev/null && printf '%s' "${PRETTY_NAME:-}") || os=
+ver() { "$@" 2>&1 | head -1; }
+
+echo "### Benchmark"
+echo
+echo "Machine: $(uname -m), $(nproc 2>/dev/null || echo '?') CPUs, ${cpu:-unknown CPU}, ${mem:-? RAM}; $(uname -sr)${os:+, $os}."
+printf 'Versions: %s' "$(ver "$PYTRIAGE" --version)"
+for p in $peers; do
+	case $p in
+	jq) printf ', %s' "$(ver jq --version)" ;;
+	python3) printf ', %s' "$(ver python3 --version)" ;;
+	esac
+done
+echo "."
+echo "Median of $BENCH_RUNS runs (peers: $BENCH_PEER_RUNS), tools taking turns, page cache warm; peak RSS is the largest of the runs. Load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')."
+echo
+echo "| report | gen options | bytes | records | tests | failed |"
+echo "|---|---|--:|--:|--:|--:|"
+while read -r c bytes recs tests failed _; do
+	echo "| $(case_label "$c") | \`$(gen_args "$c") -x $BENCH_SEED\` | $bytes | $recs | $tests | $failed |"
+done <"$INFO"
+echo
+echo "| report | command | median s | vs pytriage | MB/s | peak RSS MiB |"
+echo "|---|---|--:|--:|--:|--:|"
+awk -v info="$INFO" '
+	BEGIN { while ((getline l < info) > 0) { split(l, a, " "); bytes[a[1]] = a[2] } }
+	function label(c) {
+		if (c ~ /^u/) return substr(c, 2) " MB"
+		if (c ~ /^r/) return substr(c, 2) " MB repeat-100"
+		return substr(c, 2) " MB 8MB-texts"
+	}
+	function name(t) {
+		if (t == "pytriage") return "`pytriage 1 FILE`"
+		if (t == "pipe") return "`cat FILE \\| pytriage 1`"
+		if (t == "wc") return "`wc -l FILE` (floor)"
+		return t
+	}
+	{ c = $1; t = $2; med[c, t] = $3; rss[c, t] = $4; if (!(c in seen)) { seen[c] = 1; order[++nc] = c }; tools[c] = tools[c] " " t }
+	END {
+		for (i = 1; i <= nc; i++) {
+			c = order[i]; n = split(tools[c], ts, " "); first = 1
+			for (k = 1; k <= n; k++) {
+				t = ts[k]; p = med[c, "pytriage"]
+				ratio = (p > 0) ? sprintf("%.1fx", med[c, t] / p) : "-"
+				if (t == "pytriage") ratio = "1"
+				mbs = (med[c, t] > 0) ? sprintf("%.0f", bytes[c] / 1e6 / med[c, t]) : "-"
+				printf "| %s | %s | %.3f | %s | %s | %.1f |\n", first ? label(c) : "", name(t), med[c, t], ratio, mbs, rss[c, t] / 1024
+				first = 0
+			}
+		}
+	}' "$RES"
+echo
+if [ -n "$peers" ]; then
+	echo "Peer commands (FILE = the report), each checked to print exactly pytriage's selectors:"
+	echo
+	echo '```sh'
+	for p in $peers; do
+		printf '# %s\n%s FILE\n' "$p" "$(peer_cmd "$p")"
+	done
+	echo '```'
+else
+	echo "No peer was run (BENCH_PEERS empty or jq/python3 not installed)."
+fi
+echo
+echo "Reports: \`cc -O2 -o gen tests/bench/gen.c && ./gen OPTIONS > FILE\` (options above); same options, same bytes."
+echo
+
+# Goal summary (issue 3). Informative only: nothing here fails the bench.
+awk -v info="$INFO" -v variant="$BENCH_VARIANT_MB" -v largest="$largest" '
+	BEGIN { while ((getline l < info) > 0) { split(l, a, " "); bytes[a[1]] = a[2]; tests[a[1]] = a[4]; sel[a[1]] = a[6]; ord[++nc] = a[1] } }
+	{ med[$1, $2] = $3; rss[$1, $2] = $4; have[$1, $2] = 1 }
+	function verdict(ok) { return ok ? "met" : "MISSED" }
+	END {
+		print "Goals (issue 3), measured above:"
+		print ""
+		c = "u100"
+		if (have[c, "pytriage"]) {
+			p = med[c, "pytriage"]
+			if (have[c, "jq"]) printf "- 100 MB: %.1fx faster than the jq one-liner (goal 20x): %s\n", med[c, "jq"] / p, verdict(med[c, "jq"] / p >= 20)
+			if (have[c, "jq-select"]) printf "- 100 MB: %.1fx faster than the cheaper jq-select one-liner (goal 20x): %s\n", med[c, "jq-select"] / p, verdict(med[c, "jq-select"] / p >= 20)
+			if (have[c, "python3"]) printf "- 100 MB: %.1fx faster than the python3 one-liner (goal 15x): %s\n", med[c, "python3"] / p, verdict(med[c, "python3"] / p >= 15)
+			printf "- 100 MB: peak RSS %.1f MiB (goal at most 16 MiB): %s\n", rss[c, "pytriage"] / 1024, verdict(rss[c, "pytriage"] <= 16 * 1024)
+		}
+		line = ""
+		for (i = 1; i <= nc; i++) { c = ord[i]; if (c ~ /^u/ && have[c, "pytriage"]) line = line sprintf("%s %s MB: %.3f", line == "" ? "" : ";", substr(c, 2), med[c, "pytriage"] / bytes[c] * 1e8) }
+		if (line != "") print "- Linear time, pytriage seconds per 100 MB:" line
+		r = "r" variant; b = "b" variant; u = "u" variant
+		if (have[r, "pytriage"]) printf "- Memory flat: %s MB over 100 node IDs: peak RSS %.1f MiB\n", variant, rss[r, "pytriage"] / 1024
+		if (have[largest, "pipe"]) printf "- %s MB streamed through a pipe: peak RSS %.1f MiB for %d distinct tests\n", substr(largest, 2), rss[largest, "pipe"] / 1024, tests[largest]
+		if (have[largest, "pytriage"] && have[r, "pytriage"] && tests[largest] > 100)
+			printf "- Growth with tests: (peak RSS %s MB - peak RSS %s MB repeat-100 - %d bytes of selectors) / %d distinct tests = %.0f bytes per test (goal: at most 40)\n", substr(largest, 2), variant, sel[largest], tests[largest], ((rss[largest, "pytriage"] - rss[r, "pytriage"]) * 1024 - sel[largest]) / (tests[largest] - 100)
+		if (have[b, "pytriage"] && have[u, "pytriage"])
+			printf "- 8 MB failure texts: %.0f MB/s against %.0f MB/s on the %s MB report with ordinary texts\n", bytes[b] / 1e6 / med[b, "pytriage"], bytes[u] / 1e6 / med[u, "pytriage"], variant
+	}' "$RES"
