@@ -4,9 +4,12 @@
  * Every distinct node ID costs one slot of an open-addressing table: its
  * 64-bit hash and 32 bits holding its outcome, two flags and the ordinal of
  * its first record (the selectors' order).  The table grows by half when it
- * is four-fifths full, so a node ID costs at most 22.5 bytes between
- * growths and 37.5 bytes while the old and new tables both exist: within
- * the 40 bytes per test the speed issue allows.
+ * is four-fifths full, so a node ID costs at most 22.5 bytes.  Growing
+ * does not double that: the slot of a hash is monotone in the hash, so the
+ * old table, walked in slot order, fills the new one front to back, and
+ * the pages of the old one are unmapped as the walk leaves them.  The peak
+ * stays near the new table alone, within the 40 bytes per test that the
+ * speed issue allows.
  *
  * The hash is only trusted for counting.  Selectors come from exact bytes:
  * the first time a node ID fails its text is kept, and every later record
@@ -14,8 +17,11 @@
  * hash can never merge a failure away.  The seed is random per run, so a
  * report cannot be built to collide.
  */
+#include <sys/mman.h>
+
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tally.h"
 
@@ -69,14 +75,45 @@ slot_of(uint64_t hash, size_t cap)
 	return (size_t)(((hash >> 32) * (uint64_t)cap) >> 32);
 }
 
+/* Zeroed pages of our own, so that parts can be given back early. */
+static void *
+map_zeroed(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+unmap(void *p, size_t bytes)
+{
+	if (p != NULL && bytes > 0)
+		munmap(p, bytes);
+}
+
+/* Give back the whole pages of [base + *done, base + upto). */
+static void
+unmap_upto(unsigned char *base, size_t *done, size_t upto, size_t page)
+{
+	upto -= upto % page;
+	if (upto > *done) {
+		munmap(base + *done, upto - *done);
+		*done = upto;
+	}
+}
+
 int
 tally_init(struct tally *t, uint64_t seed)
 {
+	long page = sysconf(_SC_PAGESIZE);
+
 	memset(t, 0, sizeof(*t));
 	t->seed = seed;
+	t->page = page > 0 ? (size_t)page : 4096;
 	t->cap = 1024;
-	t->hashes = calloc(t->cap, sizeof(*t->hashes));
-	t->meta = calloc(t->cap, sizeof(*t->meta));
+	t->hashes = map_zeroed(t->cap * sizeof(*t->hashes));
+	t->meta = map_zeroed(t->cap * sizeof(*t->meta));
 	strbuf_init(&t->failed_ids);
 	strbuf_init(&t->error_ids);
 	if (t->hashes == NULL || t->meta == NULL) {
@@ -89,8 +126,8 @@ tally_init(struct tally *t, uint64_t seed)
 void
 tally_free(struct tally *t)
 {
-	free(t->hashes);
-	free(t->meta);
+	unmap(t->hashes, t->cap * sizeof(*t->hashes));
+	unmap(t->meta, t->cap * sizeof(*t->meta));
 	free(t->failed);
 	free(t->failed_index);
 	free(t->errors);
@@ -114,25 +151,34 @@ static int
 grow(struct tally *t)
 {
 	size_t cap = t->cap + t->cap / 2, i, j;
+	size_t hashes_done = 0, meta_done = 0;
 	uint64_t *hashes;
 	uint32_t *meta;
 
-	hashes = calloc(cap, sizeof(*hashes));
-	meta = calloc(cap, sizeof(*meta));
+	hashes = map_zeroed(cap * sizeof(*hashes));
+	meta = map_zeroed(cap * sizeof(*meta));
 	if (hashes == NULL || meta == NULL) {
-		free(hashes);
-		free(meta);
+		unmap(hashes, cap * sizeof(*hashes));
+		unmap(meta, cap * sizeof(*meta));
 		return -1;
 	}
 	for (i = 0; i < t->cap; i++) {
-		if (t->hashes[i] == 0)
-			continue;
-		j = find_slot(hashes, cap, t->hashes[i]);
-		hashes[j] = t->hashes[i];
-		meta[j] = t->meta[i];
+		if (t->hashes[i] != 0) {
+			j = find_slot(hashes, cap, t->hashes[i]);
+			hashes[j] = t->hashes[i];
+			meta[j] = t->meta[i];
+		}
+		if (i % 1024 == 1023) {
+			unmap_upto((unsigned char *)t->hashes, &hashes_done,
+			    (i + 1) * sizeof(*t->hashes), t->page);
+			unmap_upto((unsigned char *)t->meta, &meta_done,
+			    (i + 1) * sizeof(*t->meta), t->page);
+		}
 	}
-	free(t->hashes);
-	free(t->meta);
+	unmap((unsigned char *)t->hashes + hashes_done,
+	    t->cap * sizeof(*t->hashes) - hashes_done);
+	unmap((unsigned char *)t->meta + meta_done,
+	    t->cap * sizeof(*t->meta) - meta_done);
 	t->hashes = hashes;
 	t->meta = meta;
 	t->cap = cap;
@@ -225,10 +271,10 @@ keep(struct strbuf *arena, struct tally_kept **list, size_t *n, size_t *cap,
 }
 
 static int
-same_text(const struct strbuf *arena, const struct tally_kept *k,
+same_text(const struct strbuf *arena, const struct tally_failed *f,
     const char *id, size_t len)
 {
-	return k->len == len && memcmp(arena->data + k->off, id, len) == 0;
+	return f->len == len && memcmp(arena->data + f->off, id, len) == 0;
 }
 
 /* The first line of a failure reason, cut at REASON_MAX bytes. */
@@ -252,14 +298,27 @@ static enum tally_status
 keep_failed(struct tally *t, uint64_t hash, uint32_t ordinal, const char *id,
     size_t len)
 {
-	size_t pos;
+	struct tally_failed *f;
+	size_t pos, cap;
 
 	if ((t->nfailed + 1) * 2 > t->failed_index_cap &&
 	    failed_index_grow(t) == -1)
 		return TALLY_NOMEM;
-	if (keep(&t->failed_ids, &t->failed, &t->nfailed, &t->failed_cap,
-	    hash, ordinal, id, len, NULL, 0) == -1)
+	if (t->nfailed == t->failed_cap) {
+		cap = t->failed_cap == 0 ? 16 : t->failed_cap * 2;
+		if ((f = realloc(t->failed, cap * sizeof(*f))) == NULL)
+			return TALLY_NOMEM;
+		t->failed = f;
+		t->failed_cap = cap;
+	}
+	f = &t->failed[t->nfailed];
+	f->hash = hash;
+	f->off = t->failed_ids.len;
+	f->len = (uint32_t)len;
+	f->ordinal = ordinal;
+	if (strbuf_append(&t->failed_ids, id, len) == -1)
 		return TALLY_NOMEM;
+	t->nfailed++;
 	failed_find(t, hash, &pos);
 	t->failed_index[pos] = (uint32_t)t->nfailed;
 	return TALLY_OK;
@@ -337,8 +396,8 @@ tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
 static int
 by_ordinal(const void *a, const void *b)
 {
-	uint32_t x = ((const struct tally_kept *)a)->ordinal;
-	uint32_t y = ((const struct tally_kept *)b)->ordinal;
+	uint32_t x = ((const struct tally_failed *)a)->ordinal;
+	uint32_t y = ((const struct tally_failed *)b)->ordinal;
 
 	return (x > y) - (x < y);
 }
@@ -346,7 +405,7 @@ by_ordinal(const void *a, const void *b)
 int
 tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
 {
-	struct tally_kept *still;
+	struct tally_failed *still;
 	size_t i, k = 0, slot;
 
 	*ids = NULL;

@@ -49,7 +49,14 @@ struct tally_id {
 	size_t reason_len;
 };
 
-struct tally_kept {		/* a kept node ID, by offsets into an arena */
+struct tally_failed {		/* a failed node ID, by offset into an arena */
+	uint64_t hash;
+	size_t off;
+	uint32_t len;		/* at most NODEID_MAX */
+	uint32_t ordinal;	/* when the node ID was first seen */
+};
+
+struct tally_kept {		/* a collection error and its reason */
 	uint64_t hash;
 	size_t off;
 	size_t len;
@@ -60,6 +67,7 @@ struct tally_kept {		/* a kept node ID, by offsets into an arena */
 
 struct tally {
 	uint64_t seed;
+	size_t page;		/* the system's page size */
 	uint64_t *hashes;	/* open addressing; 0 marks a free slot */
 	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
 	size_t cap;
@@ -67,7 +75,7 @@ struct tally {
 	struct tally_counts counts;
 
 	struct strbuf failed_ids;	/* arena of failed node IDs */
-	struct tally_kept *failed;
+	struct tally_failed *failed;
 	size_t nfailed, failed_cap;
 	uint32_t *failed_index;		/* hash -> failed[] index, open addressing */
 	size_t failed_index_cap;
