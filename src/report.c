@@ -13,8 +13,9 @@
  *
  * The input is read in fixed chunks and never kept: memory does not grow
  * with the report, only with what the tally keeps.  Strings are skipped
- * eight bytes at a time.  Nesting is tracked with one bit per level, so a
- * hostile depth costs nothing but the REPORT_DEPTH_MAX check.
+ * sixteen bytes at a time.  Nesting is tracked in a fixed stack of a byte
+ * per level, so a hostile depth costs nothing but the REPORT_DEPTH_MAX
+ * check.
  *
  * The language accepted (and the same in refread.c): RFC 8259 JSON plus
  * the NaN, Infinity and -Infinity that Python writes; strict UTF-8 (RFC
@@ -35,7 +36,7 @@
 #include "nodeid.h"
 #include "report.h"
 
-#define CHUNK		(256 * 1024)
+#define CHUNK		(64 * 1024)
 #define KEY_KEEP	40	/* longest key we compare, plus room */
 
 
@@ -135,13 +136,15 @@ record_finish(const struct record_fields *f, struct strbuf *nodeid,
 		    "the node ID is longer than %zu bytes", NODEID_MAX);
 		return bad_record(err, "name", what);
 	}
-	if (nodeid_join(nodeid, f->scope_text, f->scope_len, f->name_text,
-	    f->name_len) == -1)
+	if (!f->hashed && nodeid_join(nodeid, f->scope_text, f->scope_len,
+	    f->name_text, f->name_len) == -1)
 		return REPORT_READ_NOMEM;
 	if (f->result == FIELD_STRING)
 		outcome = outcome_of(f->result_text, f->result_len);
-	switch (tally_record(t, nodeid->data, nodeid->len, outcome,
-	    f->collection_error, f->reason_text, f->reason_len)) {
+	switch (tally_record_hashed(t, f->hashed ? f->hash :
+	    tally_hash(t->seed, nodeid->data, nodeid->len), nodeid->data,
+	    nodeid->len, outcome, f->collection_error, f->reason_text,
+	    f->reason_len)) {
 	case TALLY_OK:
 		return REPORT_READ_OK;
 	case TALLY_NOMEM:
@@ -187,8 +190,10 @@ struct reader {
 	struct report_error *err;
 	int failed;		/* err is filled */
 	int nomem;		/* memory ran out */
+	const char *key_text;	/* the record key being read, for messages: */
+	size_t key_len;		/* copied into err only on a fault or refill */
 	unsigned depth;
-	unsigned char stack[REPORT_DEPTH_MAX / 8 + 1];	/* 1: object */
+	unsigned char stack[REPORT_DEPTH_MAX];	/* per level, 1: object */
 	struct strbuf scope, name, result, reason, key, tagkey, tagval;
 	struct strbuf nodeid;
 };
@@ -214,6 +219,27 @@ static const unsigned char string_stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* Per byte after a backslash: 1 for the escapes that stand for one
+ * character (\" \\ \/ \b \f \n \r \t); \u takes the long way. */
+static const unsigned char simple_escape[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+	0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static int
 fail(struct reader *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -228,6 +254,8 @@ fail(struct reader *r, const char *fmt, ...)
 		return -1;
 	r->failed = 1;
 	r->err->offset = r->base + r->pos;
+	if (r->key_text != NULL && r->key_text != r->err->key)
+		report_error_key(r->err, r->key_text, r->key_len);
 	va_start(ap, fmt);
 	vsnprintf(r->err->what, sizeof(r->err->what), fmt, ap);
 	va_end(ap);
@@ -241,6 +269,12 @@ refill(struct reader *r)
 
 	if (r->eof || r->ioerr)
 		return 0;
+	/* The key named in messages may lie in the buffer about to go. */
+	if (r->key_text != NULL && r->key_text != r->err->key) {
+		report_error_key(r->err, r->key_text, r->key_len);
+		r->key_text = r->err->key;
+		r->key_len = strlen(r->err->key);
+	}
 	n = source_read(r->src, r->buf, CHUNK);
 	if (n <= 0) {
 		if (n < 0)
@@ -320,26 +354,20 @@ skip_ws(struct reader *r)
 	return skip_ws_slow(r);
 }
 
-static int
+static inline int
 push(struct reader *r, int object)
 {
 	if (r->depth >= REPORT_DEPTH_MAX)
 		return fail(r, "nesting deeper than %d levels",
 		    REPORT_DEPTH_MAX);
-	if (object)
-		r->stack[r->depth / 8] |= (unsigned char)(1u << (r->depth % 8));
-	else
-		r->stack[r->depth / 8] &= (unsigned char)~(1u << (r->depth % 8));
-	r->depth++;
+	r->stack[r->depth++] = (unsigned char)object;
 	return 0;
 }
 
-static int
+static inline int
 top_is_object(const struct reader *r)
 {
-	unsigned d = r->depth - 1;
-
-	return (r->stack[d / 8] >> (d % 8)) & 1;
+	return r->stack[r->depth - 1];
 }
 
 /* Append to a decode buffer only while it holds less than keep bytes. */
@@ -598,6 +626,12 @@ scan_string(struct reader *r, struct sink *k)
 			return 0;
 		}
 		if (c == '\\') {
+			/* Skipping: a simple escape needs no decoding. */
+			if ((k->out == NULL || k->overflow) && i + 1 < end &&
+			    simple_escape[b[i + 1]]) {
+				r->pos = i + 2;
+				continue;
+			}
 			r->pos++;
 			if (escape(r, k) == -1)
 				return -1;
@@ -636,9 +670,16 @@ plain_string(struct reader *r, const char **text, size_t *len)
 static int
 literal(struct reader *r, const char *word)
 {
+	size_t len = strlen(word);
 	const char *p;
 	int c;
 
+	/* Most literals lie whole in the buffer. */
+	if (r->end - r->pos >= len &&
+	    memcmp(r->buf + r->pos, word, len) == 0) {
+		r->pos += len;
+		return 0;
+	}
 	for (p = word; *p != '\0'; p++) {
 		c = peek(r);
 		if (c != *p) {
@@ -888,13 +929,25 @@ static const struct {
 static enum record_key
 record_key(const char *text, size_t len)
 {
-	unsigned i;
+	enum record_key k;
 
-	for (i = KEY_SCOPE; i <= KEY_REASON; i++)
-		if (len == record_keys[i].len &&
-		    memcmp(text, record_keys[i].text, len) == 0)
-			return (enum record_key)i;
-	return KEY_OTHER;
+	switch (len) {		/* one comparison at most, mostly none */
+	case 4:
+		k = text[0] == 'n' ? KEY_NAME : KEY_TAGS;
+		break;
+	case 5:
+		k = KEY_SCOPE;
+		break;
+	case 6:
+		k = KEY_RESULT;
+		break;
+	case 14:
+		k = KEY_REASON;
+		break;
+	default:
+		return KEY_OTHER;
+	}
+	return memcmp(text, record_keys[k].text, len) == 0 ? k : KEY_OTHER;
 }
 
 /* A string value into out, at most keep bytes; *overflow if longer. */
@@ -1062,7 +1115,8 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 		if (key_text(r, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
-		report_error_key(r->err, text, len);
+		r->key_text = text;
+		r->key_len = len;
 		if (which != KEY_OTHER && which != KEY_REASON) {
 			if (seen & (1u << which))
 				return fail(r, "the key \"%s\" appears twice",
@@ -1097,7 +1151,24 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 		}
 		if (rc == -1)
 			return -1;
+		r->key_text = NULL;
 		r->err->key[0] = '\0';
+		/* Scope and name known: the slot of the node ID can be on its
+		 * way into cache while the rest of the record is read. */
+		if (!f.hashed && f.scope == FIELD_STRING &&
+		    f.name == FIELD_STRING &&
+		    (which == KEY_SCOPE || which == KEY_NAME) &&
+		    r->scope.len + 2 + r->name.len <= NODEID_MAX) {
+			if (nodeid_join(&r->nodeid, r->scope.data, r->scope.len,
+			    r->name.data, r->name.len) == -1) {
+				r->nomem = 1;
+				return fail(r, "out of memory");
+			}
+			f.hash = tally_hash(t->seed, r->nodeid.data,
+			    r->nodeid.len);
+			f.hashed = 1;
+			tally_prefetch(t, f.hash);
+		}
 		c = skip_ws(r);
 		if (c == ',') {
 			r->pos++;

@@ -71,6 +71,9 @@ struct record_fields {
 	const char *scope_text, *name_text, *result_text, *reason_text;
 	size_t scope_len, name_len, result_len, reason_len;
 	int collection_error;	/* a tag says so, exactly "true" */
+	int hashed;		/* the reader joined the node ID into nodeid
+				 * and hashed it already (into hash) */
+	uint64_t hash;
 	char bad_tag[48];	/* the first tag key whose value is no string */
 };
 

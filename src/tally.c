@@ -168,7 +168,7 @@ grow(struct tally *t)
 			hashes[j] = t->hashes[i];
 			meta[j] = t->meta[i];
 		}
-		if (i % 1024 == 1023) {
+		if (i % 65536 == 65535) {	/* every 512 KiB of hashes */
 			unmap_upto((unsigned char *)t->hashes, &hashes_done,
 			    (i + 1) * sizeof(*t->hashes), t->page);
 			unmap_upto((unsigned char *)t->meta, &meta_done,
@@ -342,11 +342,33 @@ kept_text_matches(const struct tally *t, size_t slot, uint64_t hash,
 	    same_text(&t->failed_ids, &t->failed[i], id, len);
 }
 
+void
+tally_prefetch(const struct tally *t, uint64_t hash)
+{
+#if defined(__GNUC__)
+	size_t i = slot_of(hash, t->cap);
+
+	__builtin_prefetch(&t->hashes[i], 1);
+	__builtin_prefetch(&t->meta[i], 1);
+#else
+	(void)t;
+	(void)hash;
+#endif
+}
+
 enum tally_status
 tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
     int collection_error, const char *reason, size_t reason_len)
 {
-	uint64_t hash = tally_hash(t->seed, id, len);
+	return tally_record_hashed(t, tally_hash(t->seed, id, len), id, len,
+	    outcome, collection_error, reason, reason_len);
+}
+
+enum tally_status
+tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
+    size_t len, enum outcome outcome, int collection_error,
+    const char *reason, size_t reason_len)
+{
 	uint32_t ordinal;
 	size_t slot;
 	enum tally_status st;

@@ -97,6 +97,14 @@ enum tally_status tally_record(struct tally *, const char *id, size_t len,
 	    enum outcome, int collection_error, const char *reason,
 	    size_t reason_len);
 
+/* The same, with tally_hash(t->seed, id, len) already computed. */
+enum tally_status tally_record_hashed(struct tally *, uint64_t hash,
+	    const char *id, size_t len, enum outcome, int collection_error,
+	    const char *reason, size_t reason_len);
+
+/* Ask for the slot of a hash to be in cache by the time it is recorded. */
+void	tally_prefetch(const struct tally *, uint64_t hash);
+
 /*
  * The node IDs whose final outcome is failed, each once, in the order of
  * their first record.  *ids is allocated; free(3) it.  -1 when out of
