@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,23 @@ parse_decimal(const char *s, uint64_t max, int leading_zeros,
 	}
 	*value = v;
 	return 0;
+}
+
+/*
+ * A mapped report that shrinks under pytriage (a pytest still writing it,
+ * a cleanup step) raises SIGBUS on the missing pages.  Nothing is on
+ * stdout yet: say so and exit as for any unreadable input.
+ */
+static void
+on_sigbus(int signo)
+{
+	static const char msg[] =
+	    "pytriage: cannot read the report: it shrank while being read\n";
+
+	(void)signo;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) == -1)
+		_exit(EXIT_TROUBLE);
+	_exit(EXIT_TROUBLE);
 }
 
 static uint64_t
@@ -259,6 +277,7 @@ main(int argc, char *argv[])
 {
 	struct options opt = { { FORMAT_LINES, 0 }, 0, 0 };
 	struct report_error rerr;
+	struct sigaction sa;
 	struct source src;
 	struct tally tally;
 	enum report_status status = REPORT_READ_EMPTY;
@@ -294,6 +313,10 @@ main(int argc, char *argv[])
 	if (fd == -1)
 		missing = path;
 	else {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_sigbus;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGBUS, &sa, NULL);
 		source_from_fd(&src, fd);
 		status = opt.reference ? refread_read(&src, &tally, &rerr) :
 		    report_read(&src, &tally, &rerr);

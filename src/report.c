@@ -36,7 +36,6 @@
 #include "nodeid.h"
 #include "report.h"
 
-#define CHUNK		(64 * 1024)
 #define KEY_KEEP	40	/* longest key we compare, plus room */
 
 
@@ -183,7 +182,7 @@ report_error_format(const struct report_error *err, struct strbuf *out)
 
 struct reader {
 	struct source *src;
-	unsigned char *buf;
+	const unsigned char *buf;	/* lent by the source */
 	size_t pos, end;
 	uint64_t base;		/* offset of buf[0] in the input */
 	int eof, ioerr;
@@ -275,7 +274,7 @@ refill(struct reader *r)
 		r->key_text = r->err->key;
 		r->key_len = strlen(r->err->key);
 	}
-	n = source_read(r->src, r->buf, CHUNK);
+	n = source_next(r->src, &r->buf);
 	if (n <= 0) {
 		if (n < 0)
 			r->ioerr = 1;
@@ -1297,12 +1296,10 @@ report_read(struct source *src, struct tally *t, struct report_error *err)
 	strbuf_init(&r.tagkey);
 	strbuf_init(&r.tagval);
 	strbuf_init(&r.nodeid);
-	if ((r.buf = malloc(CHUNK)) == NULL)
-		return REPORT_READ_NOMEM;
 	status = read_document(&r, t);
 	if (r.nomem)
 		status = REPORT_READ_NOMEM;
-	free(r.buf);
+	source_end(src);
 	strbuf_free(&r.scope);
 	strbuf_free(&r.name);
 	strbuf_free(&r.result);
