@@ -472,14 +472,16 @@ escape(struct reader *r, struct sink *k)
 		c = peek(r);
 		if (c == -1)
 			return truncated(r, "inside an escape");
-		r->pos++;
 		if (c != 'u') {
-			if (high != 0 && sink_codepoint(r, k, 0xfffd) == -1)
-				return -1;
+			/* Fail at the byte that is wrong, not after it. */
 			if (c == 0 || (p = strchr(simple_in, c)) == NULL)
 				return fail(r, "invalid escape in a string");
+			r->pos++;
+			if (high != 0 && sink_codepoint(r, k, 0xfffd) == -1)
+				return -1;
 			return sink_put(r, k, &simple_out[p - simple_in], 1);
 		}
+		r->pos++;
 		if (hex4(r, &cp) == -1)
 			return -1;
 		if (high != 0) {

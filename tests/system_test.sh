@@ -95,11 +95,11 @@ rm -f "$tmp/shrink.json" "$tmp/shrinking.json"
 
 # Memory grows with distinct node IDs (at most 40 bytes each, above a
 # 16 MiB floor), never with the bytes of the report.
-"$tools/mkreport" tiny $tiny $tiny | "$tools/maxrss" "$tmp/rss" "$bin" -f verdict 1 >"$tmp/out"
+"$tools/mkreport" tiny $tiny $tiny | "$tools/maxrss" "$tmp/rss" "$bin" -q -f verdict 1 >"$tmp/out"
 rc=$?
 expect "$tiny tiny distinct records" 0 $rc
 bounded "$tiny distinct node IDs" "$(cat "$tmp/rss")" $((16384 + tiny * 40 / 1024))
-"$tools/mkreport" tiny $tiny 100 | "$tools/maxrss" "$tmp/rss" "$bin" -f verdict 1 >"$tmp/out"
+"$tools/mkreport" tiny $tiny 100 | "$tools/maxrss" "$tmp/rss" "$bin" -q -f verdict 1 >"$tmp/out"
 expect "$tiny records, 100 node IDs" 0 $?
 bounded "$tiny records over 100 node IDs (flat)" "$(cat "$tmp/rss")" 16384
 

@@ -1,0 +1,680 @@
+/*
+ * test_tally.c: last outcome per node ID, selectors, collection errors.
+ *
+ * The last record of a node ID decides; the counts of final outcomes add
+ * up to the distinct node IDs; selectors come out once each in the order
+ * of each node's first record; collection errors once each in file order
+ * with the first line of their reason.  The table grows and stays exact;
+ * two node IDs that share a hash (built here by inverting the hash's last
+ * block) are detected rather than merged.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tally.h"
+
+#define SEED	0x5eed5eed12345678ULL
+#define LEN(s)	(sizeof(s) - 1)
+
+static enum tally_status
+rec(struct tally *t, const char *id, enum outcome o)
+{
+	return tally_record(t, id, strlen(id), o, 0, NULL, 0);
+}
+
+static void
+assert_counts(const struct tally *t, uint64_t records, uint64_t tests,
+    uint64_t passed, uint64_t failed, uint64_t skipped, uint64_t unknown)
+{
+	assert_int_equal(t->counts.records, records);
+	assert_int_equal(t->counts.tests, tests);
+	assert_int_equal(t->counts.passed, passed);
+	assert_int_equal(t->counts.failed, failed);
+	assert_int_equal(t->counts.skipped, skipped);
+	assert_int_equal(t->counts.unknown, unknown);
+	assert_int_equal(t->counts.passed + t->counts.failed +
+	    t->counts.skipped + t->counts.unknown, t->counts.tests);
+}
+
+/* The selectors, as NUL-free C strings, must be exactly these. */
+static void
+assert_selectors(const struct tally *t, const char *const *expect, size_t n)
+{
+	struct tally_id *ids;
+	size_t got, i;
+
+	assert_int_equal(tally_selectors(t, &ids, &got), 0);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ids[i].len, strlen(expect[i]));
+		assert_memory_equal(ids[i].id, expect[i], ids[i].len);
+	}
+	free(ids);
+}
+
+static void
+test_empty_tally_has_no_counts_and_no_selectors(void **state)
+{
+	struct tally t;
+	struct tally_id *ids = (struct tally_id *)&t;
+	size_t n = 99;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_counts(&t, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(tally_selectors(&t, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(ids);
+	assert_int_equal(t.nerrors, 0);
+	assert_int_equal(t.error_records, 0);
+	tally_free(&t);
+}
+
+static void
+test_each_outcome_is_counted(void **state)
+{
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "p", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "f", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "s", OUTCOME_SKIPPED), TALLY_OK);
+	assert_int_equal(rec(&t, "u", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "p2", OUTCOME_PASSED), TALLY_OK);
+	assert_counts(&t, 5, 5, 2, 1, 1, 1);
+	tally_free(&t);
+}
+
+static void
+test_last_record_decides_the_outcome(void **state)
+{
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	/* a: failed then passed; b: passed then failed; c: passed then
+	 * unknown (a rerun without result); d: unknown then skipped. */
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "c", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "d", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "c", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "d", OUTCOME_SKIPPED), TALLY_OK);
+	assert_counts(&t, 8, 4, 1, 1, 1, 1);
+	{
+		const char *const want[] = { "b" };
+
+		assert_selectors(&t, want, 1);
+	}
+	tally_free(&t);
+}
+
+static void
+test_counts_add_up_to_tests_over_a_long_history(void **state)
+{
+	static const enum outcome cycle[] = {
+		OUTCOME_PASSED, OUTCOME_FAILED, OUTCOME_SKIPPED,
+		OUTCOME_UNKNOWN, OUTCOME_FAILED,
+	};
+	struct tally t;
+	uint64_t want[4] = { 0, 0, 0, 0 };
+	char id[32];
+	unsigned i, last[10];
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(id, sizeof(id), "t.py::test_%u", i % 10);
+		last[i % 10] = (i * 7 + i / 10) % 5;
+		assert_int_equal(rec(&t, id, cycle[last[i % 10]]), TALLY_OK);
+	}
+	for (i = 0; i < 10; i++)
+		want[cycle[last[i]]]++;
+	assert_counts(&t, 1000, 10, want[OUTCOME_PASSED],
+	    want[OUTCOME_FAILED], want[OUTCOME_SKIPPED],
+	    want[OUTCOME_UNKNOWN]);
+	tally_free(&t);
+}
+
+static void
+test_selectors_follow_the_first_record_of_each_node(void **state)
+{
+	const char *const want[] = { "A", "B" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "A", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "B", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "A", OUTCOME_FAILED), TALLY_OK);
+	assert_selectors(&t, want, 2);
+	assert_counts(&t, 3, 2, 0, 2, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_a_node_failing_many_times_is_selected_once(void **state)
+{
+	const char *const want[] = { "x", "y" };
+	struct tally t;
+	int i;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(rec(&t, "x", OUTCOME_FAILED), TALLY_OK);
+		assert_int_equal(rec(&t, "y", OUTCOME_FAILED), TALLY_OK);
+	}
+	assert_selectors(&t, want, 2);
+	assert_counts(&t, 10, 2, 0, 2, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_a_failed_node_that_later_passes_is_not_selected(void **state)
+{
+	const char *const want[] = { "c" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "c", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_SKIPPED), TALLY_OK);
+	assert_selectors(&t, want, 1);
+	assert_counts(&t, 5, 3, 1, 1, 1, 0);
+	tally_free(&t);
+}
+
+static void
+test_a_node_failing_again_after_passing_keeps_first_place(void **state)
+{
+	const char *const want[] = { "a", "b" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_selectors(&t, want, 2);
+	assert_counts(&t, 4, 2, 0, 2, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_selectors_keep_exact_bytes_nul_included(void **state)
+{
+	static const char id1[] = "t.py::test[a\0b]";
+	static const char id2[] = "t.py::test[a\0c]";
+	struct tally_id *ids;
+	struct tally t;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record(&t, id1, LEN(id1), OUTCOME_FAILED, 0,
+	    NULL, 0), TALLY_OK);
+	assert_int_equal(tally_record(&t, id2, LEN(id2), OUTCOME_FAILED, 0,
+	    NULL, 0), TALLY_OK);
+	/* Two IDs equal up to the NUL are two tests. */
+	assert_counts(&t, 2, 2, 0, 2, 0, 0);
+	assert_int_equal(tally_selectors(&t, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0].len, LEN(id1));
+	assert_memory_equal(ids[0].id, id1, LEN(id1));
+	assert_int_equal(ids[1].len, LEN(id2));
+	assert_memory_equal(ids[1].id, id2, LEN(id2));
+	free(ids);
+	tally_free(&t);
+}
+
+static void
+test_ids_that_are_prefixes_of_each_other_are_distinct(void **state)
+{
+	const char *const want[] = { "t.py::a", "t.py::ab", "t.py::a[1]" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "t.py::a", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "t.py::ab", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "t.py::a[1]", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "t.py::", OUTCOME_PASSED), TALLY_OK);
+	assert_selectors(&t, want, 3);
+	assert_counts(&t, 4, 4, 1, 3, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_collection_errors_once_each_in_file_order(void **state)
+{
+	struct tally_id e;
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "t.py::ok", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(tally_record(&t, "b.py", 4, OUTCOME_FAILED, 1,
+	    "ImportError: b\nTraceback", 24), TALLY_OK);
+	assert_int_equal(tally_record(&t, "a.py", 4, OUTCOME_FAILED, 1,
+	    "SyntaxError: a", 14), TALLY_OK);
+	assert_int_equal(tally_record(&t, "b.py", 4, OUTCOME_FAILED, 1,
+	    "a later reason", 14), TALLY_OK);
+	assert_int_equal(t.nerrors, 2);
+	assert_int_equal(t.error_records, 3);
+	tally_collection_error(&t, 0, &e);
+	assert_int_equal(e.len, 4);
+	assert_memory_equal(e.id, "b.py", 4);
+	assert_int_equal(e.reason_len, LEN("ImportError: b"));
+	assert_memory_equal(e.reason, "ImportError: b", e.reason_len);
+	tally_collection_error(&t, 1, &e);
+	assert_int_equal(e.len, 4);
+	assert_memory_equal(e.id, "a.py", 4);
+	assert_int_equal(e.reason_len, LEN("SyntaxError: a"));
+	assert_memory_equal(e.reason, "SyntaxError: a", e.reason_len);
+	/* They are failed tests too. */
+	assert_counts(&t, 4, 3, 1, 2, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_collection_error_order_is_that_of_the_error_records(void **state)
+{
+	struct tally_id e;
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	/* x.py is seen first as an ordinary record, y.py's error comes
+	 * first in the file. */
+	assert_int_equal(rec(&t, "x.py", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(tally_record(&t, "y.py", 4, OUTCOME_FAILED, 1,
+	    NULL, 0), TALLY_OK);
+	assert_int_equal(tally_record(&t, "x.py", 4, OUTCOME_FAILED, 1,
+	    NULL, 0), TALLY_OK);
+	assert_int_equal(t.nerrors, 2);
+	tally_collection_error(&t, 0, &e);
+	assert_memory_equal(e.id, "y.py", 4);
+	assert_int_equal(e.reason_len, 0);
+	tally_collection_error(&t, 1, &e);
+	assert_memory_equal(e.id, "x.py", 4);
+	tally_free(&t);
+}
+
+/* The reason kept for one collection error with this failure_reason. */
+static void
+assert_kept_reason(const char *reason, size_t len, const char *want,
+    size_t want_len)
+{
+	struct tally_id e;
+	struct tally t;
+
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record(&t, "e.py", 4, OUTCOME_FAILED, 1,
+	    reason, len), TALLY_OK);
+	assert_int_equal(t.nerrors, 1);
+	tally_collection_error(&t, 0, &e);
+	assert_int_equal(e.reason_len, want_len);
+	if (want_len > 0)
+		assert_memory_equal(e.reason, want, want_len);
+	tally_free(&t);
+}
+
+static void
+test_collection_error_reason_is_cut_at_a_line_break(void **state)
+{
+	(void)state;
+	assert_kept_reason("E: one\ntwo", 10, "E: one", 6);
+	assert_kept_reason("E: one\r\ntwo", 11, "E: one", 6);
+	assert_kept_reason("E: one\rtwo", 10, "E: one", 6);
+	assert_kept_reason("\nsecond", 7, "", 0);
+	assert_kept_reason("whole", 5, "whole", 5);
+	assert_kept_reason(NULL, 0, "", 0);
+}
+
+static void
+test_collection_error_reason_is_cut_at_200_bytes(void **state)
+{
+	char reason[300];
+
+	(void)state;
+	memset(reason, 'r', sizeof(reason));
+	assert_kept_reason(reason, 300, reason, 200);
+	assert_kept_reason(reason, 200, reason, 200);
+	assert_kept_reason(reason, 199, reason, 199);
+	/* A line break after byte 200 does not matter. */
+	reason[250] = '\n';
+	assert_kept_reason(reason, 300, reason, 200);
+}
+
+static void
+test_collection_error_reason_cut_never_splits_utf8(void **state)
+{
+	char reason[300];
+
+	(void)state;
+	memset(reason, 'r', sizeof(reason));
+	/* é (C3 A9) across bytes 199-200: cut before it */
+	memcpy(reason + 199, "\xc3\xa9", 2);
+	assert_kept_reason(reason, 300, reason, 199);
+	/* é at bytes 198-199 fits whole */
+	memset(reason, 'r', sizeof(reason));
+	memcpy(reason + 198, "\xc3\xa9", 2);
+	assert_kept_reason(reason, 300, reason, 200);
+	/* € (E2 82 AC) at 198-200 and at 199-201 */
+	memset(reason, 'r', sizeof(reason));
+	memcpy(reason + 198, "\xe2\x82\xac", 3);
+	assert_kept_reason(reason, 300, reason, 198);
+	memset(reason, 'r', sizeof(reason));
+	memcpy(reason + 199, "\xe2\x82\xac", 3);
+	assert_kept_reason(reason, 300, reason, 199);
+	/* an emoji (F0 9F 98 80) at 197-200 */
+	memset(reason, 'r', sizeof(reason));
+	memcpy(reason + 197, "\xf0\x9f\x98\x80", 4);
+	assert_kept_reason(reason, 300, reason, 197);
+}
+
+/* Many distinct node IDs: the table grows many times and every count,
+ * selector and order stays exact. */
+static void
+test_many_distinct_ids_grow_the_table_and_stay_exact(void **state)
+{
+	enum { N = 200000 };
+	struct tally_id *ids;
+	struct tally t;
+	char id[64];
+	size_t i, n, cap0;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	cap0 = t.cap;
+	for (i = 0; i < N; i++) {
+		snprintf(id, sizeof(id), "tests/test_mod%zu.py::test_%zu",
+		    i % 97, i);
+		/* every 10th fails, every 7th is skipped */
+		assert_int_equal(rec(&t, id, i % 10 == 3 ? OUTCOME_FAILED :
+		    i % 7 == 0 ? OUTCOME_SKIPPED : OUTCOME_PASSED), TALLY_OK);
+	}
+	assert_true(t.cap > cap0);
+	assert_true(t.cap >= N);
+	/* Again, in reverse: every 10th fails for good, the rest pass
+	 * except the ones that failed, which stay failed. */
+	for (i = N; i-- > 0;) {
+		snprintf(id, sizeof(id), "tests/test_mod%zu.py::test_%zu",
+		    i % 97, i);
+		if (i % 10 != 3)
+			assert_int_equal(rec(&t, id, OUTCOME_PASSED),
+			    TALLY_OK);
+	}
+	assert_counts(&t, N + N - N / 10, N, N - N / 10, N / 10, 0, 0);
+	assert_int_equal(tally_selectors(&t, &ids, &n), 0);
+	assert_int_equal(n, N / 10);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "tests/test_mod%zu.py::test_%zu",
+		    (i * 10 + 3) % 97, i * 10 + 3);
+		assert_int_equal(ids[i].len, strlen(id));
+		assert_memory_equal(ids[i].id, id, ids[i].len);
+	}
+	free(ids);
+	tally_free(&t);
+}
+
+static void
+test_hash_is_deterministic_for_a_seed(void **state)
+{
+	(void)state;
+	assert_int_equal(tally_hash(1, "t.py::a", 7),
+	    tally_hash(1, "t.py::a", 7));
+	assert_int_equal(tally_hash(SEED, "", 0), tally_hash(SEED, "", 0));
+	assert_int_equal(tally_hash(SEED, "0123456789abcdefXYZ", 19),
+	    tally_hash(SEED, "0123456789abcdefXYZ", 19));
+}
+
+static void
+test_hash_differs_across_seeds_and_inputs(void **state)
+{
+	static const char *const inputs[] = {
+		"", "a", "b", "t.py::a", "t.py::b", "t.py::test_x[0]",
+		"t.py::test_x[1]", "0123456789abcdef", "0123456789abcdeg",
+		"a much longer node ID that spans several hash blocks",
+	};
+	enum { N = sizeof(inputs) / sizeof(inputs[0]) };
+	uint64_t h[N];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		h[i] = tally_hash(SEED, inputs[i], strlen(inputs[i]));
+		assert_int_not_equal(h[i], 0);	/* 0 marks a free slot */
+		assert_int_not_equal(h[i], tally_hash(SEED + 1, inputs[i],
+		    strlen(inputs[i])));
+		assert_int_not_equal(h[i], tally_hash(0, inputs[i],
+		    strlen(inputs[i])));
+		for (j = 0; j < i; j++)
+			assert_int_not_equal(h[i], h[j]);
+	}
+	/* The length is part of the hash: trailing NULs count. */
+	assert_int_not_equal(tally_hash(SEED, "a\0\0", 1),
+	    tally_hash(SEED, "a\0\0", 2));
+	assert_int_not_equal(tally_hash(SEED, "abcdefgh\0", 8),
+	    tally_hash(SEED, "abcdefgh\0", 9));
+}
+
+/*
+ * Two 16-byte node IDs with the same hash under a seed.  tally_hash mixes
+ * each 8-byte word w in as h ^= rotl(w * P2, 31) * P1; after the last full
+ * word only the (empty) tail and the final avalanche follow, so choosing
+ * the second word of B to undo the difference the first words made gives
+ * an exact collision.  This mirrors tally.c's hash step by step; the test
+ * checks the result with tally_hash itself, so a changed hash shows up as
+ * a failing precondition, not as a false pass.
+ */
+static const uint64_t P1 = 0x9e3779b185ebca87ULL;
+static const uint64_t P2 = 0xc2b2ae3d27d4eb4fULL;
+static const uint64_t P3 = 0x165667b19e3779f9ULL;
+
+static uint64_t
+rotl(uint64_t x, int r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+inverse(uint64_t a)	/* of an odd number, modulo 2^64 */
+{
+	uint64_t x = a;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		x *= 2 - a * x;
+	return x;
+}
+
+static uint64_t
+mix(uint64_t w)
+{
+	return rotl(w * P2, 31) * P1;
+}
+
+static uint64_t
+unmix(uint64_t y)
+{
+	return rotl(y * inverse(P1), 33) * inverse(P2);
+}
+
+static uint64_t
+after_first_word(uint64_t seed, uint64_t w)
+{
+	uint64_t h = seed + P3 + 16 * P1;
+
+	h ^= mix(w);
+	return rotl(h, 27) * P1 + P3;
+}
+
+static int
+printable(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* Build a and b (16 bytes and a NUL each): printable ASCII, different,
+ * same hash. */
+static void
+make_collision(uint64_t seed, char a[17], char b[17])
+{
+	uint64_t a1, b1, a2, b2;
+	unsigned i;
+
+	memcpy(a, "collide:AAAAAAAA", 16);
+	memcpy(b, "COLLIDE:", 8);
+	memcpy(&a1, a, 8);
+	memcpy(&b1, b, 8);
+	for (i = 0; i < 10000000; i++) {
+		snprintf(a + 8, 9, "%08x", i);
+		memcpy(&a2, a + 8, 8);
+		b2 = unmix(after_first_word(seed, a1) ^
+		    after_first_word(seed, b1) ^ mix(a2));
+		memcpy(b + 8, &b2, 8);
+		if (printable((unsigned char *)b + 8, 8))
+			break;
+	}
+	assert_true(printable((unsigned char *)b, 16));
+	assert_memory_not_equal(a, b, 16);
+	if (tally_hash(seed, a, 16) != tally_hash(seed, b, 16))
+		fail_msg("precondition: tally_hash is no longer the hash this "
+		    "test inverts; rebuild make_collision()");
+}
+
+static void
+test_a_colliding_id_after_a_failure_is_detected(void **state)
+{
+	struct tally t;
+	char a[17], b[17];
+
+	(void)state;
+	make_collision(SEED, a, b);
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record(&t, a, 16, OUTCOME_FAILED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_int_equal(tally_record(&t, b, 16, OUTCOME_PASSED, 0, NULL, 0),
+	    TALLY_COLLISION);
+	tally_free(&t);
+
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record(&t, a, 16, OUTCOME_FAILED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_int_equal(tally_record(&t, b, 16, OUTCOME_FAILED, 0, NULL, 0),
+	    TALLY_COLLISION);
+	tally_free(&t);
+}
+
+static void
+test_a_failure_colliding_with_a_passed_id_cannot_hide(void **state)
+{
+	struct tally_id *ids;
+	struct tally t;
+	char a[17], b[17];
+	size_t n;
+
+	(void)state;
+	make_collision(SEED, a, b);
+	/* a passed, then b failed: b's failure stands, by b's own text. */
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record(&t, a, 16, OUTCOME_PASSED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_int_equal(tally_record(&t, b, 16, OUTCOME_FAILED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_int_equal(tally_selectors(&t, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0].len, 16);
+	assert_memory_equal(ids[0].id, b, 16);
+	free(ids);
+	/* ... and a passing again would pass b's failure away: refused. */
+	assert_int_equal(tally_record(&t, a, 16, OUTCOME_PASSED, 0, NULL, 0),
+	    TALLY_COLLISION);
+	tally_free(&t);
+}
+
+static void
+test_a_collision_under_one_seed_is_none_under_another(void **state)
+{
+	struct tally t;
+	char a[17], b[17];
+
+	(void)state;
+	make_collision(SEED, a, b);
+	assert_int_not_equal(tally_hash(SEED + 1, a, 16),
+	    tally_hash(SEED + 1, b, 16));
+	assert_int_equal(tally_init(&t, SEED + 1), 0);
+	assert_int_equal(tally_record(&t, a, 16, OUTCOME_FAILED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_int_equal(tally_record(&t, b, 16, OUTCOME_PASSED, 0, NULL, 0),
+	    TALLY_OK);
+	assert_counts(&t, 2, 2, 1, 1, 0, 0);
+	tally_free(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_empty_tally_has_no_counts_and_no_selectors),
+		cmocka_unit_test(test_each_outcome_is_counted),
+		cmocka_unit_test(test_last_record_decides_the_outcome),
+		cmocka_unit_test(
+		    test_counts_add_up_to_tests_over_a_long_history),
+		cmocka_unit_test(
+		    test_selectors_follow_the_first_record_of_each_node),
+		cmocka_unit_test(
+		    test_a_node_failing_many_times_is_selected_once),
+		cmocka_unit_test(
+		    test_a_failed_node_that_later_passes_is_not_selected),
+		cmocka_unit_test(
+		    test_a_node_failing_again_after_passing_keeps_first_place),
+		cmocka_unit_test(test_selectors_keep_exact_bytes_nul_included),
+		cmocka_unit_test(
+		    test_ids_that_are_prefixes_of_each_other_are_distinct),
+		cmocka_unit_test(
+		    test_collection_errors_once_each_in_file_order),
+		cmocka_unit_test(
+		    test_collection_error_order_is_that_of_the_error_records),
+		cmocka_unit_test(
+		    test_collection_error_reason_is_cut_at_a_line_break),
+		cmocka_unit_test(
+		    test_collection_error_reason_is_cut_at_200_bytes),
+		cmocka_unit_test(
+		    test_collection_error_reason_cut_never_splits_utf8),
+		cmocka_unit_test(
+		    test_many_distinct_ids_grow_the_table_and_stay_exact),
+		cmocka_unit_test(test_hash_is_deterministic_for_a_seed),
+		cmocka_unit_test(test_hash_differs_across_seeds_and_inputs),
+		cmocka_unit_test(
+		    test_a_colliding_id_after_a_failure_is_detected),
+		cmocka_unit_test(
+		    test_a_failure_colliding_with_a_passed_id_cannot_hide),
+		cmocka_unit_test(
+		    test_a_collision_under_one_seed_is_none_under_another),
+	};
+
+	return cmocka_run_group_tests_name("tally", tests, NULL, NULL);
+}

@@ -1,0 +1,394 @@
+/*
+ * test_verdict.c: the triage decision, rule by rule, in issue 2's order.
+ *
+ * A table of struct facts and the verdict each must give: every rule, and
+ * at each rule the cases that show it wins over the rules after it and
+ * loses to the rules before it.  Then the exit status and name of every
+ * verdict, the signal names and the reasons that carry numbers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "verdict.h"
+
+/* VERDICT_PASSED .. VERDICT_TOO_MANY_FAILURES */
+#define ALL_VERDICTS	16
+
+struct rule_case {
+	const char *what;
+	struct facts facts;
+	enum verdict expect;
+};
+
+/*
+ * { exit_status, report, collection_errors, tests, failed, unknown,
+ *   max_failures }
+ */
+static const struct rule_case rule_cases[] = {
+	/* Rule 1: collection errors in a parsed report beat everything. */
+	{ "collection error with exit 1",
+	    { 1, REPORT_PARSED, 1, 3, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error beats exit 2",
+	    { 2, REPORT_PARSED, 1, 3, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error with exit 0",
+	    { 0, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error with exit 0 and nothing failed",
+	    { 0, REPORT_PARSED, 2, 5, 0, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error beats a signal",
+	    { 137, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error beats exit 4",
+	    { 4, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error beats unknown outcomes",
+	    { 1, REPORT_PARSED, 1, 4, 1, 2, 0 }, VERDICT_COLLECTION_ERROR },
+	{ "collection error beats too many failures",
+	    { 1, REPORT_PARSED, 1, 9, 9, 0, 2 }, VERDICT_COLLECTION_ERROR },
+	/* ... but only from a report that parsed: a bad report's records
+	 * before its fault prove nothing (rule 1 says "the report parsed"). */
+	{ "collection error in a bad report is a bad report",
+	    { 1, REPORT_BAD, 1, 1, 1, 0, 0 }, VERDICT_BAD_REPORT },
+	{ "collection error in a bad report with exit 2 is interrupted",
+	    { 2, REPORT_BAD, 1, 1, 1, 0, 0 }, VERDICT_INTERRUPTED },
+	{ "collection error count of a missing report is ignored",
+	    { 0, REPORT_MISSING, 1, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+
+	/* Rule 2: what pytest's exit status says, before the report. */
+	{ "exit 2 is interrupted",
+	    { 2, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_INTERRUPTED },
+	{ "exit 3 is internal error",
+	    { 3, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_INTERNAL_ERROR },
+	{ "exit 4 is usage error",
+	    { 4, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_USAGE_ERROR },
+	{ "exit 5 is no tests",
+	    { 5, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_NO_TESTS },
+	{ "exit 6 is max warnings",
+	    { 6, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_MAX_WARNINGS },
+	{ "exit 7 is exit status",
+	    { 7, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+	{ "exit 127 is exit status",
+	    { 127, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+	{ "exit 128 is signal",
+	    { 128, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_SIGNAL },
+	{ "exit 137 is signal",
+	    { 137, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_SIGNAL },
+	{ "exit 255 is signal",
+	    { 255, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_SIGNAL },
+	{ "exit 2 beats a bad report",
+	    { 2, REPORT_BAD, 0, 0, 0, 0, 0 }, VERDICT_INTERRUPTED },
+	{ "exit 2 beats no report",
+	    { 2, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_INTERRUPTED },
+	{ "exit 5 beats unknown outcomes",
+	    { 5, REPORT_PARSED, 0, 2, 0, 2, 0 }, VERDICT_NO_TESTS },
+	{ "exit 137 beats a bad report",
+	    { 137, REPORT_BAD, 0, 0, 0, 0, 0 }, VERDICT_SIGNAL },
+	{ "exit 99 beats no report",
+	    { 99, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+
+	/* Rule 3: the report itself. */
+	{ "bad report with exit 1",
+	    { 1, REPORT_BAD, 0, 2, 1, 0, 0 }, VERDICT_BAD_REPORT },
+	{ "bad report with exit 0",
+	    { 0, REPORT_BAD, 0, 2, 0, 0, 0 }, VERDICT_BAD_REPORT },
+	{ "bad report beats unknown outcomes",
+	    { 1, REPORT_BAD, 0, 2, 0, 1, 0 }, VERDICT_BAD_REPORT },
+	{ "missing report with exit 1",
+	    { 1, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+	{ "missing report with exit 0",
+	    { 0, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+
+	/* Rule 4: an unknown final outcome beats rules 5 and 6. */
+	{ "unknown with exit 0 is incomplete",
+	    { 0, REPORT_PARSED, 0, 3, 0, 1, 0 }, VERDICT_INCOMPLETE },
+	{ "unknown with exit 1 and failures is incomplete",
+	    { 1, REPORT_PARSED, 0, 3, 1, 1, 0 }, VERDICT_INCOMPLETE },
+	{ "unknown with exit 1 and no failures is incomplete",
+	    { 1, REPORT_PARSED, 0, 3, 0, 1, 0 }, VERDICT_INCOMPLETE },
+	{ "unknown beats too many failures",
+	    { 1, REPORT_PARSED, 0, 9, 8, 1, 2 }, VERDICT_INCOMPLETE },
+
+	/* Rule 5: exit 0. */
+	{ "exit 0 and nothing failed is passed",
+	    { 0, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_PASSED },
+	{ "exit 0 and an empty report is passed",
+	    { 0, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_PASSED },
+	{ "exit 0 and a failure is inconsistent",
+	    { 0, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_INCONSISTENT },
+	{ "exit 0 and failures above max is inconsistent",
+	    { 0, REPORT_PARSED, 0, 9, 9, 0, 1 }, VERDICT_INCONSISTENT },
+
+	/* Rule 6: exit 1. */
+	{ "exit 1 and nothing failed is unrecorded failure",
+	    { 1, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_UNRECORDED_FAILURE },
+	{ "exit 1 and an empty report is unrecorded failure",
+	    { 1, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_UNRECORDED_FAILURE },
+	{ "exit 1 and nothing failed with a max is unrecorded failure",
+	    { 1, REPORT_PARSED, 0, 3, 0, 0, 5 }, VERDICT_UNRECORDED_FAILURE },
+	{ "exit 1 and a failure is retry",
+	    { 1, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_RETRY },
+	{ "max 0 means no limit",
+	    { 1, REPORT_PARSED, 0, 1000000, 1000000, 0, 0 }, VERDICT_RETRY },
+	{ "failed below max is retry",
+	    { 1, REPORT_PARSED, 0, 10, 4, 0, 5 }, VERDICT_RETRY },
+	{ "failed equal to max is retry",
+	    { 1, REPORT_PARSED, 0, 10, 5, 0, 5 }, VERDICT_RETRY },
+	{ "failed one above max is too many failures",
+	    { 1, REPORT_PARSED, 0, 10, 6, 0, 5 }, VERDICT_TOO_MANY_FAILURES },
+	{ "max 1 and two failed is too many failures",
+	    { 1, REPORT_PARSED, 0, 2, 2, 0, 1 }, VERDICT_TOO_MANY_FAILURES },
+	{ "max 1 and one failed is retry",
+	    { 1, REPORT_PARSED, 0, 2, 1, 0, 1 }, VERDICT_RETRY },
+};
+
+/* One row of the table: its own test, named for what it shows. */
+static void
+test_rule_case(void **state)
+{
+	const struct rule_case *c = *state;
+	enum verdict v = verdict_decide(&c->facts);
+
+	if (v != c->expect)
+		fail_msg("%s: got %s, want %s", c->what, verdict_name(v),
+		    verdict_name(c->expect));
+}
+
+static void
+test_every_exit_status_from_2_to_255_is_terminal(void **state)
+{
+	struct facts f;
+	enum verdict v;
+	int s;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.report = REPORT_PARSED;
+	f.tests = 3;
+	f.failed = 1;
+	for (s = 2; s <= 255; s++) {
+		f.exit_status = s;
+		v = verdict_decide(&f);
+		if (s == 2)
+			assert_int_equal(v, VERDICT_INTERRUPTED);
+		else if (s == 3)
+			assert_int_equal(v, VERDICT_INTERNAL_ERROR);
+		else if (s == 4)
+			assert_int_equal(v, VERDICT_USAGE_ERROR);
+		else if (s == 5)
+			assert_int_equal(v, VERDICT_NO_TESTS);
+		else if (s == 6)
+			assert_int_equal(v, VERDICT_MAX_WARNINGS);
+		else if (s < 128)
+			assert_int_equal(v, VERDICT_EXIT_STATUS);
+		else
+			assert_int_equal(v, VERDICT_SIGNAL);
+		assert_int_equal(verdict_exit(v), 1);
+	}
+}
+
+static void
+test_only_passed_and_retry_exit_zero(void **state)
+{
+	int v;
+
+	(void)state;
+	for (v = 0; v < ALL_VERDICTS; v++)
+		assert_int_equal(verdict_exit((enum verdict)v),
+		    v == VERDICT_PASSED || v == VERDICT_RETRY ? 0 : 1);
+}
+
+static void
+test_verdict_names(void **state)
+{
+	static const char *const names[ALL_VERDICTS] = {
+		[VERDICT_PASSED] = "passed",
+		[VERDICT_RETRY] = "retry",
+		[VERDICT_COLLECTION_ERROR] = "collection-error",
+		[VERDICT_INTERRUPTED] = "interrupted",
+		[VERDICT_INTERNAL_ERROR] = "internal-error",
+		[VERDICT_USAGE_ERROR] = "usage-error",
+		[VERDICT_NO_TESTS] = "no-tests",
+		[VERDICT_MAX_WARNINGS] = "max-warnings",
+		[VERDICT_SIGNAL] = "signal",
+		[VERDICT_EXIT_STATUS] = "exit-status",
+		[VERDICT_BAD_REPORT] = "bad-report",
+		[VERDICT_NO_REPORT] = "no-report",
+		[VERDICT_INCOMPLETE] = "incomplete",
+		[VERDICT_INCONSISTENT] = "inconsistent",
+		[VERDICT_UNRECORDED_FAILURE] = "unrecorded-failure",
+		[VERDICT_TOO_MANY_FAILURES] = "too-many-failures",
+	};
+	int v;
+
+	(void)state;
+	for (v = 0; v < ALL_VERDICTS; v++) {
+		assert_non_null(names[v]);
+		assert_string_equal(verdict_name((enum verdict)v), names[v]);
+	}
+}
+
+static void
+test_signal_names(void **state)
+{
+	(void)state;
+	assert_string_equal(signal_name(9), "SIGKILL");
+	assert_string_equal(signal_name(SIGKILL), "SIGKILL");
+	assert_string_equal(signal_name(SIGTERM), "SIGTERM");
+	assert_string_equal(signal_name(SIGSEGV), "SIGSEGV");
+	assert_string_equal(signal_name(SIGINT), "SIGINT");
+	assert_string_equal(signal_name(SIGABRT), "SIGABRT");
+	assert_null(signal_name(0));
+	assert_null(signal_name(72));
+	assert_null(signal_name(-1));
+}
+
+/* The reason verdict_reason writes for these facts. */
+static void
+assert_reason(enum verdict v, const struct facts *f, const char *detail,
+    const char *expect)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	assert_int_equal(verdict_reason(&sb, v, f, detail), 0);
+	assert_non_null(sb.data);
+	assert_string_equal(sb.data, expect);
+	assert_null(strchr(sb.data, '\n'));	/* one line */
+	strbuf_free(&sb);
+}
+
+static void
+test_signal_reason_names_sigkill_for_137(void **state)
+{
+	struct facts f = { 137, REPORT_MISSING, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_reason(VERDICT_SIGNAL, &f, NULL,
+	    "pytest was killed by SIGKILL (exit 137)");
+}
+
+static void
+test_signal_reason_for_128_names_no_signal(void **state)
+{
+	struct facts f = { 128, REPORT_PARSED, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_reason(VERDICT_SIGNAL, &f, NULL, "pytest exited with status "
+	    "128, which shells give a process killed by a signal");
+}
+
+static void
+test_signal_reason_for_unnamed_signal_gives_its_number(void **state)
+{
+	struct facts f = { 200, REPORT_PARSED, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_reason(VERDICT_SIGNAL, &f, NULL,
+	    "pytest was killed by signal 72 (exit 200)");
+}
+
+static void
+test_reasons_carry_the_counts(void **state)
+{
+	struct facts retry = { 1, REPORT_PARSED, 0, 7, 2, 0, 0 };
+	struct facts one = { 0, REPORT_PARSED, 0, 1, 0, 0, 0 };
+	struct facts incomplete = { 1, REPORT_PARSED, 0, 5, 1, 3, 0 };
+	struct facts inconsistent = { 0, REPORT_PARSED, 0, 4, 2, 0, 0 };
+	struct facts toomany = { 1, REPORT_PARSED, 0, 9, 6, 0, 5 };
+	struct facts status = { 42, REPORT_PARSED, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_reason(VERDICT_RETRY, &retry, NULL,
+	    "2 of 7 tests failed; retrying them");
+	assert_reason(VERDICT_PASSED, &one, NULL, "1 test, none failed");
+	assert_reason(VERDICT_PASSED, &retry, NULL, "7 tests, none failed");
+	assert_reason(VERDICT_INCOMPLETE, &incomplete, NULL,
+	    "no final outcome for 3 of 5 tests (records without a result, "
+	    "as reruns plugins and --setup-only write)");
+	incomplete.tests = incomplete.unknown = 1;
+	assert_reason(VERDICT_INCOMPLETE, &incomplete, NULL,
+	    "no final outcome for 1 of 1 test (records without a result, "
+	    "as reruns plugins and --setup-only write)");
+	assert_reason(VERDICT_INCONSISTENT, &inconsistent, NULL,
+	    "pytest exited 0, but 2 of 4 tests failed in the report");
+	assert_reason(VERDICT_TOO_MANY_FAILURES, &toomany, NULL,
+	    "6 tests failed, more than --max-failures 5");
+	assert_reason(VERDICT_EXIT_STATUS, &status, NULL,
+	    "pytest exited with status 42, which no rule covers");
+}
+
+static void
+test_reasons_of_report_verdicts_are_the_callers_detail(void **state)
+{
+	struct facts f = { 1, REPORT_BAD, 0, 0, 0, 0, 0 };
+
+	(void)state;
+	assert_reason(VERDICT_BAD_REPORT, &f,
+	    "at byte 3 (record 0): raw NUL byte in a string",
+	    "at byte 3 (record 0): raw NUL byte in a string");
+	assert_reason(VERDICT_NO_REPORT, &f, "no such file: r.json",
+	    "no such file: r.json");
+	assert_reason(VERDICT_COLLECTION_ERROR, &f,
+	    "1 collection error: t.py", "1 collection error: t.py");
+}
+
+static void
+test_every_verdict_has_a_reason(void **state)
+{
+	struct facts f = { 1, REPORT_PARSED, 0, 2, 1, 0, 0 };
+	struct strbuf sb;
+	int v;
+
+	(void)state;
+	for (v = 0; v < ALL_VERDICTS; v++) {
+		if (v == VERDICT_SIGNAL)
+			f.exit_status = 143;
+		strbuf_init(&sb);
+		assert_int_equal(verdict_reason(&sb, (enum verdict)v, &f,
+		    "detail"), 0);
+		assert_non_null(sb.data);
+		assert_true(sb.len > 0);
+		assert_null(strchr(sb.data, '\n'));
+		strbuf_free(&sb);
+		f.exit_status = 1;
+	}
+}
+
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+		    test_every_exit_status_from_2_to_255_is_terminal),
+		cmocka_unit_test(test_only_passed_and_retry_exit_zero),
+		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_signal_names),
+		cmocka_unit_test(test_signal_reason_names_sigkill_for_137),
+		cmocka_unit_test(test_signal_reason_for_128_names_no_signal),
+		cmocka_unit_test(
+		    test_signal_reason_for_unnamed_signal_gives_its_number),
+		cmocka_unit_test(test_reasons_carry_the_counts),
+		cmocka_unit_test(
+		    test_reasons_of_report_verdicts_are_the_callers_detail),
+		cmocka_unit_test(test_every_verdict_has_a_reason),
+	};
+
+	enum { NRULES = sizeof(rule_cases) / sizeof(rule_cases[0]) };
+	struct CMUnitTest rules[NRULES];
+	size_t i;
+	int failed;
+
+	for (i = 0; i < NRULES; i++) {
+		rules[i].name = rule_cases[i].what;
+		rules[i].test_func = test_rule_case;
+		rules[i].setup_func = NULL;
+		rules[i].teardown_func = NULL;
+		rules[i].initial_state = (void *)&rule_cases[i];
+	}
+	failed = _cmocka_run_group_tests("verdict rules", rules, NRULES,
+	    NULL, NULL);
+	failed += cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+	return failed;
+}
