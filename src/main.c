@@ -39,8 +39,8 @@ struct options {
 static void
 usage(FILE *fp)
 {
-	fputs("usage: pytriage [-0q] [-f format] [-m max] exit_status "
-	    "[report]\n", fp);
+	fputs("usage: pytriage [-0q] [-f format] [-m max] [--reference] "
+	    "exit_status [report]\n", fp);
 }
 
 static void
