@@ -1147,7 +1147,11 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 			rc = reason_field(r, c);
 			break;
 		default:
-			rc = skip_value(r);
+			/* id, location, file_name: mostly plain strings. */
+			if (c == '"' && plain_string(r, &text, &len))
+				rc = 0;
+			else
+				rc = skip_value(r);
 			break;
 		}
 		if (rc == -1)
