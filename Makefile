@@ -27,7 +27,7 @@ HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
-	     tests/unit/test_strbuf
+	     tests/unit/test_strbuf tests/unit/test_alloc
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
 
 all: pytriage
@@ -44,6 +44,12 @@ libpytriage.a: $(LIB_OBJS)
 
 tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+# Counts allocations: malloc, calloc and realloc wrapped at link time.
+tests/unit/test_alloc: tests/unit/test_alloc.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)

@@ -13,7 +13,7 @@ cd "$top/testdata" || exit 2
 if [ "${DIFFTEST_SCALE:-full}" = small ]; then
 	small="-p 1500 -m 300"; big="-p 5 -P 60 -m 2"; gen=5000
 else
-	small="-p 40000 -m 1500"; big="-p 20 -P 1000 -m 20"; gen=100000
+	small="-p 40000 -m 1500"; big="-p 20 -P 3000 -m 20"; gen=100000
 fi
 big_report=corpus/18_big_suite/report.json
 rc=0
