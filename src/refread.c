@@ -349,6 +349,22 @@ lex_check(struct lexcheck *l, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* scope or name: absent, a string (text and length), or of a bad type. */
+static enum field_state
+string_field(struct json_object *o, const char *key, const char **text,
+    size_t *len)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return FIELD_ABSENT;
+	if (!json_object_is_type(v, json_type_string))
+		return FIELD_BAD_TYPE;
+	*text = json_object_get_string(v);
+	*len = (size_t)json_object_get_string_len(v);
+	return FIELD_STRING;
+}
+
 /* The fields of one record as json-c parsed them. */
 static void
 fields_of(struct json_object *o, struct record_fields *f)
@@ -358,22 +374,8 @@ fields_of(struct json_object *o, struct record_fields *f)
 	size_t len;
 
 	memset(f, 0, sizeof(*f));
-	if (json_object_object_get_ex(o, "scope", &v)) {
-		f->scope = json_object_is_type(v, json_type_string) ?
-		    FIELD_STRING : FIELD_BAD_TYPE;
-		if (f->scope == FIELD_STRING) {
-			f->scope_text = json_object_get_string(v);
-			f->scope_len = (size_t)json_object_get_string_len(v);
-		}
-	}
-	if (json_object_object_get_ex(o, "name", &v)) {
-		f->name = json_object_is_type(v, json_type_string) ?
-		    FIELD_STRING : FIELD_BAD_TYPE;
-		if (f->name == FIELD_STRING) {
-			f->name_text = json_object_get_string(v);
-			f->name_len = (size_t)json_object_get_string_len(v);
-		}
-	}
+	f->scope = string_field(o, "scope", &f->scope_text, &f->scope_len);
+	f->name = string_field(o, "name", &f->name_text, &f->name_len);
 	if (json_object_object_get_ex(o, "result", &v)) {
 		if (v == NULL)
 			f->result = FIELD_NULL;

@@ -911,6 +911,27 @@ skip_value(struct reader *r)
 	}
 }
 
+/*
+ * After a member of an object: 1 when ',' leads on to the next (*c is
+ * then its first byte), 0 when '}' closed the object, -1 for anything
+ * else.
+ */
+static int
+next_member(struct reader *r, int *c)
+{
+	*c = skip_ws(r);
+	if (*c == ',') {
+		r->pos++;
+		*c = skip_ws(r);
+		return 1;
+	}
+	if (*c != '}')
+		return unexpected(r, *c, "',' or '}'");
+	r->pos++;
+	r->depth--;
+	return 0;
+}
+
 enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON
 };
@@ -1001,7 +1022,7 @@ tags_field(struct reader *r, int c, int *collection_error)
 {
 	struct sink key = { &r->tagkey, KEY_KEEP, 0, 0, 0 };
 	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
-	int is_true, tag, overflow;
+	int is_true, tag, overflow, more;
 	const char *text;
 	size_t len;
 
@@ -1039,18 +1060,12 @@ tags_field(struct reader *r, int c, int *collection_error)
 		    memcmp(r->tagval.data, "true", 4) == 0;
 		if (tag > 0)
 			error_tag[tag - 1] = is_true;
-		c = skip_ws(r);
-		if (c == ',') {
-			r->pos++;
-			c = skip_ws(r);
-			continue;
+		if ((more = next_member(r, &c)) == -1)
+			return -1;
+		if (!more) {
+			*collection_error = error_tag[0] || error_tag[1];
+			return 0;
 		}
-		if (c != '}')
-			return unexpected(r, c, "',' or '}'");
-		r->pos++;
-		r->depth--;
-		*collection_error = error_tag[0] || error_tag[1];
-		return 0;
 	}
 }
 
@@ -1099,7 +1114,7 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 	const char *text;
 	size_t len;
 	unsigned seen = 0;
-	int c, rc;
+	int c, rc, more;
 
 	memset(&f, 0, sizeof(f));
 	strbuf_reset(&r->reason);
@@ -1174,17 +1189,10 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 			f.hashed = 1;
 			tally_prefetch(t, f.hash);
 		}
-		c = skip_ws(r);
-		if (c == ',') {
-			r->pos++;
-			c = skip_ws(r);
-			continue;
-		}
-		if (c != '}')
-			return unexpected(r, c, "',' or '}'");
-		r->pos++;
-		r->depth--;
-		break;
+		if ((more = next_member(r, &c)) == -1)
+			return -1;
+		if (!more)
+			break;
 	}
 done:
 	f.scope_text = r->scope.data;
