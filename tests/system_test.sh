@@ -15,6 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 passed=0
 failed=0
+skipped=0
 scale=${SYSTEM_TEST_SCALE:-full}
 if [ "$scale" = small ]; then tiny=200000; else tiny=10000000; fi
 
@@ -26,9 +27,13 @@ expect() {
 	if [ "$2" -eq "$3" ]; then ok; else not_ok "$1: exit $3, want $2"; fi
 }
 
-# bounded NAME KIB LIMIT_KIB
+# bounded NAME KIB LIMIT_KIB.  Under a sanitizer or valgrind
+# (PYTRIAGE_SANITIZED) the RSS is the tool's, not pytriage's: plain
+# make check asserts the bounds.
 bounded() {
-	if [ "$2" -le "$3" ]; then ok; else
+	if [ -n "${PYTRIAGE_SANITIZED:-}" ]; then
+		skipped=$((skipped + 1))
+	elif [ "$2" -le "$3" ]; then ok; else
 		not_ok "$1: peak RSS $2 KiB, over the bound of $3 KiB"; fi
 }
 
@@ -139,5 +144,6 @@ for f in "$tmp/reason.json" "$tmp/name.json"; do
 	[ "$a" = "$b" ] && ok || not_ok "--reference disagrees on $(basename "$f")"
 done
 
+[ $skipped -eq 0 ] || echo "system_test: $skipped peak-RSS bounds not asserted under a sanitizer or valgrind"
 echo "system_test: $passed passed, $failed failed"
 [ $failed -eq 0 ]
