@@ -63,6 +63,7 @@ help(void)
 	    "                         a second opinion on the same verdict)\n"
 	    "  -h, --help             print this help and exit\n"
 	    "  -V, --version          print the version and exit\n"
+	    "  --                     end the options\n"
 	    "\n"
 	    "Exit status: 0 passed or retry; 1 any other verdict (do not retry);\n"
 	    "2 pytriage's own trouble (bad command line, unreadable input, write\n"
