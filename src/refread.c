@@ -271,6 +271,11 @@ lex_out_byte(struct lexcheck *l, int c)
 		if (taken)
 			return 0;
 		l->num = NUM_NONE;
+		/* Only these may follow a number.  json-c, resuming a number
+		 * in the next chunk, took "1" "-2" for one number once. */
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
+		    c != ',' && c != ']' && c != '}')
+			return lex_fault(l, "an invalid number");
 	}
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 		return 0;

@@ -1,0 +1,1 @@
+"$PYTRIAGE" 1 hostile/number_minus_number.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --reference 1 fuzz/number-minus-at-json-c-chunk-edge.json
