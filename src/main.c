@@ -145,6 +145,26 @@ random_seed(void)
 	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 }
 
+/*
+ * Where output to a regular file starts, so that trouble can take it back:
+ * stdio flushes as its buffer fills, so a write error (a full disk, a file
+ * size limit) can come after part of the selectors went out.  -1 when
+ * stdout is not a regular file.
+ */
+static off_t
+output_start(void)
+{
+	struct stat st;
+	int flags;
+
+	if (fstat(STDOUT_FILENO, &st) == -1 || !S_ISREG(st.st_mode))
+		return -1;
+	if ((flags = fcntl(STDOUT_FILENO, F_GETFL)) != -1 &&
+	    (flags & O_APPEND))
+		return st.st_size;
+	return lseek(STDOUT_FILENO, 0, SEEK_CUR);
+}
+
 /* The report operand: an fd, -1 when it does not exist, or trouble. */
 static int
 open_report(const char *path, int *fd)
@@ -255,8 +275,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 			return usage_error("option '%s' needs a value",
 			    argv[optind - 1]);
 		default:
-			/* --null=1: a long option that takes no value. */
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
+			/* --null=1: a long option given a value it does not
+			 * take; getopt then names that option in optopt.  In
+			 * a cluster (-zq) optopt is the unknown letter. */
+			if (optopt != 0 && strchr("0qhVR", optopt) != NULL &&
+			    strncmp(argv[optind - 1], "--", 2) == 0 &&
 			    strchr(argv[optind - 1], '=') != NULL)
 				return usage_error("option '%s' takes no value",
 				    argv[optind - 1]);
@@ -284,6 +307,7 @@ main(int argc, char *argv[])
 	enum report_status status = REPORT_READ_EMPTY;
 	const char *path = NULL, *missing = NULL;
 	uint64_t exit_status;
+	off_t start;
 	int rc, fd = -1;
 
 	if ((rc = parse_options(argc, argv, &opt)) != -1)
@@ -329,9 +353,20 @@ main(int argc, char *argv[])
 			return EXIT_TROUBLE;
 		}
 	}
+	start = output_start();
 	rc = output_triage(stdout, opt.quiet ? NULL : stderr, &opt.run,
 	    (int)exit_status, status, &rerr, &tally, missing);
 	tally_free(&tally);
+	if (fflush(stdout) == EOF && rc != EXIT_TROUBLE) {
+		warnmsg("cannot write to stdout: %s", strerror(errno));
+		rc = EXIT_TROUBLE;
+	}
+	/* Exit 2 leaves no partial selectors in a file: take them back
+	 * while stdout is still open. */
+	if (rc == EXIT_TROUBLE && start != -1 &&
+	    ftruncate(STDOUT_FILENO, start) == -1)
+		warnmsg("cannot take back partial output: %s",
+		    strerror(errno));
 	if (fclose(stdout) == EOF && rc != EXIT_TROUBLE) {
 		warnmsg("cannot write to stdout: %s", strerror(errno));
 		rc = EXIT_TROUBLE;

@@ -60,6 +60,12 @@ output_unfit(enum format format, const struct tally_id *ids, size_t n,
 		    nodeid_find_line_break(ids[i].id, ids[i].len) != -1)
 			return "holds a line break, which would split it in two; "
 			    "use -0";
+		/* In a file of arguments nothing can say "not an option";
+		 * xargs can: pytest -- ARGS. */
+		if (format == FORMAT_LINES && ids[i].len > 0 &&
+		    ids[i].id[0] == '-')
+			return "starts with '-', which pytest @file would read as "
+			    "an option; use -0 and xargs -0 -r pytest --";
 	}
 	return NULL;
 }

@@ -59,15 +59,30 @@ report_is_error_tag(const char *key, size_t len)
 	return 0;
 }
 
-/* Name the key being read in err, cut at a UTF-8 boundary. */
+/* The length of s less an incomplete UTF-8 sequence at its end (a key is
+ * decoded only up to KEY_KEEP bytes, and err->key is shorter still). */
+static size_t
+utf8_whole(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t lead = len, need;
+
+	while (lead > 0 && len - lead < 4 && (p[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || p[lead - 1] < 0xc0)
+		return lead == len || lead == 0 ? len : lead;
+	lead--;		/* p[lead] starts the last sequence */
+	need = p[lead] >= 0xf0 ? 4 : p[lead] >= 0xe0 ? 3 : 2;
+	return len - lead >= need ? len : lead;
+}
+
+/* Name the key being read in err, never cutting a UTF-8 sequence. */
 void
 report_error_key(struct report_error *err, const char *key, size_t len)
 {
-	if (len >= sizeof(err->key)) {
+	if (len >= sizeof(err->key))
 		len = sizeof(err->key) - 1;
-		while (len > 0 && ((unsigned char)key[len] & 0xc0) == 0x80)
-			len--;
-	}
+	len = utf8_whole(key, len);
 	if (len > 0)		/* an empty strbuf has no data */
 		memcpy(err->key, key, len);
 	err->key[len] = '\0';

@@ -126,6 +126,13 @@ source_next(struct source *src, const unsigned char **chunk)
 #endif
 		src->window = mmap(NULL, len, PROT_READ, flags, src->fd,
 		    src->offset);
+		if (src->window == MAP_FAILED && src->offset == 0) {
+			/* A file that cannot be mapped (some in /proc and
+			 * /sys) is read as a pipe is. */
+			src->window = NULL;
+			src->mapping = -1;
+			return source_next(src, chunk);
+		}
 		if (src->window == MAP_FAILED) {
 			src->window = NULL;
 			src->error = errno;

@@ -51,6 +51,20 @@ expect "terminal verdict to /dev/full" 2 $rc
 "$bin" --help >/dev/full 2>/dev/null; rc=$?
 expect "--help to /dev/full" 2 $rc
 
+# A write error part way through (here a file size limit: stdio had
+# already flushed part of the selectors) takes back what went out: no
+# partial selectors left in the file, and an appended file keeps its own.
+"$tools/mkreport" tiny 60000 60000 >"$tmp/many_failed.json"
+sh -c 'trap "" XFSZ; ulimit -f 16; exec "$1" -q 1 "$2"' sh "$bin" \
+    "$tmp/many_failed.json" >"$tmp/partial.txt" 2>"$tmp/err"; rc=$?
+expect "write error part way" 2 $rc
+[ ! -s "$tmp/partial.txt" ] && ok || not_ok "write error part way: $(wc -c <"$tmp/partial.txt") bytes left behind"
+printf 'kept\n' >"$tmp/appended.txt"
+sh -c 'trap "" XFSZ; ulimit -f 16; exec "$1" -q 1 "$2"' sh "$bin" \
+    "$tmp/many_failed.json" >>"$tmp/appended.txt" 2>"$tmp/err"; rc=$?
+expect "write error part way, appending" 2 $rc
+[ "$(cat "$tmp/appended.txt")" = kept ] && ok || not_ok "write error part way, appending: the file holds $(wc -c <"$tmp/appended.txt") bytes"
+
 # A closed pipe ends pytriage, never hangs it (SIGPIPE, as for any filter).
 "$tools/mkreport" tiny 400000 >"$tmp/many.json"
 if command -v timeout >/dev/null 2>&1; then

@@ -1,0 +1,1 @@
+"$PYTRIAGE" --format=json -zq 1

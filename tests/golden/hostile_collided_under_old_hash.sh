@@ -1,0 +1,1 @@
+"$PYTRIAGE" 0 hostile/collided_under_old_hash.json

@@ -1,0 +1,1 @@
+"$PYTRIAGE" -f json 1 hostile/long_utf8_key_cut.json
