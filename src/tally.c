@@ -34,7 +34,7 @@
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
 
 /*
- * SipHash-2-4 (Aumasson and Bernstein): a keyed hash built so that without
+ * SipHash (Aumasson and Bernstein): a keyed hash built so that without
  * the key no one can make two inputs collide, which a plain mixing hash
  * does not promise (a reviewer built two node IDs that collided under every
  * seed of the hash this replaces).  The key comes from the run's random
@@ -65,31 +65,35 @@ sip_round(struct sip *s)
 	s->v2 = rotl64(s->v2, 32);
 }
 
-/* Little-endian, whatever the machine. */
+/* n (at most 8) bytes as a little-endian word, whatever the machine. */
 static uint64_t
 load64(const unsigned char *p, size_t n)
 {
 	uint64_t w = 0;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&w, p, n);
+#else
 	while (n-- > 0)
 		w = w << 8 | p[n];
+#endif
 	return w;
 }
 
 static void
-sip_block(struct sip *s, uint64_t m)
+sip_block(struct sip *s, uint64_t m, int rounds)
 {
 	s->v3 ^= m;
-	sip_round(s);
-	sip_round(s);
+	while (rounds-- > 0)
+		sip_round(s);
 	s->v0 ^= m;
 }
 
-uint64_t
-siphash24(const unsigned char key[16], const void *data, size_t len)
+/* SipHash-c-d of data under the key (k0, k1). */
+static uint64_t
+sip(int c, int d, uint64_t k0, uint64_t k1, const unsigned char *p,
+    size_t len)
 {
-	const unsigned char *p = data;
-	uint64_t k0 = load64(key, 8), k1 = load64(key + 8, 8);
 	struct sip s;
 	size_t left = len;
 
@@ -98,29 +102,30 @@ siphash24(const unsigned char key[16], const void *data, size_t len)
 	s.v2 = k0 ^ 0x6c7967656e657261ULL;
 	s.v3 = k1 ^ 0x7465646279746573ULL;
 	for (; left >= 8; p += 8, left -= 8)
-		sip_block(&s, load64(p, 8));
-	sip_block(&s, load64(p, left) | (uint64_t)len << 56);
+		sip_block(&s, load64(p, 8), c);
+	sip_block(&s, load64(p, left) | (uint64_t)len << 56, c);
 	s.v2 ^= 0xff;
-	sip_round(&s);
-	sip_round(&s);
-	sip_round(&s);
-	sip_round(&s);
+	while (d-- > 0)
+		sip_round(&s);
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+}
+
+uint64_t
+siphash(int c, int d, const unsigned char key[16], const void *data,
+    size_t len)
+{
+	return sip(c, d, load64(key, 8), load64(key + 8, 8), data, len);
 }
 
 uint64_t
 tally_hash(uint64_t seed, const char *s, size_t len)
 {
-	unsigned char key[16];
-	uint64_t k1 = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
 	uint64_t h;
-	int i;
 
-	for (i = 0; i < 8; i++) {
-		key[i] = (unsigned char)(seed >> (8 * i));
-		key[8 + i] = (unsigned char)(k1 >> (8 * i));
-	}
-	h = siphash24(key, s, len);
+	/* SipHash-1-3, as hash tables use it; the key is the seed and a
+	 * second word drawn from it. */
+	h = sip(1, 3, seed, seed * 0x9e3779b97f4a7c15ULL +
+	    0x632be59bd9b4e019ULL, (const unsigned char *)s, len);
 	return h == 0 ? 1 : h;	/* 0 marks a free slot */
 }
 

@@ -117,8 +117,11 @@ int	tally_selectors(const struct tally *, struct tally_id **ids,
 void	tally_collection_error(const struct tally *, size_t i,
 	    struct tally_id *);
 
-/* The node ID hash: SipHash-2-4 with a key made from the seed. */
+/* The node ID hash: SipHash-1-3 with a key made from the seed. */
 uint64_t tally_hash(uint64_t seed, const char *, size_t);
-uint64_t siphash24(const unsigned char key[16], const void *, size_t);
+
+/* SipHash-c-d (c rounds per block, d to finish); 2-4 is the reference. */
+uint64_t siphash(int c, int d, const unsigned char key[16], const void *,
+	    size_t);
 
 #endif
