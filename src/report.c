@@ -974,6 +974,24 @@ skip_value(struct reader *r)
 }
 
 /*
+ * At r->pos a '{': enter it.  0 when members follow (*c is the first byte
+ * of the first key), 1 when it was empty and is closed again, -1 on error.
+ */
+static inline int
+open_object(struct reader *r, int *c)
+{
+	if (push(r, 1) == -1)
+		return -1;
+	r->pos++;
+	*c = skip_ws(r);
+	if (*c != '}')
+		return 0;
+	r->pos++;
+	r->depth--;
+	return 1;
+}
+
+/*
  * After a member of an object: 1 when ',' leads on to the next (*c is
  * then its first byte), 0 when '}' closed the object, -1 for anything
  * else.
@@ -1084,7 +1102,7 @@ tags_field(struct reader *r, int c, int *collection_error)
 {
 	struct sink key = { &r->tagkey, KEY_KEEP, 0, 0, 0 };
 	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
-	int is_true, tag, overflow, more;
+	int is_true, tag, overflow, more, empty;
 	const char *text;
 	size_t len;
 
@@ -1093,15 +1111,9 @@ tags_field(struct reader *r, int c, int *collection_error)
 			return truncated(r, "early");
 		return fail(r, "tags is not an object");
 	}
-	if (push(r, 1) == -1)
-		return -1;
-	r->pos++;
-	c = skip_ws(r);
-	if (c == '}') {
-		r->pos++;
-		r->depth--;
+	if ((empty = open_object(r, &c)) != 0) {
 		*collection_error = 0;
-		return 0;
+		return empty == 1 ? 0 : -1;
 	}
 	for (;;) {
 		if (key_text(r, c, &key, &text, &len) == -1)
@@ -1176,19 +1188,14 @@ read_record(struct reader *r, struct tally *t, enum report_status *status)
 	const char *text;
 	size_t len;
 	unsigned seen = 0;
-	int c, rc, more;
+	int c, rc, more, empty;
 
 	memset(&f, 0, sizeof(f));
 	strbuf_reset(&r->reason);
-	if (push(r, 1) == -1)
+	if ((empty = open_object(r, &c)) == -1)
 		return -1;
-	r->pos++;
-	c = skip_ws(r);
-	if (c == '}') {
-		r->pos++;
-		r->depth--;
+	if (empty)
 		goto done;
-	}
 	for (;;) {
 		if (key_text(r, c, &key, &text, &len) == -1)
 			return -1;
