@@ -58,6 +58,23 @@ nodeid_find_nul(const char *s, size_t len)
 	return nul == NULL ? -1 : (long)(nul - s);
 }
 
+/* len less an incomplete UTF-8 sequence at the end of s: text cut at a
+ * byte count stays whole characters. */
+size_t
+utf8_whole(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t lead = len, need;
+
+	while (lead > 0 && len - lead < 4 && (p[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || p[lead - 1] < 0xc0)
+		return lead == len || lead == 0 ? len : lead;
+	lead--;		/* p[lead] starts the last sequence */
+	need = p[lead] >= 0xf0 ? 4 : p[lead] >= 0xe0 ? 3 : 2;
+	return len - lead >= need ? len : lead;
+}
+
 int
 nodeid_escape(struct strbuf *out, const char *s, size_t len, size_t max)
 {
@@ -66,9 +83,7 @@ nodeid_escape(struct strbuf *out, const char *s, size_t len, size_t max)
 	size_t i, shown;
 	int rc = 0;
 
-	shown = len > max ? max : len;
-	while (shown < len && shown > 0 && (p[shown] & 0xc0) == 0x80)
-		shown--;	/* never cut a UTF-8 sequence in two */
+	shown = utf8_whole(s, len > max ? max : len);
 	for (i = 0; i < shown && rc == 0; i++) {
 		if (p[i] == '\n')
 			rc = strbuf_puts(out, "\\n");

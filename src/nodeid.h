@@ -29,6 +29,10 @@ long	nodeid_find_line_break(const char *, size_t);
 /* Offset of the first NUL, or -1. */
 long	nodeid_find_nul(const char *, size_t);
 
+/* len less an incomplete UTF-8 sequence at the end: a cut that never splits
+ * a character. */
+size_t	utf8_whole(const char *, size_t len);
+
 /*
  * Append text for a message: control characters, DEL, C1 controls and
  * U+2028/U+2029 become escapes (\n, \x1b, \u2028), so that a node ID can

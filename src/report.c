@@ -59,23 +59,6 @@ report_is_error_tag(const char *key, size_t len)
 	return 0;
 }
 
-/* The length of s less an incomplete UTF-8 sequence at its end (a key is
- * decoded only up to KEY_KEEP bytes, and err->key is shorter still). */
-static size_t
-utf8_whole(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t lead = len, need;
-
-	while (lead > 0 && len - lead < 4 && (p[lead - 1] & 0xc0) == 0x80)
-		lead--;
-	if (lead == 0 || p[lead - 1] < 0xc0)
-		return lead == len || lead == 0 ? len : lead;
-	lead--;		/* p[lead] starts the last sequence */
-	need = p[lead] >= 0xf0 ? 4 : p[lead] >= 0xe0 ? 3 : 2;
-	return len - lead >= need ? len : lead;
-}
-
 /* Name the key being read in err, never cutting a UTF-8 sequence. */
 void
 report_error_key(struct report_error *err, const char *key, size_t len)
@@ -233,25 +216,11 @@ static const unsigned char string_stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-/* Per byte after a backslash: 1 for the escapes that stand for one
- * character (\" \\ \/ \b \f \n \r \t); \u takes the long way. */
-static const unsigned char simple_escape[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-	0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
-	0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+/* Per byte after a backslash: the character that escape stands for, or 0
+ * (\u takes the long way; anything else is invalid). */
+static const char escape_char[256] = {
+	['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+	['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
 };
 
 static int
@@ -477,9 +446,6 @@ hex4(struct reader *r, uint32_t *cp)
 static int
 escape(struct reader *r, struct sink *k)
 {
-	static const char simple_in[] = "\"\\/bfnrt";
-	static const char simple_out[] = "\"\\/\b\f\n\r\t";
-	const char *p;
 	uint32_t cp, high = 0;	/* a high surrogate waiting for its pair */
 	int c;
 
@@ -489,12 +455,12 @@ escape(struct reader *r, struct sink *k)
 			return truncated(r, "inside an escape");
 		if (c != 'u') {
 			/* Fail at the byte that is wrong, not after it. */
-			if (c == 0 || (p = strchr(simple_in, c)) == NULL)
+			if (escape_char[c] == 0)
 				return fail(r, "invalid escape in a string");
 			r->pos++;
 			if (high != 0 && sink_codepoint(r, k, 0xfffd) == -1)
 				return -1;
-			return sink_put(r, k, &simple_out[p - simple_in], 1);
+			return sink_put(r, k, &escape_char[c], 1);
 		}
 		r->pos++;
 		if (hex4(r, &cp) == -1)
@@ -644,7 +610,7 @@ scan_string(struct reader *r, struct sink *k)
 		if (c == '\\') {
 			/* Skipping: a simple escape needs no decoding. */
 			if ((k->out == NULL || k->overflow) && i + 1 < end &&
-			    simple_escape[b[i + 1]]) {
+			    escape_char[b[i + 1]] != 0) {
 				r->pos = i + 2;
 				continue;
 			}
@@ -730,25 +696,6 @@ digits(struct reader *r)
 	}
 }
 
-/* One or more digits: the run within the buffer, then on across refills. */
-static inline int
-digit_run(struct reader *r)
-{
-	const unsigned char *b = r->buf;
-	size_t i = r->pos, end = r->end;
-
-	if (i == end || !is_digit(b[i]))
-		return digits(r);	/* refill, or say what is wrong */
-	do
-		i++;
-	while (i < end && is_digit(b[i]));
-	r->pos = i;
-	while (r->pos == r->end && refill(r))
-		while (r->pos < r->end && is_digit(r->buf[r->pos]))
-			r->pos++;
-	return 0;
-}
-
 /*
  * A number that lies whole in the buffer, by index, with no calls: most
  * do.  Returns 1 when it took one, 0 when number_slow() must (the buffer
@@ -810,12 +757,12 @@ number(struct reader *r)
 	}
 	if (c == '0')
 		r->pos++;
-	else if (digit_run(r) == -1)
+	else if (digits(r) == -1)
 		return -1;
 	c = peek(r);
 	if (c == '.') {
 		r->pos++;
-		if (digit_run(r) == -1)
+		if (digits(r) == -1)
 			return -1;
 		c = peek(r);
 	}
@@ -824,7 +771,7 @@ number(struct reader *r)
 		c = peek(r);
 		if (c == '+' || c == '-')
 			r->pos++;
-		if (digit_run(r) == -1)
+		if (digits(r) == -1)
 			return -1;
 	}
 	return 0;

@@ -62,8 +62,7 @@ enum field_state {
 	FIELD_NULL,
 	FIELD_BAD_TYPE,		/* scope/name not a string; result neither
 				 * string nor null; tags not an object */
-	FIELD_BAD_TAG,		/* tags holds a value that is not a string */
-	FIELD_TOO_LONG		/* longer than NODEID_MAX */
+	FIELD_BAD_TAG		/* tags holds a value that is not a string */
 };
 
 struct record_fields {

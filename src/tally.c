@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nodeid.h"
 #include "tally.h"
 
 #define OUTCOME_MASK	0x3u
@@ -300,34 +301,31 @@ failed_index_grow(struct tally *t)
 	return 0;
 }
 
-/* Keep a node ID's text in an arena, with an optional reason line. */
+/* Keep a collection error's node ID and the first line of its reason. */
 static int
-keep(struct strbuf *arena, struct tally_kept **list, size_t *n, size_t *cap,
-    uint64_t hash, uint32_t ordinal, const char *id, size_t len,
-    const char *reason, size_t reason_len)
+keep_error(struct tally *t, const char *id, size_t len, const char *reason,
+    size_t reason_len)
 {
 	struct tally_kept *k;
-	size_t newcap;
+	size_t cap;
 
-	if (*n == *cap) {
-		newcap = *cap == 0 ? 16 : *cap * 2;
-		if ((k = realloc(*list, newcap * sizeof(*k))) == NULL)
+	if (t->nerrors == t->errors_cap) {
+		cap = t->errors_cap == 0 ? 16 : t->errors_cap * 2;
+		if ((k = realloc(t->errors, cap * sizeof(*k))) == NULL)
 			return -1;
-		*list = k;
-		*cap = newcap;
+		t->errors = k;
+		t->errors_cap = cap;
 	}
-	k = &(*list)[*n];
-	k->hash = hash;
-	k->ordinal = ordinal;
-	k->off = arena->len;
+	k = &t->errors[t->nerrors];
+	k->off = t->error_ids.len;
 	k->len = len;
-	if (strbuf_append(arena, id, len) == -1)
+	if (strbuf_append(&t->error_ids, id, len) == -1)
 		return -1;
-	k->reason_off = arena->len;
+	k->reason_off = t->error_ids.len;
 	k->reason_len = reason_len;
-	if (strbuf_append(arena, reason, reason_len) == -1)
+	if (strbuf_append(&t->error_ids, reason, reason_len) == -1)
 		return -1;
-	(*n)++;
+	t->nerrors++;
 	return 0;
 }
 
@@ -349,10 +347,7 @@ first_line(const char *reason, size_t len)
 	for (i = 0; i < len && i < REASON_MAX; i++)
 		if (reason[i] == '\n' || reason[i] == '\r')
 			return i;
-	/* Cut short: never in the middle of a UTF-8 sequence. */
-	while (i > 0 && i < len && ((unsigned char)reason[i] & 0xc0) == 0x80)
-		i--;
-	return i;
+	return utf8_whole(reason, i);	/* cut short: whole characters */
 }
 
 static enum tally_status
@@ -466,8 +461,7 @@ tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
 	if (collection_error) {
 		t->error_records++;
 		if (!(t->meta[slot] & FLAG_ERROR)) {
-			if (keep(&t->error_ids, &t->errors, &t->nerrors,
-			    &t->errors_cap, hash, ordinal, id, len, reason,
+			if (keep_error(t, id, len, reason,
 			    first_line(reason, reason_len)) == -1)
 				return TALLY_NOMEM;
 			t->meta[slot] |= FLAG_ERROR;

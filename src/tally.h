@@ -57,12 +57,10 @@ struct tally_failed {		/* a failed node ID, by offset into an arena */
 };
 
 struct tally_kept {		/* a collection error and its reason */
-	uint64_t hash;
-	size_t off;
+	size_t off;		/* in the arena of collection errors */
 	size_t len;
 	size_t reason_off;
 	size_t reason_len;
-	uint32_t ordinal;	/* when the node ID was first seen */
 };
 
 struct tally {
