@@ -1,0 +1,79 @@
+/*
+ * triage.h: a finished triage, as the writers print it.
+ *
+ * triage_run() takes what a reader found and the options to a struct
+ * triage: the verdict, its reason, the failed, flaky and collection-error
+ * node IDs, and the counts.  Writers only format one; they decide nothing.
+ */
+#ifndef PYTRIAGE_TRIAGE_H
+#define PYTRIAGE_TRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "verdict.h"
+
+enum input_kind {
+	INPUT_NONE,		/* no report: missing, empty */
+	INPUT_COLLECTOR,	/* the collector's JSON array */
+	INPUT_REPORTLOG		/* pytest-reportlog's JSON lines */
+};
+
+/* Distinct node IDs by final outcome; they add up to tests. */
+struct triage_counts {
+	uint64_t records;	/* array elements, or lines of a log */
+	uint64_t tests;
+	uint64_t passed;
+	uint64_t failed;
+	uint64_t skipped;
+	uint64_t unknown;
+};
+
+/*
+ * A node ID and what is known of where and why it failed.  The strings are
+ * bytes, not NUL-terminated, and may hold anything (NUL, line breaks,
+ * invalid UTF-8 cannot occur: the readers reject it).  message is at most
+ * the first TRIAGE_MESSAGE_MAX bytes of the failure's first line, cut at a
+ * whole UTF-8 character; empty when unknown or when the format does not
+ * print messages.  path is relative to the current directory where it
+ * could be made so; line is 1-based, 0 when unknown.
+ */
+struct triage_test {
+	const char *id;
+	size_t id_len;
+	const char *message;
+	size_t message_len;
+	const char *path;
+	size_t path_len;
+	uint64_t line;
+};
+
+#define TRIAGE_MESSAGE_MAX	1024
+
+struct triage {
+	enum verdict verdict;
+	enum input_kind input;
+	int exit_status;		/* pytest's, the operand */
+	const char *reason;		/* one line, as on stderr */
+	/* Final outcome failed, in the order of their first report.  When
+	 * the verdict is retry these are the selectors (under --rootdir,
+	 * rewritten to be relative to the current directory). */
+	const struct triage_test *failed;
+	size_t nfailed;
+	/* Final outcome passed after an earlier failed attempt. */
+	const struct triage_test *flaky;
+	size_t nflaky;
+	/* Collection errors, each node ID once, in file order; pytest's
+	 * node IDs, never rewritten. */
+	const struct triage_test *errors;
+	size_t nerrors;
+	struct triage_counts counts;
+};
+
+/* What the writers are told beyond the triage. */
+struct write_options {
+	uint64_t max_bytes;		/* markdown: largest document */
+};
+
+#endif
