@@ -1,7 +1,7 @@
-# pytriage: triage a pytest run from its Buildkite collector report.
-# See README.md.  Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR.
+# pytriage: triage a pytest run from its report (pytest-reportlog's log
+# or the Buildkite collector's report).  See README.md.  Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX, DESTDIR.
 
-VERSION    = 1.0.0
+VERSION    = 1.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
@@ -15,14 +15,18 @@ JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c)
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
-ALL_CPPFLAGS = -D_DEFAULT_SOURCE -Isrc $(JSONC_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DPYTRIAGE_VERSION='"$(VERSION)"' -Isrc \
+	       $(JSONC_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
-LIB_OBJS = src/report.o src/refread.o src/tally.o src/nodeid.o \
-	   src/strbuf.o src/source.o src/verdict.o src/output.o
+LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
+	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
+	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
+	   src/rootdir.o src/output.o
 OBJS     = src/main.o $(LIB_OBJS)
-HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
-	   src/strbuf.h src/tally.h src/verdict.h
+HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
+	   src/rootdir.h src/scan.h src/source.h src/strbuf.h src/tally.h \
+	   src/triage.h src/verdict.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \

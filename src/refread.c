@@ -1,21 +1,25 @@
 /*
- * refread.c: the reference reader: every record parsed fully by json-c.
+ * refread.c: the reference reader: every record, or every line of a log,
+ * parsed fully by json-c.
  *
- * It exists to be held against report.c: the differential tests and the
- * fuzzers run both over the same bytes and demand the same records, the
- * same verdict and the same rejections.  It also backs --reference, for a
- * user who wants a second opinion.
+ * It exists to be held against the fast readers (collector.c,
+ * reportlog.c): the differential tests and the fuzzers run both over the
+ * same bytes and demand the same records, the same verdict and the same
+ * rejections.  It also backs --reference, for a user who wants a second
+ * opinion.
  *
- * The array is framed here; each element goes to json_tokener_parse_ex,
- * fed chunk by chunk as the input arrives, so memory holds one record at a
- * time.  json-c 0.16 in strict mode still accepts more than the collector
- * writes (checked by hand, see facts.md): raw control bytes in strings,
- * overlong and surrogate UTF-8, leading zeros inside arrays ([00]), "1.",
- * and it cuts a key at an escaped NUL.  A separate byte-level check, the
- * lexcheck below, rejects exactly those, and what the triage adds to JSON:
- * a record holding scope, name, result or tags twice, and a tag value that
- * is not a string (json-c keeps only the last of duplicate keys, so it
- * cannot see them).  It is written apart from report.c on purpose.
+ * The collector's array is framed here; each element goes to
+ * json_tokener_parse_ex, fed chunk by chunk as the input arrives, so
+ * memory holds one record at a time.  A log is split at its line feeds
+ * and each line parsed whole.  json-c 0.16 in strict mode still accepts
+ * more than Python writes: raw control bytes in strings, overlong and
+ * surrogate UTF-8, leading zeros inside arrays ([00]), "1.", and it cuts a
+ * key at an escaped NUL.  A separate byte-level check, the lexcheck below,
+ * rejects exactly those, and what the triage adds to JSON: a key that
+ * decides appearing twice in a record or line, and a tag value that is
+ * not a string (json-c keeps only the last of duplicate keys, so it
+ * cannot see them).  It is written apart from the fast readers on
+ * purpose.
  */
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -24,9 +28,11 @@
 #include <string.h>
 
 #include "nodeid.h"
-#include "report.h"
+#include "logstate.h"
+#include "reader.h"
 
 #define REF_CHUNK	(64 * 1024)
+#define PATH_KEEP	4096	/* as the fast readers keep */
 
 enum lex_state { LEX_OUT, LEX_STRING, LEX_ESCAPE, LEX_HEX };
 
@@ -47,9 +53,13 @@ struct lexcheck {
 	int is_key;		/* the string being read is a key */
 	unsigned depth;
 	unsigned char object[REPORT_DEPTH_MAX + 1];
-	/* The keys of the record being read (depth 2). */
+	/* The keys of the record being read: at depth 2 in the collector's
+	 * array, at depth 1 in a log's line. */
+	unsigned record_depth;	/* 0 until the first byte says */
+	const char *const *read_keys;
+	unsigned nread_keys;
 	int record_key;		/* the string is a record key */
-	char key[16];
+	char key[16];		/* longer than any read key */
 	size_t key_len;
 	int key_other;		/* it cannot be one of the read keys */
 	unsigned seen;		/* read keys seen in this record */
@@ -83,26 +93,32 @@ key_byte(struct lexcheck *l, int c)
 		l->key[l->key_len++] = (char)c;
 }
 
+/* The keys that decide, which may appear once each in a record or line;
+ * "tags" is the collector's fourth. */
+static const char *const collector_keys[] = {
+	"scope", "name", "result", "tags"
+};
+static const char *const log_keys[] = {
+	"$report_type", "nodeid", "when", "outcome", "exitstatus"
+};
+
 /* A record key is complete: the read keys may appear once each. */
 static int
 key_end(struct lexcheck *l)
 {
-	static const char *const read_keys[] = {
-		"scope", "name", "result", "tags"
-	};
 	unsigned i;
 
 	l->last_key_tags = 0;
 	if (l->key_other)
 		return 0;
 	l->key[l->key_len] = '\0';
-	for (i = 0; i < 4; i++) {
-		if (strcmp(l->key, read_keys[i]) != 0)
+	for (i = 0; i < l->nread_keys; i++) {
+		if (strcmp(l->key, l->read_keys[i]) != 0)
 			continue;
 		if (l->seen & (1u << i))
 			return lex_fault(l, "a read key appears twice");
 		l->seen |= 1u << i;
-		l->last_key_tags = i == 3;
+		l->last_key_tags = l->read_keys == collector_keys && i == 3;
 	}
 	return 0;
 }
@@ -255,7 +271,7 @@ lex_push(struct lexcheck *l, int object)
 	if (l->depth >= REPORT_DEPTH_MAX)
 		return lex_fault(l, "nesting too deep");
 	l->object[++l->depth] = (unsigned char)object;
-	if (object && l->depth == 2)
+	if (object && l->depth == l->record_depth)
 		l->seen = 0;	/* a new record */
 	return 0;
 }
@@ -281,19 +297,25 @@ lex_out_byte(struct lexcheck *l, int c)
 		return 0;
 	if (c < 0x20 || c >= 0x80)
 		return lex_fault(l, "a byte that JSON does not allow here");
+	if (l->record_depth == 0) {	/* the first byte: which input */
+		l->record_depth = c == '{' ? 1 : 2;
+		l->read_keys = c == '{' ? log_keys : collector_keys;
+		l->nread_keys = c == '{' ? 5 : 4;
+	}
 	if (l->after_colon) {
 		l->after_colon = 0;
 		if (l->tags_depth != 0 && l->depth == l->tags_depth &&
 		    c != '"')
 			return lex_fault(l, "a tag value is not a string");
-		if (c == '{' && l->depth == 2 && l->last_key_tags)
+		if (c == '{' && l->depth == l->record_depth &&
+		    l->last_key_tags)
 			l->tags_depth = 3;
 	}
 	switch (c) {
 	case '"':
 		l->state = LEX_STRING;
 		l->is_key = l->want_key;
-		l->record_key = l->is_key && l->depth == 2;
+		l->record_key = l->is_key && l->depth == l->record_depth;
 		l->key_len = 0;
 		l->key_other = 0;
 		l->want_key = 0;
@@ -367,7 +389,7 @@ string_field(struct json_object *o, const char *key, const char **text,
 		return FIELD_BAD_TYPE;
 	*text = json_object_get_string(v);
 	*len = (size_t)json_object_get_string_len(v);
-	return FIELD_STRING;
+	return FIELD_PRESENT;
 }
 
 /* The fields of one record as json-c parsed them. */
@@ -385,7 +407,7 @@ fields_of(struct json_object *o, struct record_fields *f)
 		if (v == NULL)
 			f->result = FIELD_NULL;
 		else if (json_object_is_type(v, json_type_string)) {
-			f->result = FIELD_STRING;
+			f->result = FIELD_PRESENT;
 			f->result_text = json_object_get_string(v);
 			f->result_len = (size_t)json_object_get_string_len(v);
 		} else
@@ -395,7 +417,7 @@ fields_of(struct json_object *o, struct record_fields *f)
 		if (!json_object_is_type(v, json_type_object))
 			f->tags = FIELD_BAD_TYPE;
 		else {
-			f->tags = FIELD_STRING;
+			f->tags = FIELD_PRESENT;
 			json_object_object_foreach(v, key, tag) {
 				if (!json_object_is_type(tag, json_type_string)) {
 					f->tags = FIELD_BAD_TAG;
@@ -414,11 +436,147 @@ fields_of(struct json_object *o, struct record_fields *f)
 		f->reason_text = json_object_get_string(v);
 		f->reason_len = (size_t)json_object_get_string_len(v);
 	}
+	if (json_object_object_get_ex(o, "location", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		f->location_text = json_object_get_string(v);
+		f->location_len = (size_t)json_object_get_string_len(v);
+	}
+}
+
+/* A key of a log line that decides: absent, a string, null, or not. */
+static enum field_state
+word_of(struct json_object *o, const char *key, const char **text,
+    size_t *len)
+{
+	struct json_object *v;
+
+	*text = "";
+	*len = 0;
+	if (!json_object_object_get_ex(o, key, &v))
+		return FIELD_ABSENT;
+	if (v == NULL)
+		return FIELD_NULL;
+	if (!json_object_is_type(v, json_type_string))
+		return FIELD_BAD_TYPE;
+	*text = json_object_get_string(v);
+	*len = (size_t)json_object_get_string_len(v);
+	return FIELD_PRESENT;
+}
+
+/* A non-negative line number, else 0. */
+static uint64_t
+line_of(struct json_object *v)
+{
+	int64_t n;
+
+	if (v == NULL || !json_object_is_type(v, json_type_int))
+		return 0;
+	n = json_object_get_int64(v);
+	return n < 0 ? 0 : (uint64_t)n;
+}
+
+/* The last line of a text that is not empty, its first bytes. */
+static void
+last_line(const char *text, size_t len, const char **line, size_t *n)
+{
+	size_t end = len, start;
+
+	while (end > 0 && (text[end - 1] == '\n' || text[end - 1] == '\r'))
+		end--;
+	for (start = end; start > 0 && text[start - 1] != '\n' &&
+	    text[start - 1] != '\r'; start--)
+		;
+	*line = text + start;
+	*n = end - start < TRIAGE_MESSAGE_MAX ? end - start :
+	    TRIAGE_MESSAGE_MAX;
+}
+
+/* longrepr and location: where and why, as the fast reader takes them. */
+static void
+detail_of(struct json_object *o, struct failure_detail *d)
+{
+	struct json_object *v, *crash, *x;
+	size_t len;
+
+	memset(d, 0, sizeof(*d));
+	if (json_object_object_get_ex(o, "longrepr", &v) && v != NULL) {
+		if (json_object_is_type(v, json_type_string))
+			last_line(json_object_get_string(v),
+			    (size_t)json_object_get_string_len(v),
+			    &d->message, &d->message_len);
+		else if (json_object_is_type(v, json_type_object) &&
+		    json_object_object_get_ex(v, "reprcrash", &crash) &&
+		    json_object_is_type(crash, json_type_object)) {
+			if (json_object_object_get_ex(crash, "path", &x) &&
+			    json_object_is_type(x, json_type_string) &&
+			    (len = (size_t)json_object_get_string_len(x)) <=
+			    PATH_KEEP) {
+				d->path = json_object_get_string(x);
+				d->path_len = len;
+			}
+			if (json_object_object_get_ex(crash, "lineno", &x))
+				d->line = line_of(x);
+			if (json_object_object_get_ex(crash, "message", &x) &&
+			    json_object_is_type(x, json_type_string)) {
+				d->message = json_object_get_string(x);
+				d->message_len =
+				    (size_t)json_object_get_string_len(x);
+			}
+		}
+	}
+	if (d->path == NULL &&
+	    json_object_object_get_ex(o, "location", &v) &&
+	    json_object_is_type(v, json_type_array) &&
+	    json_object_array_length(v) >= 1 &&
+	    (x = json_object_array_get_idx(v, 0)) != NULL &&
+	    json_object_is_type(x, json_type_string) &&
+	    (len = (size_t)json_object_get_string_len(x)) > 0 &&
+	    len <= PATH_KEEP) {
+		d->path = json_object_get_string(x);
+		d->path_len = len;
+		d->line = 0;
+		if (json_object_array_length(v) >= 2 &&
+		    (x = json_object_array_get_idx(v, 1)) != NULL &&
+		    json_object_is_type(x, json_type_int) &&
+		    json_object_get_int64(x) >= 0)
+			d->line = line_of(x) + 1;
+	}
+}
+
+/* The keys of one log line as json-c parsed them. */
+static void
+line_of_log(struct json_object *o, struct log_line *l)
+{
+	struct json_object *v;
+	int64_t n;
+
+	memset(l, 0, sizeof(*l));
+	l->type = word_of(o, "$report_type", &l->type_text, &l->type_len);
+	l->nodeid = word_of(o, "nodeid", &l->nodeid_text, &l->nodeid_len);
+	l->when = word_of(o, "when", &l->when_text, &l->when_len);
+	l->outcome = word_of(o, "outcome", &l->outcome_text,
+	    &l->outcome_len);
+	if (json_object_object_get_ex(o, "exitstatus", &v)) {
+		if (v == NULL)
+			l->exitstatus = FIELD_NULL;
+		else if (!json_object_is_type(v, json_type_int))
+			l->exitstatus = FIELD_BAD_TYPE;
+		else {
+			/* At most 18 digits, as the fast reader takes. */
+			n = json_object_get_int64(v);
+			l->exitstatus = n > -1000000000000000000LL &&
+			    n < 1000000000000000000LL ? FIELD_PRESENT :
+			    FIELD_BAD_TYPE;
+			l->exitstatus_value = n;
+		}
+	}
+	detail_of(o, &l->detail);
 }
 
 enum frame {
 	FRAME_BOM, FRAME_START, FRAME_FIRST, FRAME_NEXT, FRAME_ELEMENT,
-	FRAME_AFTER, FRAME_END
+	FRAME_AFTER, FRAME_END,
+	FRAME_LOG		/* a log: line by line */
 };
 
 struct refreader {
@@ -431,6 +589,14 @@ struct refreader {
 	struct strbuf nodeid;
 	struct report_error *err;
 	enum report_status status;
+	struct reading *rd;
+	/* A log: the line being gathered, its number, what lines said. */
+	struct strbuf line;
+	uint64_t line_start;	/* offset of the line */
+	uint64_t lineno;
+	uint64_t newlines;	/* line feeds before the first line */
+	struct logstate ls;
+	int log;
 };
 
 static int
@@ -473,6 +639,72 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	return r->status == REPORT_READ_OK ? 0 : -1;
 }
 
+static int
+start_log(struct refreader *r, struct tally *t)
+{
+	r->log = 1;
+	r->rd->input = INPUT_REPORTLOG;
+	r->err->line = 1;
+	r->lineno = r->newlines;
+	if (logstate_init(&r->ls, t) == -1) {
+		r->status = REPORT_READ_NOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Is the line white space only (a blank line)? */
+static int
+blank(const struct strbuf *line)
+{
+	size_t i;
+
+	for (i = 0; i < line->len; i++)
+		if (line->data[i] != ' ' && line->data[i] != '\t' &&
+		    line->data[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* A whole line of a log, without its line feed. */
+static int
+log_line_done(struct refreader *r)
+{
+	struct json_object *o;
+	struct log_line l;
+	enum json_tokener_error jerr;
+	size_t used;
+
+	r->lineno++;
+	if (blank(&r->line))
+		return 0;
+	r->err->record = r->lineno;
+	json_tokener_reset(r->tok);
+	o = json_tokener_parse_ex(r->tok, r->line.data, (int)r->line.len);
+	jerr = json_tokener_get_error(r->tok);
+	used = json_tokener_get_parse_end(r->tok);
+	if (jerr == json_tokener_continue)
+		return ref_fail(r, r->line_start + r->line.len,
+		    "the line ends inside a value");
+	if (jerr != json_tokener_success)
+		return ref_fail(r, r->line_start + used, "%s",
+		    json_tokener_error_desc(jerr));
+	while (used < r->line.len && (r->line.data[used] == ' ' ||
+	    r->line.data[used] == '\t' || r->line.data[used] == '\r'))
+		used++;
+	if (used < r->line.len || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return ref_fail(r, r->line_start + used,
+		    "the line is not one JSON object");
+	}
+	line_of_log(o, &l);
+	r->err->offset = r->line_start + r->line.len;
+	r->status = logstate_line(&r->ls, &l, r->err);
+	json_object_put(o);
+	strbuf_reset(&r->line);
+	return r->status == REPORT_READ_OK ? 0 : -1;
+}
+
 /* Frame one chunk of the document. */
 static int
 frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
@@ -487,14 +719,38 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
 		case FRAME_BOM:		/* taken off by refread_read() */
 		case FRAME_START:
 			if (is_ws(p[i])) {
+				r->newlines += p[i] == '\n';
 				i++;
+				break;
+			}
+			if (p[i] == '{') {
+				if (start_log(r, t) == -1)
+					return -1;
+				r->line_start = r->base + i;
+				r->frame = FRAME_LOG;
 				break;
 			}
 			if (p[i] != '[')
 				return ref_fail(r, r->base + i,
-				    "the top level is not an array");
+				    "neither a JSON array nor JSON lines");
+			r->rd->input = INPUT_COLLECTOR;
 			i++;
 			r->frame = FRAME_FIRST;
+			break;
+		case FRAME_LOG:
+			used = i;
+			while (i < n && p[i] != '\n')
+				i++;
+			if (strbuf_append(&r->line, p + used, i - used) == -1) {
+				r->status = REPORT_READ_NOMEM;
+				return -1;
+			}
+			if (i == n)
+				break;
+			i++;
+			if (log_line_done(r) == -1)
+				return -1;
+			r->line_start = r->base + i;
 			break;
 		case FRAME_FIRST:
 		case FRAME_NEXT:
@@ -591,6 +847,19 @@ ref_end(struct refreader *r)
 		return REPORT_READ_EMPTY;
 	case FRAME_END:
 		return REPORT_READ_OK;
+	case FRAME_LOG:
+		if (!blank(&r->line)) {
+			ref_fail(r, r->base, "the log ends inside a line (no "
+			    "final line feed)");
+			return REPORT_READ_BAD;
+		}
+		r->err->record = REPORT_NO_RECORD;
+		if ((r->status = logstate_end(&r->ls, r->err)) !=
+		    REPORT_READ_OK)
+			return r->status;
+		r->rd->finished = r->ls.finished;
+		r->rd->session_status = r->ls.exitstatus;
+		return REPORT_READ_OK;
 	default:
 		ref_fail(r, r->base, "the report ends early (truncated?)");
 		return REPORT_READ_BAD;
@@ -598,9 +867,10 @@ ref_end(struct refreader *r)
 }
 
 enum report_status
-refread_read(struct source *src, struct tally *t, struct report_error *err)
+refread_read(struct source *src, struct reading *rd)
 {
 	struct refreader r;
+	struct tally *t = rd->tally;
 	unsigned char *buf;
 	uint64_t start;
 	size_t skip, limit;
@@ -608,13 +878,20 @@ refread_read(struct source *src, struct tally *t, struct report_error *err)
 	int lexed;
 
 	memset(&r, 0, sizeof(r));
-	memset(err, 0, sizeof(*err));
-	err->record = REPORT_NO_RECORD;
-	r.err = err;
+	memset(&rd->err, 0, sizeof(rd->err));
+	rd->err.record = REPORT_NO_RECORD;
+	rd->input = INPUT_NONE;
+	rd->finished = 0;
+	rd->session_status = 0;
+	if (rd->messages)
+		tally_keep_messages(t);
+	r.rd = rd;
+	r.err = &rd->err;
 	r.status = REPORT_READ_OK;
 	strbuf_init(&r.nodeid);
-	/* json-c's depth counts the values it is inside plus one; the
-	 * record sits at depth 2 of the document. */
+	strbuf_init(&r.line);
+	/* json-c's depth counts the values it is inside plus one; a record
+	 * sits at depth 2 of the document, a log's line at depth 1. */
 	r.tok = json_tokener_new_ex(REPORT_DEPTH_MAX);
 	buf = malloc(REF_CHUNK);
 	if (r.tok == NULL || buf == NULL) {
@@ -643,8 +920,8 @@ refread_read(struct source *src, struct tally *t, struct report_error *err)
 		if (strip_bom(&r, buf, (size_t)n, &skip) == -1)
 			break;
 		/* The lexical check runs first, but the records before its
-		 * fault are still framed and counted, as report.c counts
-		 * every record it finished before a fault. */
+		 * fault are still framed and counted, as the fast reader
+		 * counts every record it finished before a fault. */
 		r.lex.offset = start + skip;
 		lexed = lex_check(&r.lex, buf + skip, (size_t)n - skip);
 		limit = lexed == 0 ? (size_t)n : (size_t)(r.lex.offset - start);
@@ -660,5 +937,8 @@ refread_read(struct source *src, struct tally *t, struct report_error *err)
 	free(buf);
 	json_tokener_free(r.tok);
 	strbuf_free(&r.nodeid);
+	strbuf_free(&r.line);
+	if (r.log)
+		logstate_free(&r.ls);
 	return r.status;
 }

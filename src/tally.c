@@ -8,13 +8,12 @@
  * does not double that: the slot of a hash is monotone in the hash, so the
  * old table, walked in slot order, fills the new one front to back, and
  * the pages of the old one are unmapped as the walk leaves them.  The peak
- * stays near the new table alone, within the 40 bytes per test that the
- * speed issue allows.
+ * stays near the new table alone.
  *
  * The hash is only trusted for counting.  Selectors come from exact bytes:
- * the first time a node ID fails its text is kept, and every later record
- * that lands on that slot is compared with it, so two node IDs sharing a
- * hash can never merge a failure away.  The hash is SipHash keyed by a
+ * the first time a node ID fails (or ends unknown) its text is kept, and
+ * every later record that lands on that slot is compared with it, so two
+ * node IDs sharing a hash can never merge a failure away.  The hash is SipHash keyed by a
  * random seed per run, so a report cannot be built to collide, and by
  * chance two of a million node IDs collide once in 10^7 runs.
  */
@@ -28,17 +27,19 @@
 #include "tally.h"
 
 #define OUTCOME_MASK	0x3u
-#define FLAG_FAILED	0x4u	/* text kept in failed[] */
+#define FLAG_KEPT	0x4u	/* text kept in failed[] */
 #define FLAG_ERROR	0x8u	/* text kept in errors[] */
 #define ORDINAL_SHIFT	4
 
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
+#define MESSAGE_MAX	1024	/* bytes of a failed test's message kept */
+#define PATH_KEEP	4096	/* a longer path is no use to anyone */
 
 /*
  * SipHash (Aumasson and Bernstein): a keyed hash built so that without
  * the key no one can make two inputs collide, which a plain mixing hash
- * does not promise (a reviewer built two node IDs that collided under every
- * seed of the hash this replaces).  The key comes from the run's random
+ * does not promise (two node IDs can be built to collide under every
+ * seed of one).  The key comes from the run's random
  * seed.
  */
 struct sip {
@@ -336,15 +337,15 @@ same_text(const struct strbuf *arena, const struct tally_failed *f,
 	return f->len == len && memcmp(arena->data + f->off, id, len) == 0;
 }
 
-/* The first line of a failure reason, cut at REASON_MAX bytes. */
+/* The first line of a failure reason, cut at max bytes. */
 static size_t
-first_line(const char *reason, size_t len)
+first_line(const char *reason, size_t len, size_t max)
 {
 	size_t i;
 
 	if (reason == NULL)
 		return 0;
-	for (i = 0; i < len && i < REASON_MAX; i++)
+	for (i = 0; i < len && i < max; i++)
 		if (reason[i] == '\n' || reason[i] == '\r')
 			return i;
 	return utf8_whole(reason, i);	/* cut short: whole characters */
@@ -352,7 +353,7 @@ first_line(const char *reason, size_t len)
 
 static enum tally_status
 keep_failed(struct tally *t, uint64_t hash, uint32_t ordinal, const char *id,
-    size_t len)
+    size_t len, size_t *index)
 {
 	struct tally_failed *f;
 	size_t pos, cap;
@@ -368,12 +369,14 @@ keep_failed(struct tally *t, uint64_t hash, uint32_t ordinal, const char *id,
 		t->failed_cap = cap;
 	}
 	f = &t->failed[t->nfailed];
+	memset(f, 0, sizeof(*f));
 	f->hash = hash;
 	f->off = t->failed_ids.len;
 	f->len = (uint32_t)len;
 	f->ordinal = ordinal;
 	if (strbuf_append(&t->failed_ids, id, len) == -1)
 		return TALLY_NOMEM;
+	*index = t->nfailed;
 	t->nfailed++;
 	failed_find(t, hash, &pos);
 	t->failed_index[pos] = (uint32_t)t->nfailed;
@@ -381,21 +384,47 @@ keep_failed(struct tally *t, uint64_t hash, uint32_t ordinal, const char *id,
 }
 
 /*
- * Is the text kept for this slot the same node ID?  Else two node IDs share
- * a hash.  Only failed text is checked: a collision elsewhere can shift a
- * count, but never hide a failure.
+ * The kept entry of this slot, checked to be the same node ID; -1 when two
+ * node IDs share a hash; (size_t)-2 when the slot keeps no text.  Only kept
+ * text is checked: a collision elsewhere can shift a count, but never hide
+ * a failure.
  */
-static int
-kept_text_matches(const struct tally *t, size_t slot, uint64_t hash,
-    const char *id, size_t len)
+static size_t
+kept_entry(const struct tally *t, size_t slot, uint64_t hash, const char *id,
+    size_t len)
 {
 	size_t i, pos;
 
-	if (!(t->meta[slot] & FLAG_FAILED))
-		return 1;
+	if (!(t->meta[slot] & FLAG_KEPT))
+		return (size_t)-2;
 	i = failed_find(t, hash, &pos);
-	return i != (size_t)-1 &&
-	    same_text(&t->failed_ids, &t->failed[i], id, len);
+	if (i == (size_t)-1 || !same_text(&t->failed_ids, &t->failed[i], id,
+	    len))
+		return (size_t)-1;
+	return i;
+}
+
+/* Keep the first line of a failure's message and its path, once. */
+static enum tally_status
+keep_detail(struct tally *t, struct tally_failed *f,
+    const struct failure_detail *d)
+{
+	size_t mlen = 0, plen;
+
+	if (f->has_detail || d == NULL)
+		return TALLY_OK;
+	if (d->message != NULL)
+		mlen = first_line(d->message, d->message_len, MESSAGE_MAX);
+	plen = d->path != NULL && d->path_len <= PATH_KEEP ? d->path_len : 0;
+	f->detail_off = t->failed_ids.len;
+	if (strbuf_append(&t->failed_ids, d->message, mlen) == -1 ||
+	    strbuf_append(&t->failed_ids, d->path, plen) == -1)
+		return TALLY_NOMEM;
+	f->message_len = (uint32_t)mlen;
+	f->path_len = (uint32_t)plen;
+	f->line = d->line;
+	f->has_detail = 1;
+	return TALLY_OK;
 }
 
 void
@@ -412,62 +441,156 @@ tally_prefetch(const struct tally *t, uint64_t hash)
 #endif
 }
 
+void
+tally_keep_messages(struct tally *t)
+{
+	t->messages = 1;
+}
+
+uint64_t
+tally_hash_id(const struct tally *t, const char *id, size_t len)
+{
+	return tally_hash(t->seed, id, len);
+}
+
 enum tally_status
 tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
     int collection_error, const char *reason, size_t reason_len)
 {
+	struct failure_detail d = { reason, reason_len, NULL, 0, 0 };
+
 	return tally_record_hashed(t, tally_hash(t->seed, id, len), id, len,
-	    outcome, collection_error, reason, reason_len);
+	    outcome, collection_error, &d);
 }
 
-enum tally_status
-tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
-    size_t len, enum outcome outcome, int collection_error,
-    const char *reason, size_t reason_len)
+/* The slot of a hash, taken for a new node ID when it has none yet. */
+static enum tally_status
+claim_slot(struct tally *t, uint64_t hash, size_t *slot)
 {
-	uint32_t ordinal;
-	size_t slot;
-	enum tally_status st;
+	size_t i = find_slot(t->hashes, t->cap, hash);
 
-	t->counts.records++;
-	slot = find_slot(t->hashes, t->cap, hash);
-	if (t->hashes[slot] == 0) {
+	if (t->hashes[i] == 0) {
 		if (t->counts.tests >= TALLY_MAX_TESTS)
 			return TALLY_TOO_MANY;
 		if ((t->used + 1) * 5 > t->cap * 4) {
 			if (grow(t) == -1)
 				return TALLY_NOMEM;
-			slot = find_slot(t->hashes, t->cap, hash);
+			i = find_slot(t->hashes, t->cap, hash);
 		}
-		ordinal = (uint32_t)t->counts.tests;
-		t->hashes[slot] = hash;
-		t->meta[slot] = ordinal << ORDINAL_SHIFT;
+		t->hashes[i] = hash;
+		t->meta[i] = (uint32_t)t->counts.tests << ORDINAL_SHIFT |
+		    OUTCOME_UNKNOWN;
 		t->used++;
 		t->counts.tests++;
-	} else {
-		if (!kept_text_matches(t, slot, hash, id, len))
-			return TALLY_COLLISION;
-		(*count_of(&t->counts, t->meta[slot] & OUTCOME_MASK))--;
+		t->counts.unknown++;
 	}
-	ordinal = t->meta[slot] >> ORDINAL_SHIFT;
+	*slot = i;
+	return TALLY_OK;
+}
+
+/* Keep the text of a node ID that failed, and the first failure's detail. */
+static enum tally_status
+note_failure(struct tally *t, size_t slot, uint64_t hash, const char *id,
+    size_t len, size_t k, const struct failure_detail *detail)
+{
+	enum tally_status st;
+
+	if (k == (size_t)-2) {
+		if ((st = keep_failed(t, hash, t->meta[slot] >> ORDINAL_SHIFT,
+		    id, len, &k)) != TALLY_OK)
+			return st;
+		t->meta[slot] |= FLAG_KEPT;
+	}
+	t->failed[k].ever_failed = 1;
+	if (t->messages)
+		return keep_detail(t, &t->failed[k], detail);
+	return TALLY_OK;
+}
+
+enum tally_status
+tally_note_failure(struct tally *t, uint64_t hash, const char *id, size_t len,
+    const struct failure_detail *detail)
+{
+	size_t slot, k;
+	enum tally_status st;
+
+	if ((st = claim_slot(t, hash, &slot)) != TALLY_OK)
+		return st;
+	if ((k = kept_entry(t, slot, hash, id, len)) == (size_t)-1)
+		return TALLY_COLLISION;
+	return note_failure(t, slot, hash, id, len, k, detail);
+}
+
+enum tally_status
+tally_touch(struct tally *t, uint64_t hash)
+{
+	size_t slot;
+
+	return claim_slot(t, hash, &slot);
+}
+
+enum tally_status
+tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
+    size_t len, enum outcome outcome, int collection_error,
+    const struct failure_detail *detail)
+{
+	size_t slot, k;
+	enum tally_status st;
+
+	t->counts.records++;
+	if ((st = claim_slot(t, hash, &slot)) != TALLY_OK)
+		return st;
+	if ((k = kept_entry(t, slot, hash, id, len)) == (size_t)-1)
+		return TALLY_COLLISION;
+	(*count_of(&t->counts, t->meta[slot] & OUTCOME_MASK))--;
 	t->meta[slot] = (t->meta[slot] & ~OUTCOME_MASK) | (uint32_t)outcome;
 	(*count_of(&t->counts, outcome))++;
 
-	if (outcome == OUTCOME_FAILED && !(t->meta[slot] & FLAG_FAILED)) {
-		if ((st = keep_failed(t, hash, ordinal, id, len)) != TALLY_OK)
+	if (outcome == OUTCOME_UNKNOWN && k == (size_t)-2) {
+		if ((st = keep_failed(t, hash, t->meta[slot] >> ORDINAL_SHIFT,
+		    id, len, &k)) != TALLY_OK)
 			return st;
-		t->meta[slot] |= FLAG_FAILED;
+		t->meta[slot] |= FLAG_KEPT;
 	}
+	if (outcome == OUTCOME_FAILED &&
+	    (st = note_failure(t, slot, hash, id, len, k, detail)) != TALLY_OK)
+		return st;
 	if (collection_error) {
 		t->error_records++;
 		if (!(t->meta[slot] & FLAG_ERROR)) {
-			if (keep_error(t, id, len, reason,
-			    first_line(reason, reason_len)) == -1)
+			if (keep_error(t, id, len, detail != NULL ?
+			    detail->message : NULL, detail != NULL ?
+			    first_line(detail->message, detail->message_len,
+			    REASON_MAX) : 0) == -1)
 				return TALLY_NOMEM;
 			t->meta[slot] |= FLAG_ERROR;
 		}
 	}
 	return TALLY_OK;
+}
+
+void
+tally_set_records(struct tally *t, uint64_t records)
+{
+	t->counts.records = records;
+}
+
+const struct tally_counts *
+tally_counts(const struct tally *t)
+{
+	return &t->counts;
+}
+
+uint64_t
+tally_error_records(const struct tally *t)
+{
+	return t->error_records;
+}
+
+size_t
+tally_nerrors(const struct tally *t)
+{
+	return t->nerrors;
 }
 
 static int
@@ -480,9 +603,11 @@ by_ordinal(const void *a, const void *b)
 }
 
 int
-tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
+tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
+    size_t *n)
 {
 	struct tally_failed *still;
+	const struct tally_failed *f;
 	size_t i, k = 0, slot;
 
 	*ids = NULL;
@@ -493,8 +618,11 @@ tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
 		return -1;
 	for (i = 0; i < t->nfailed; i++) {
 		slot = find_slot(t->hashes, t->cap, t->failed[i].hash);
-		if ((t->meta[slot] & OUTCOME_MASK) == OUTCOME_FAILED)
-			still[k++] = t->failed[i];
+		if ((t->meta[slot] & OUTCOME_MASK) != outcome)
+			continue;
+		if (outcome == OUTCOME_PASSED && !t->failed[i].ever_failed)
+			continue;
+		still[k++] = t->failed[i];
 	}
 	qsort(still, k, sizeof(*still), by_ordinal);
 	if (k > 0 && (*ids = calloc(k, sizeof(**ids))) == NULL) {
@@ -502,12 +630,26 @@ tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
 		return -1;
 	}
 	for (i = 0; i < k; i++) {
-		(*ids)[i].id = t->failed_ids.data + still[i].off;
-		(*ids)[i].len = still[i].len;
+		f = &still[i];
+		(*ids)[i].id = t->failed_ids.data + f->off;
+		(*ids)[i].len = f->len;
+		if (f->has_detail) {
+			(*ids)[i].reason = t->failed_ids.data + f->detail_off;
+			(*ids)[i].reason_len = f->message_len;
+			(*ids)[i].path = (*ids)[i].reason + f->message_len;
+			(*ids)[i].path_len = f->path_len;
+			(*ids)[i].line = f->line;
+		}
 	}
 	*n = k;
 	free(still);
 	return 0;
+}
+
+int
+tally_selectors(const struct tally *t, struct tally_id **ids, size_t *n)
+{
+	return tally_kept(t, OUTCOME_FAILED, ids, n);
 }
 
 void
@@ -519,4 +661,7 @@ tally_collection_error(const struct tally *t, size_t i, struct tally_id *out)
 	out->len = k->len;
 	out->reason = t->error_ids.data + k->reason_off;
 	out->reason_len = k->reason_len;
+	out->path = NULL;
+	out->path_len = 0;
+	out->line = 0;
 }

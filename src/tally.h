@@ -1,11 +1,12 @@
 /*
  * tally.h: what the report says about each node ID.
  *
- * The readers hand every record here; the tally keeps the last outcome of
- * each distinct node ID, the exact text of every node ID that failed, and
- * the collection errors.  Memory grows with distinct node IDs (a 64-bit
- * hash and 32 bits of bookkeeping each) and with failed node IDs, never
- * with the bytes of the report.
+ * The readers hand every record (or every finished attempt of a test in a
+ * log) here; the tally keeps the last outcome of each distinct node ID,
+ * the exact text of every node ID that ever failed or ended unknown, with
+ * where and why it first failed, and the collection errors.  Memory grows
+ * with distinct node IDs (a 64-bit hash and 32 bits of bookkeeping each)
+ * and with those kept, never with the bytes of the report.
  */
 #ifndef PYTRIAGE_TALLY_H
 #define PYTRIAGE_TALLY_H
@@ -41,19 +42,37 @@ struct tally_counts {
 	uint64_t unknown;
 };
 
-/* A node ID kept by its exact bytes. */
+/* Where and why a record failed, as a reader found it; any may be empty. */
+struct failure_detail {
+	const char *message;	/* the failure text; its first line is kept */
+	size_t message_len;
+	const char *path;	/* the file of the failure */
+	size_t path_len;
+	uint64_t line;		/* 1-based; 0: unknown */
+};
+
+/* A node ID kept by its exact bytes, and what is known of its failure. */
 struct tally_id {
 	const char *id;
 	size_t len;
-	const char *reason;	/* collection errors: first failure_reason line */
+	const char *reason;	/* first line of the failure message */
 	size_t reason_len;
+	const char *path;
+	size_t path_len;
+	uint64_t line;
 };
 
-struct tally_failed {		/* a failed node ID, by offset into an arena */
+struct tally_failed {		/* a kept node ID, by offsets into an arena */
 	uint64_t hash;
 	size_t off;
+	size_t detail_off;	/* message, then path */
 	uint32_t len;		/* at most NODEID_MAX */
 	uint32_t ordinal;	/* when the node ID was first seen */
+	uint32_t message_len;
+	uint32_t path_len;
+	uint64_t line;
+	unsigned char ever_failed;	/* a record of it failed */
+	unsigned char has_detail;
 };
 
 struct tally_kept {		/* a collection error and its reason */
@@ -65,6 +84,7 @@ struct tally_kept {		/* a collection error and its reason */
 
 struct tally {
 	uint64_t seed;
+	int messages;		/* keep failure messages and paths */
 	size_t page;		/* the system's page size */
 	uint64_t *hashes;	/* open addressing; 0 marks a free slot */
 	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
@@ -72,7 +92,7 @@ struct tally {
 	size_t used;
 	struct tally_counts counts;
 
-	struct strbuf failed_ids;	/* arena of failed node IDs */
+	struct strbuf failed_ids;	/* arena of kept node IDs */
 	struct tally_failed *failed;
 	size_t nfailed, failed_cap;
 	uint32_t *failed_index;		/* hash -> failed[] index, open addressing */
@@ -87,27 +107,59 @@ struct tally {
 int	tally_init(struct tally *, uint64_t seed);
 void	tally_free(struct tally *);
 
+/* Keep failure messages and paths from now on (off by default). */
+void	tally_keep_messages(struct tally *);
+
 /*
- * Count one record.  reason is the start of its failure_reason (may be
+ * Count one record.  reason is the start of its failure text (may be
  * NULL); only its first line is kept, for collection errors.
  */
 enum tally_status tally_record(struct tally *, const char *id, size_t len,
 	    enum outcome, int collection_error, const char *reason,
 	    size_t reason_len);
 
-/* The same, with tally_hash(t->seed, id, len) already computed. */
+/* The same, with tally_hash_id() already computed, and the failure's
+ * detail (NULL: none). */
 enum tally_status tally_record_hashed(struct tally *, uint64_t hash,
 	    const char *id, size_t len, enum outcome, int collection_error,
-	    const char *reason, size_t reason_len);
+	    const struct failure_detail *);
+
+/*
+ * A node ID seen for the first time takes its place in the order here,
+ * counted as a test of unknown outcome until a record says more; a known
+ * one is left as it is.  No record is counted.
+ */
+enum tally_status tally_touch(struct tally *, uint64_t hash);
+
+/*
+ * A report of this node ID failed, though its outcome is not decided yet
+ * (a log's attempt is still open): keep its text, mark it as having
+ * failed, and keep the first failure's detail.
+ */
+enum tally_status tally_note_failure(struct tally *, uint64_t hash,
+	    const char *id, size_t len, const struct failure_detail *);
+
+/* The hash of a node ID under this tally's key. */
+uint64_t tally_hash_id(const struct tally *, const char *, size_t);
+
+/* Records counted so far; the readers of logs count lines instead. */
+void	tally_set_records(struct tally *, uint64_t);
+const struct tally_counts *tally_counts(const struct tally *);
+uint64_t tally_error_records(const struct tally *);
+size_t	tally_nerrors(const struct tally *);
 
 /* Ask for the slot of a hash to be in cache by the time it is recorded. */
 void	tally_prefetch(const struct tally *, uint64_t hash);
 
 /*
- * The node IDs whose final outcome is failed, each once, in the order of
- * their first record.  *ids is allocated; free(3) it.  -1 when out of
- * memory.
+ * The node IDs whose final outcome is this one, each once, in the order of
+ * their first record; for OUTCOME_PASSED only those that failed before
+ * (flaky).  *ids is allocated; free(3) it.  -1 when out of memory.
  */
+int	tally_kept(const struct tally *, enum outcome, struct tally_id **ids,
+	    size_t *n);
+
+/* The failed ones: what a retry runs. */
 int	tally_selectors(const struct tally *, struct tally_id **ids,
 	    size_t *n);
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "strbuf.h"
 #include "verdict.h"
 
 enum input_kind {
@@ -69,11 +70,32 @@ struct triage {
 	const struct triage_test *errors;
 	size_t nerrors;
 	struct triage_counts counts;
+	struct triage_store *store;	/* what triage_free() frees */
 };
 
 /* What the writers are told beyond the triage. */
 struct write_options {
 	uint64_t max_bytes;		/* markdown: largest document */
 };
+
+struct triage_options {
+	int exit_status;	/* pytest's, 0-255 */
+	uint64_t max_failures;	/* 0: no limit */
+	const char *missing;	/* the report file that does not exist */
+	const char *cwd;	/* absolute: failure paths are made relative
+				 * to it; NULL: left as they are */
+	const char *rootdir;	/* --rootdir, absolute; NULL: none */
+};
+
+struct reading;
+
+/*
+ * From a reading (and the reader's status: a report read, empty, bad) to
+ * a triage.  0, or -1 with why filled: out of memory, or a selector that
+ * --rootdir cannot rewrite.  triage_free() either way.
+ */
+int	triage_run(struct triage *, const struct reading *, int status,
+	    const struct triage_options *, struct strbuf *why);
+void	triage_free(struct triage *);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * verdict.c: the triage decision, rule by rule as issue 2 orders them.
+ * verdict.c: the triage decision, rule by rule.
  *
  * The first rule that applies wins, and each rule fails closed: a report
  * that cannot be trusted, an exit status that says pytest did not finish,
@@ -44,9 +44,15 @@ verdict_decide(const struct facts *f)
 	if (f->report == REPORT_MISSING)
 		return VERDICT_NO_REPORT;
 
-	/* 4: a test whose final outcome the report does not say. */
-	if (f->unknown > 0)
+	/* 4: a test whose final outcome the report does not say, or a log
+	 * of a session that never finished. */
+	if (f->unknown > 0 || (f->log && !f->finished))
 		return VERDICT_INCOMPLETE;
+
+	/* The log says how the session ended: a status that differs was
+	 * lost or is stale. */
+	if (f->log && f->session_status != f->exit_status)
+		return VERDICT_INCONSISTENT;
 
 	/* 5 and 6: pytest's status and the report must agree. */
 	if (f->exit_status == 0)
@@ -186,18 +192,35 @@ verdict_reason(struct strbuf *out, enum verdict v, const struct facts *f,
 		return strbuf_printf(out, "pytest exited with status %d, "
 		    "which no rule covers", f->exit_status);
 	case VERDICT_INCOMPLETE:
+		if (f->log && !f->finished)
+			return strbuf_puts(out, "the log has no SessionFinish "
+			    "line: pytest did not finish (killed?)");
+		if (f->log)
+			return strbuf_printf(out, "no final outcome for %"
+			    PRIu64 " of %" PRIu64 " %s, the first %s: never "
+			    "finished (killed, pytest.exit()) or ran no call "
+			    "(--setup-only)", f->unknown, f->tests, tests,
+			    detail != NULL ? detail : "?");
 		return strbuf_printf(out, "no final outcome for %" PRIu64
-		    " of %" PRIu64 " %s (records without a result, as reruns "
-		    "plugins and --setup-only write)", f->unknown, f->tests,
-		    tests);
+		    " of %" PRIu64 " %s, the first %s: pytest-rerunfailures "
+		    "and --setup-only leave result out of the collector's "
+		    "report; pytest --report-log sees them", f->unknown,
+		    f->tests, tests, detail != NULL ? detail : "?");
 	case VERDICT_INCONSISTENT:
+		if (f->log && f->session_status != f->exit_status)
+			return strbuf_printf(out, "pytest exited %d, but the "
+			    "log's SessionFinish says %" PRId64 " (a lost or "
+			    "stale exit status?)", f->exit_status,
+			    f->session_status);
 		return strbuf_printf(out, "pytest exited 0, but %" PRIu64
 		    " of %" PRIu64 " %s failed in the report", f->failed,
 		    f->tests, tests);
 	case VERDICT_UNRECORDED_FAILURE:
-		return strbuf_puts(out, "pytest exited 1, but no test failed "
-		    "in the report (a teardown error or a conftest.py error "
-		    "that the report cannot show)");
+		return strbuf_puts(out, f->log ? "pytest exited 1, but no "
+		    "test failed in the log" : "pytest exited 1, but no test "
+		    "failed in the report (a teardown error or a conftest.py "
+		    "error that the report cannot show; pytest --report-log "
+		    "shows them)");
 	case VERDICT_TOO_MANY_FAILURES:
 		return strbuf_printf(out, "%" PRIu64 " tests failed, more than "
 		    "--max-failures %" PRIu64, f->failed, f->max_failures);

@@ -39,6 +39,9 @@ enum report_state {
 struct facts {
 	int exit_status;		/* pytest's, 0-255 */
 	enum report_state report;
+	int log;			/* the report is a pytest-reportlog log */
+	int finished;			/* a log: its SessionFinish was read */
+	int64_t session_status;		/* ... and said this exit status */
 	uint64_t collection_errors;	/* records tagged as such */
 	uint64_t tests;			/* distinct node IDs */
 	uint64_t failed;		/* ... whose last outcome is failed */
@@ -57,7 +60,8 @@ const char *signal_name(int);
 
 /*
  * The reason, one line.  detail is what only the caller knows: the
- * collection errors, the bad report's fault, why there is no report.
+ * collection errors, the bad report's fault, why there is no report, the
+ * first test whose outcome is unknown (escaped for display).
  */
 int	verdict_reason(struct strbuf *, enum verdict, const struct facts *,
 	    const char *detail);

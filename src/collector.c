@@ -1,0 +1,565 @@
+/*
+ * collector.c: the fast reader of the collector's report (pytest --json).
+ *
+ * Why not hand each record to json-c?  Most of a record is history,
+ * failure_reason and failure_expanded, which the triage never reads;
+ * building json-c objects for them costs more than everything else the
+ * program does.  So the scanner (scan.h) walks each record's keys, this
+ * file decodes only scope, name, result, tags, the first line of
+ * failure_reason and, when messages are wanted, location, and every other
+ * value is skipped while its syntax is still checked.  refread.c is the
+ * full parse; the differential tests hold the two together.
+ *
+ * Beyond JSON: no key holding \u0000 (json-c would cut such a key short);
+ * scope, name, result or tags twice in a record is a bad report (other
+ * duplicate keys: the last one wins).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nodeid.h"
+#include "reader.h"
+#include "scan.h"
+
+#define KEY_KEEP	40	/* longest key we compare, plus room */
+#define LOCATION_KEEP	4096	/* a longer location is no use to anyone */
+
+struct collector {
+	struct scanner *s;
+	struct tally *tally;
+	int messages;		/* keep failure text and location */
+	struct strbuf scope, name, result, reason, location, key, tagkey;
+	struct strbuf tagval, nodeid;
+};
+
+/* What a record means, for both readers. */
+
+int
+report_is_error_tag(const char *key, size_t len)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+	} tags[] = {
+		{ "test.pytest_collection_error", 28 },	/* collector >= 1.4.3 */
+		{ "test.collection_error", 21 },	/* its pre-release name */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (len == tags[i].len && memcmp(key, tags[i].text, len) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+/* Name the key being read in err, never cutting a UTF-8 sequence. */
+void
+report_error_key(struct report_error *err, const char *key, size_t len)
+{
+	if (len >= sizeof(err->key))
+		len = sizeof(err->key) - 1;
+	len = utf8_whole(key, len);
+	if (len > 0)		/* an empty strbuf has no data */
+		memcpy(err->key, key, len);
+	err->key[len] = '\0';
+}
+
+static enum report_status
+bad_record(struct report_error *err, const char *key, const char *what)
+{
+	report_error_key(err, key, strlen(key));
+	snprintf(err->what, sizeof(err->what), "%s", what);
+	return REPORT_READ_BAD;
+}
+
+static enum outcome
+outcome_of(const char *result, size_t len)
+{
+	static const struct {
+		const char *text;
+		size_t len;
+		enum outcome outcome;
+	} outcomes[] = {
+		{ "passed", 6, OUTCOME_PASSED },
+		{ "failed", 6, OUTCOME_FAILED },
+		{ "skipped", 7, OUTCOME_SKIPPED },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (len == outcomes[i].len &&
+		    memcmp(result, outcomes[i].text, len) == 0)
+			return outcomes[i].outcome;
+	return OUTCOME_UNKNOWN;
+}
+
+/*
+ * The collector's location, "path:line" with pytest's 0-based line: the
+ * path, and the line counted from 1.  Anything else leaves both unknown.
+ */
+static void
+location_of(const char *text, size_t len, struct failure_detail *d)
+{
+	uint64_t line = 0;
+	size_t colon, i;
+
+	if (text == NULL || len == 0)
+		return;
+	for (colon = len; colon > 0 && text[colon - 1] != ':'; colon--)
+		;
+	if (colon < 2 || colon == len || len - colon > 9)
+		return;
+	for (i = colon; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return;
+		line = line * 10 + (uint64_t)(text[i] - '0');
+	}
+	d->path = text;
+	d->path_len = colon - 1;
+	d->line = line + 1;
+}
+
+enum report_status
+record_finish(const struct record_fields *f, struct strbuf *nodeid,
+    struct tally *t, struct report_error *err)
+{
+	struct failure_detail detail = { NULL, 0, NULL, 0, 0 };
+	enum outcome outcome = OUTCOME_UNKNOWN;
+	char what[80];
+
+	if (f->scope == FIELD_ABSENT)
+		return bad_record(err, "scope", "scope is missing");
+	if (f->scope != FIELD_PRESENT)
+		return bad_record(err, "scope", "scope is not a string");
+	if (f->name == FIELD_ABSENT)
+		return bad_record(err, "name", "name is missing");
+	if (f->name != FIELD_PRESENT)
+		return bad_record(err, "name", "name is not a string");
+	if (f->name_len == 0)
+		return bad_record(err, "name", "name is empty");
+	if (f->result != FIELD_ABSENT && f->result != FIELD_PRESENT &&
+	    f->result != FIELD_NULL)
+		return bad_record(err, "result",
+		    "result is neither a string nor null");
+	if (f->tags == FIELD_BAD_TYPE)
+		return bad_record(err, "tags", "tags is not an object");
+	if (f->tags == FIELD_BAD_TAG)
+		return bad_record(err, "tags", "a tag value is not a string");
+	/* The joined length: "scope::name", or the name alone. */
+	if (f->scope_len > NODEID_MAX || f->name_len > NODEID_MAX ||
+	    (f->scope_len > 0 ? f->scope_len + 2 : 0) + f->name_len >
+	    NODEID_MAX) {
+		snprintf(what, sizeof(what),
+		    "the node ID is longer than %zu bytes", NODEID_MAX);
+		return bad_record(err, "name", what);
+	}
+	if (!f->hashed && nodeid_join(nodeid, f->scope_text, f->scope_len,
+	    f->name_text, f->name_len) == -1)
+		return REPORT_READ_NOMEM;
+	if (f->result == FIELD_PRESENT)
+		outcome = outcome_of(f->result_text, f->result_len);
+	detail.message = f->reason_text;
+	detail.message_len = f->reason_len;
+	location_of(f->location_text, f->location_len, &detail);
+	return report_status_of(tally_record_hashed(t, f->hashed ? f->hash :
+	    tally_hash_id(t, nodeid->data, nodeid->len), nodeid->data,
+	    nodeid->len, outcome, f->collection_error, &detail));
+}
+
+enum report_status
+report_status_of(enum tally_status st)
+{
+	switch (st) {
+	case TALLY_OK:
+		return REPORT_READ_OK;
+	case TALLY_NOMEM:
+		return REPORT_READ_NOMEM;
+	case TALLY_TOO_MANY:
+		return REPORT_READ_TOO_MANY;
+	case TALLY_COLLISION:
+		return REPORT_READ_COLLISION;
+	}
+	return REPORT_READ_NOMEM;
+}
+
+int
+report_error_format(const struct report_error *err, struct strbuf *out)
+{
+	int rc;
+
+	rc = strbuf_printf(out, "at byte %" PRIu64, err->offset);
+	if (rc == 0 && err->record != REPORT_NO_RECORD) {
+		rc = strbuf_printf(out, " (%s %" PRIu64, err->line ? "line" :
+		    "record", err->record);
+		if (rc == 0 && err->key[0] != '\0') {
+			rc = strbuf_puts(out, ", key \"");
+			if (rc == 0)
+				rc = nodeid_escape(out, err->key,
+				    strlen(err->key), sizeof(err->key));
+			if (rc == 0)
+				rc = strbuf_puts(out, "\"");
+		}
+		if (rc == 0)
+			rc = strbuf_puts(out, ")");
+	}
+	if (rc == 0)
+		rc = strbuf_printf(out, ": %s", err->what);
+	return rc;
+}
+
+enum record_key {
+	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON,
+	KEY_LOCATION
+};
+
+static const struct {
+	const char *text;
+	size_t len;
+} record_keys[] = {
+	[KEY_OTHER] = { "", 0 },
+	[KEY_SCOPE] = { "scope", 5 },
+	[KEY_NAME] = { "name", 4 },
+	[KEY_RESULT] = { "result", 6 },
+	[KEY_TAGS] = { "tags", 4 },
+	[KEY_REASON] = { "failure_reason", 14 },
+	[KEY_LOCATION] = { "location", 8 },
+};
+
+static enum record_key
+record_key(const char *text, size_t len)
+{
+	enum record_key k;
+
+	switch (len) {		/* one comparison at most, mostly none */
+	case 4:
+		k = text[0] == 'n' ? KEY_NAME : KEY_TAGS;
+		break;
+	case 5:
+		k = KEY_SCOPE;
+		break;
+	case 6:
+		k = KEY_RESULT;
+		break;
+	case 8:
+		k = KEY_LOCATION;
+		break;
+	case 14:
+		k = KEY_REASON;
+		break;
+	default:
+		return KEY_OTHER;
+	}
+	return memcmp(text, record_keys[k].text, len) == 0 ? k : KEY_OTHER;
+}
+
+/* scope or name: a string of at most NODEID_MAX bytes. */
+static int
+text_field(struct collector *col, int c, const char *what, struct strbuf *out)
+{
+	int overflow;
+
+	if (c != '"') {
+		if (c == -1)
+			return scan_truncated(col->s, "early");
+		return scan_fail(col->s, "%s is not a string", what);
+	}
+	if (scan_string_value(col->s, out, NODEID_MAX, 0, &overflow) == -1)
+		return -1;
+	if (overflow)
+		return scan_fail(col->s, "%s is longer than %zu bytes", what, NODEID_MAX);
+	return 0;
+}
+
+/* tags: an object whose values are all strings; is it a collection error? */
+static int
+tags_field(struct collector *col, int c, int *collection_error)
+{
+	struct sink key = { &col->tagkey, KEY_KEEP, 0, 0, 0, 0, 0 };
+	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
+	int is_true, tag, overflow, more, empty;
+	const char *text;
+	size_t len;
+
+	if (c != '{') {
+		if (c == -1)
+			return scan_truncated(col->s, "early");
+		return scan_fail(col->s, "tags is not an object");
+	}
+	if ((empty = scan_open_object(col->s, &c)) != 0) {
+		*collection_error = 0;
+		return empty == 1 ? 0 : -1;
+	}
+	for (;;) {
+		if (scan_key_text(col->s, c, &key, &text, &len) == -1)
+			return -1;
+		tag = key.overflow ? 0 : report_is_error_tag(text, len);
+		if (scan_key_colon(col->s) == -1)
+			return -1;
+		c = scan_peek(col->s);
+		if (c != '"') {
+			if (c == -1)
+				return scan_truncated(col->s, "early");
+			return scan_fail(col->s, "a tag value is not a string");
+		}
+		if (scan_string_value(col->s, &col->tagval, 8, 0, &overflow) == -1)
+			return -1;
+		/* Exactly the string "true". */
+		is_true = !overflow && col->tagval.len == 4 &&
+		    memcmp(col->tagval.data, "true", 4) == 0;
+		if (tag > 0)
+			error_tag[tag - 1] = is_true;
+		if ((more = scan_next_member(col->s, &c)) == -1)
+			return -1;
+		if (!more) {
+			*collection_error = error_tag[0] || error_tag[1];
+			return 0;
+		}
+	}
+}
+
+/* result: a string or null; anything else is a bad report. */
+static int
+result_field(struct collector *col, int c, struct record_fields *f)
+{
+	int overflow;
+
+	if (c == 'n') {
+		f->result = FIELD_NULL;
+		return scan_literal(col->s, "null");
+	}
+	if (c != '"') {
+		if (c == -1)
+			return scan_truncated(col->s, "early");
+		return scan_fail(col->s, "result is neither a string nor null");
+	}
+	if (scan_string_value(col->s, &col->result, 16, 0, &overflow) == -1)
+		return -1;
+	f->result = FIELD_PRESENT;
+	if (overflow)		/* longer than any outcome: unknown */
+		strbuf_reset(&col->result);
+	return 0;
+}
+
+/* failure_reason: keep the first bytes of its first line, the only one
+ * ever shown. */
+static int
+reason_field(struct collector *col, int c)
+{
+	int overflow;
+
+	strbuf_reset(&col->reason);
+	if (c != '"')
+		return scan_skip_value(col->s);
+	return scan_string_value(col->s, &col->reason, col->messages ?
+	    TRIAGE_MESSAGE_MAX : REPORT_REASON_KEEP, 1, &overflow);
+}
+
+/* location, when messages are wanted: "path:line", a string, or null. */
+static int
+location_field(struct collector *col, int c, struct record_fields *f)
+{
+	int overflow;
+
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (scan_string_value(col->s, &col->location, LOCATION_KEEP, 0,
+	    &overflow) == -1)
+		return -1;
+	if (!overflow) {
+		f->location_text = col->location.data;
+		f->location_len = col->location.len;
+	}
+	return 0;
+}
+
+static int
+read_record(struct collector *col, enum report_status *status)
+{
+	struct tally *t = col->tally;
+	struct sink key = { &col->key, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct record_fields f;
+	enum record_key which;
+	const char *text;
+	size_t len;
+	unsigned seen = 0;
+	int c, rc, more, empty;
+
+	memset(&f, 0, sizeof(f));
+	strbuf_reset(&col->reason);
+	strbuf_reset(&col->location);
+	if ((empty = scan_open_object(col->s, &c)) == -1)
+		return -1;
+	if (empty)
+		goto done;
+	for (;;) {
+		if (scan_key_text(col->s, c, &key, &text, &len) == -1)
+			return -1;
+		which = key.overflow ? KEY_OTHER : record_key(text, len);
+		col->s->key_text = text;
+		col->s->key_len = len;
+		if (which != KEY_OTHER && which != KEY_REASON &&
+		    which != KEY_LOCATION) {
+			if (seen & (1u << which))
+				return scan_fail(col->s,
+				    "the key \"%s\" appears twice",
+				    record_keys[which].text);
+			seen |= 1u << which;
+		}
+		if (scan_key_colon(col->s) == -1)
+			return -1;
+		c = scan_peek(col->s);
+		switch (which) {
+		case KEY_SCOPE:
+			rc = text_field(col, c, "scope", &col->scope);
+			f.scope = FIELD_PRESENT;
+			break;
+		case KEY_NAME:
+			rc = text_field(col, c, "name", &col->name);
+			f.name = FIELD_PRESENT;
+			break;
+		case KEY_RESULT:
+			rc = result_field(col, c, &f);
+			break;
+		case KEY_TAGS:
+			rc = tags_field(col, c, &f.collection_error);
+			f.tags = FIELD_PRESENT;
+			break;
+		case KEY_REASON:
+			rc = reason_field(col, c);
+			break;
+		case KEY_LOCATION:
+			if (col->messages) {
+				rc = location_field(col, c, &f);
+				break;
+			}
+			/* FALLTHROUGH */
+		default:
+			/* id, location, file_name: mostly plain strings. */
+			if (c == '"' && scan_plain_string(col->s, &text, &len))
+				rc = 0;
+			else
+				rc = scan_skip_value(col->s);
+			break;
+		}
+		if (rc == -1)
+			return -1;
+		col->s->key_text = NULL;
+		col->s->err->key[0] = '\0';
+		/* Scope and name known: the slot of the node ID can be on its
+		 * way into cache while the rest of the record is read. */
+		if (!f.hashed && f.scope == FIELD_PRESENT &&
+		    f.name == FIELD_PRESENT &&
+		    (which == KEY_SCOPE || which == KEY_NAME) &&
+		    col->scope.len + 2 + col->name.len <= NODEID_MAX) {
+			if (nodeid_join(&col->nodeid, col->scope.data,
+			    col->scope.len, col->name.data, col->name.len) == -1)
+				return scan_nomem(col->s);
+			f.hash = tally_hash_id(t, col->nodeid.data,
+			    col->nodeid.len);
+			f.hashed = 1;
+			tally_prefetch(t, f.hash);
+		}
+		if ((more = scan_next_member(col->s, &c)) == -1)
+			return -1;
+		if (!more)
+			break;
+	}
+done:
+	f.scope_text = col->scope.data;
+	f.scope_len = f.scope == FIELD_PRESENT ? col->scope.len : 0;
+	f.name_text = col->name.data;
+	f.name_len = f.name == FIELD_PRESENT ? col->name.len : 0;
+	f.result_text = col->result.data;
+	f.result_len = f.result == FIELD_PRESENT ? col->result.len : 0;
+	f.reason_text = col->reason.data;
+	f.reason_len = col->reason.len;
+	col->s->err->offset = col->s->base + col->s->pos;
+	*status = record_finish(&f, &col->nodeid, t, col->s->err);
+	if (*status != REPORT_READ_OK) {
+		col->s->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* At the '[' of the array of records: read to the end of input. */
+enum report_status
+collector_read(struct scanner *s, struct reading *rd)
+{
+	struct collector col;
+	enum report_status status = REPORT_READ_BAD;
+	uint64_t index = 0;
+	int c;
+
+	memset(&col, 0, sizeof(col));
+	col.s = s;
+	col.tally = rd->tally;
+	col.messages = rd->messages;
+	strbuf_init(&col.scope);
+	strbuf_init(&col.name);
+	strbuf_init(&col.result);
+	strbuf_init(&col.reason);
+	strbuf_init(&col.location);
+	strbuf_init(&col.key);
+	strbuf_init(&col.tagkey);
+	strbuf_init(&col.tagval);
+	strbuf_init(&col.nodeid);
+	if (scan_push(s, 0) == -1)
+		goto out;
+	s->pos++;
+	c = scan_skip_ws(s);
+	if (c == ']')
+		s->pos++;
+	else {
+		for (;;) {
+			s->err->record = index;
+			if (c != '{') {
+				if (c == -1)
+					scan_truncated(s, "early");
+				else if (c == ']' && index > 0)
+					scan_fail(s, "a ',' before ']'");
+				else
+					scan_fail(s, "the element is not an object");
+				goto out;
+			}
+			if (read_record(&col, &status) == -1)
+				goto out;
+			index++;
+			c = scan_skip_ws(s);
+			if (c == ',') {
+				s->pos++;
+				c = scan_skip_ws(s);
+				continue;
+			}
+			if (c == ']') {
+				s->pos++;
+				break;
+			}
+			scan_unexpected(s, c, "',' or ']'");
+			goto out;
+		}
+	}
+	s->err->record = REPORT_NO_RECORD;
+	c = scan_skip_ws(s);
+	if (c != -1)
+		scan_unexpected(s, c, "the end of the report");
+	else
+		status = REPORT_READ_OK;
+out:
+	strbuf_free(&col.scope);
+	strbuf_free(&col.name);
+	strbuf_free(&col.result);
+	strbuf_free(&col.reason);
+	strbuf_free(&col.location);
+	strbuf_free(&col.key);
+	strbuf_free(&col.tagkey);
+	strbuf_free(&col.tagval);
+	strbuf_free(&col.nodeid);
+	if (s->ioerr)
+		return REPORT_READ_IOERR;
+	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)
+		return status;
+	return s->failed ? REPORT_READ_BAD : status;
+}

@@ -1,0 +1,74 @@
+/*
+ * reader.c: report_read(), the fast reader: which input this is, and the
+ * reader of that input.
+ */
+#include <string.h>
+
+#include "reader.h"
+#include "scan.h"
+
+/* One row per input: the byte that opens it, and its reader. */
+static const struct {
+	int first;
+	enum input_kind input;
+	enum report_status (*read)(struct scanner *, struct reading *);
+} inputs[] = {
+	{ '[', INPUT_COLLECTOR, collector_read },
+	{ '{', INPUT_REPORTLOG, reportlog_read },
+};
+
+enum report_status
+report_read(struct source *src, struct reading *rd)
+{
+	struct scanner s;
+	enum report_status status = REPORT_READ_BAD;
+	size_t i;
+	int c;
+
+	memset(&rd->err, 0, sizeof(rd->err));
+	rd->err.record = REPORT_NO_RECORD;
+	rd->input = INPUT_NONE;
+	rd->finished = 0;
+	rd->session_status = 0;
+	if (rd->messages)
+		tally_keep_messages(rd->tally);
+	scan_init(&s, src, &rd->err);
+	if (scan_peek(&s) == 0xef) {	/* a UTF-8 byte order mark */
+		s.pos++;
+		if (scan_peek(&s) != 0xbb)
+			goto bad_bom;
+		s.pos++;
+		if (scan_peek(&s) != 0xbf)
+			goto bad_bom;
+		s.pos++;
+	}
+	/* White space, counting line feeds for a log's line numbers. */
+	while ((c = scan_peek(&s)) == ' ' || c == '\t' || c == '\r' ||
+	    c == '\n') {
+		if (c == '\n')
+			s.newlines++;
+		s.pos++;
+	}
+	if (c == -1) {
+		status = s.ioerr ? REPORT_READ_IOERR : REPORT_READ_EMPTY;
+		goto out;
+	}
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+		if (inputs[i].first == c) {
+			rd->input = inputs[i].input;
+			status = inputs[i].read(&s, rd);
+			goto out;
+		}
+	scan_fail(&s, "neither a JSON array (pytest --json) nor JSON lines "
+	    "(pytest --report-log)");
+	goto out;
+bad_bom:
+	scan_fail(&s, "invalid UTF-8 at the start of the report");
+out:
+	if (s.ioerr)
+		status = REPORT_READ_IOERR;
+	else if (s.nomem)
+		status = REPORT_READ_NOMEM;
+	source_end(src);
+	return status;
+}

@@ -1,0 +1,440 @@
+/*
+ * reportlog.c: the fast reader of pytest-reportlog's log (pytest
+ * --report-log).
+ *
+ * One JSON object per line, each ended by a line feed.  A line's keys
+ * come in any order ($report_type is written last), so the few that
+ * decide are copied as they pass and handed to logstate_line() when the
+ * line closes; everything else (keywords, sections, tracebacks) is
+ * skipped while its syntax is checked.  With messages wanted, longrepr
+ * and location are read too.  Blank lines are ignored; a line that is not
+ * one whole object, or a last line with no line feed, is a bad report.
+ *
+ * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
+ * a line is a bad report, as is any of them of the wrong type.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logstate.h"
+#include "nodeid.h"
+#include "reader.h"
+#include "scan.h"
+
+#define KEY_KEEP	40	/* longest key we compare, plus room */
+#define WORD_KEEP	64	/* longer than any word compared */
+#define PATH_KEEP	4096	/* a longer path is no use to anyone */
+
+enum line_key {
+	LKEY_OTHER, LKEY_TYPE, LKEY_NODEID, LKEY_WHEN, LKEY_OUTCOME,
+	LKEY_EXITSTATUS, LKEY_LONGREPR, LKEY_LOCATION
+};
+
+static const struct {
+	const char *text;
+	size_t len;
+} line_keys[] = {
+	[LKEY_OTHER] = { "", 0 },
+	[LKEY_TYPE] = { "$report_type", 12 },
+	[LKEY_NODEID] = { "nodeid", 6 },
+	[LKEY_WHEN] = { "when", 4 },
+	[LKEY_OUTCOME] = { "outcome", 7 },
+	[LKEY_EXITSTATUS] = { "exitstatus", 10 },
+	[LKEY_LONGREPR] = { "longrepr", 8 },
+	[LKEY_LOCATION] = { "location", 8 },
+};
+
+struct logreader {
+	struct scanner *s;
+	struct logstate state;
+	int messages;
+	struct strbuf type, nodeid, when, outcome, key, message, path;
+	struct strbuf location;
+};
+
+static enum line_key
+line_key(const char *text, size_t len)
+{
+	enum line_key k;
+
+	switch (len) {		/* one comparison at most, mostly none */
+	case 4:
+		k = LKEY_WHEN;
+		break;
+	case 6:
+		k = LKEY_NODEID;
+		break;
+	case 7:
+		k = LKEY_OUTCOME;
+		break;
+	case 8:
+		k = text[1] == 'o' ? LKEY_LONGREPR : LKEY_LOCATION;
+		break;
+	case 10:
+		k = LKEY_EXITSTATUS;
+		break;
+	case 12:
+		k = LKEY_TYPE;
+		break;
+	default:
+		return LKEY_OTHER;
+	}
+	return memcmp(text, line_keys[k].text, len) == 0 ? k : LKEY_OTHER;
+}
+
+/* A string that decides: copied (it must outlive the buffer), or null,
+ * or a value of another type, skipped. */
+static int
+word_field(struct logreader *lr, int c, struct strbuf *out, size_t keep,
+    enum field_state *state)
+{
+	int overflow;
+
+	if (c == '"') {
+		*state = FIELD_PRESENT;
+		if (scan_string_value(lr->s, out, keep, 0, &overflow) == -1)
+			return -1;
+		if (overflow && keep == NODEID_MAX)
+			return scan_fail(lr->s, "nodeid is longer than %zu bytes",
+			    NODEID_MAX);
+		return 0;
+	}
+	if (c == -1)
+		return scan_truncated(lr->s, "early");
+	*state = c == 'n' ? FIELD_NULL : FIELD_BAD_TYPE;
+	return scan_skip_value(lr->s);
+}
+
+static int
+exitstatus_field(struct logreader *lr, int c, struct log_line *l)
+{
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		l->exitstatus = FIELD_PRESENT;
+		return scan_integer(lr->s, "exitstatus", &l->exitstatus_value);
+	}
+	if (c == -1)
+		return scan_truncated(lr->s, "early");
+	l->exitstatus = c == 'n' ? FIELD_NULL : FIELD_BAD_TYPE;
+	return scan_skip_value(lr->s);
+}
+
+/* A line number: a non-negative integer, else 0 (unknown).  Any number
+ * is valid here; only a plain one that lies whole in the buffer counts. */
+static int
+line_number(struct logreader *lr, int c, uint64_t *line)
+{
+	const unsigned char *b = lr->s->buf;
+	size_t start = lr->s->pos, i;
+	uint64_t base = lr->s->base, v = 0;
+
+	*line = 0;
+	if (c < '0' || c > '9')
+		return scan_skip_value(lr->s);
+	if (scan_number(lr->s) == -1)
+		return -1;
+	if (lr->s->base != base || lr->s->pos - start > 18)
+		return 0;
+	for (i = start; i < lr->s->pos; i++) {
+		if (b[i] < '0' || b[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(b[i] - '0');
+	}
+	*line = v;
+	return 0;
+}
+
+/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
+ * "message": the exception's line}. */
+static int
+reprcrash_field(struct logreader *lr, struct log_line *l)
+{
+	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
+	int c, more, overflow;
+
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
+		    scan_key_colon(lr->s) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (len == 4 && memcmp(text, "path", 4) == 0 && c == '"') {
+			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
+			    &overflow) == -1)
+				return -1;
+			l->detail.path = overflow ? NULL : lr->path.data;
+			l->detail.path_len = overflow ? 0 : lr->path.len;
+		} else if (len == 6 && memcmp(text, "lineno", 6) == 0) {
+			if (line_number(lr, c, &l->detail.line) == -1)
+				return -1;
+		} else if (len == 7 && memcmp(text, "message", 7) == 0 &&
+		    c == '"') {
+			if (scan_string_value(lr->s, &lr->message,
+			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
+				return -1;
+			l->detail.message = lr->message.data;
+			l->detail.message_len = lr->message.len;
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		if ((more = scan_next_member(lr->s, &c)) != 1)
+			return more;
+	}
+}
+
+/* longrepr: a string (its last line that is not empty), an object with a
+ * reprcrash, or anything else (skipped). */
+static int
+longrepr_field(struct logreader *lr, int c, struct log_line *l)
+{
+	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
+	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
+	int more;
+
+	if (c == '"') {
+		strbuf_reset(&lr->message);
+		if (scan_string(lr->s, &last) == -1)
+			return -1;
+		l->detail.message = lr->message.data;
+		l->detail.message_len = lr->message.len;
+		return 0;
+	}
+	if (c != '{')
+		return scan_skip_value(lr->s);
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
+		    scan_key_colon(lr->s) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (len == 9 && memcmp(text, "reprcrash", 9) == 0 && c == '{') {
+			if (reprcrash_field(lr, l) == -1)
+				return -1;
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		if ((more = scan_next_member(lr->s, &c)) != 1)
+			return more;
+	}
+}
+
+/* location: [path relative to the rootdir, 0-based line or null,
+ * domain]; kept where longrepr names no place. */
+static int
+location_field(struct logreader *lr, int c, uint64_t *line)
+{
+	int overflow, index = 0;
+
+	if (c != '[')
+		return scan_skip_value(lr->s);
+	if (scan_push(lr->s, 0) == -1)
+		return -1;
+	lr->s->pos++;
+	c = scan_skip_ws(lr->s);
+	if (c == ']') {
+		lr->s->pos++;
+		lr->s->depth--;
+		return 0;
+	}
+	for (;; index++) {
+		if (index == 0 && c == '"') {
+			if (scan_string_value(lr->s, &lr->location, PATH_KEEP,
+			    0, &overflow) == -1)
+				return -1;
+			if (overflow)
+				strbuf_reset(&lr->location);
+		} else if (index == 1 && c >= '0' && c <= '9') {
+			if (line_number(lr, c, line) == -1)
+				return -1;
+			(*line)++;
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		c = scan_skip_ws(lr->s);
+		if (c == ']') {
+			lr->s->pos++;
+			lr->s->depth--;
+			return 0;
+		}
+		if (c != ',')
+			return scan_unexpected(lr->s, c, "',' or ']'");
+		lr->s->pos++;
+		c = scan_skip_ws(lr->s);
+	}
+}
+
+/* One line's object, from its '{' to its '}'. */
+static int
+read_line(struct logreader *lr, enum report_status *status)
+{
+	struct sink key = { &lr->key, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct scanner *s = lr->s;
+	struct log_line l;
+	enum line_key which;
+	const char *text;
+	size_t len;
+	uint64_t location_line = 0;
+	unsigned seen = 0;
+	int c, rc, more;
+
+	memset(&l, 0, sizeof(l));
+	strbuf_reset(&lr->location);
+	if ((more = scan_open_object(s, &c)) == -1)
+		return -1;
+	while (more == 0) {
+		if (scan_key_text(s, c, &key, &text, &len) == -1)
+			return -1;
+		which = key.overflow ? LKEY_OTHER : line_key(text, len);
+		s->key_text = text;
+		s->key_len = len;
+		if (which != LKEY_OTHER && which != LKEY_LONGREPR &&
+		    which != LKEY_LOCATION) {
+			if (seen & (1u << which))
+				return scan_fail(s, "the key \"%s\" appears twice",
+				    line_keys[which].text);
+			seen |= 1u << which;
+		}
+		if (scan_key_colon(s) == -1)
+			return -1;
+		c = scan_peek(s);
+		switch (which) {
+		case LKEY_TYPE:
+			rc = word_field(lr, c, &lr->type, WORD_KEEP, &l.type);
+			break;
+		case LKEY_NODEID:
+			rc = word_field(lr, c, &lr->nodeid, NODEID_MAX,
+			    &l.nodeid);
+			break;
+		case LKEY_WHEN:
+			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l.when);
+			break;
+		case LKEY_OUTCOME:
+			rc = word_field(lr, c, &lr->outcome, WORD_KEEP,
+			    &l.outcome);
+			break;
+		case LKEY_EXITSTATUS:
+			rc = exitstatus_field(lr, c, &l);
+			break;
+		case LKEY_LONGREPR:
+			rc = lr->messages ? longrepr_field(lr, c, &l) :
+			    scan_skip_value(s);
+			break;
+		case LKEY_LOCATION:
+			rc = lr->messages ? location_field(lr, c,
+			    &location_line) : scan_skip_value(s);
+			break;
+		default:
+			if (c == '"' && scan_plain_string(s, &text, &len))
+				rc = 0;
+			else
+				rc = scan_skip_value(s);
+			break;
+		}
+		if (rc == -1)
+			return -1;
+		s->key_text = NULL;
+		s->err->key[0] = '\0';
+		if ((more = scan_next_member(s, &c)) == -1)
+			return -1;
+		more = !more;
+	}
+	l.type_text = lr->type.data;
+	l.type_len = lr->type.len;
+	l.nodeid_text = lr->nodeid.data;
+	l.nodeid_len = l.nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
+	l.when_text = lr->when.data;
+	l.when_len = l.when == FIELD_PRESENT ? lr->when.len : 0;
+	l.outcome_text = lr->outcome.data;
+	l.outcome_len = l.outcome == FIELD_PRESENT ? lr->outcome.len : 0;
+	if (l.detail.path == NULL && lr->location.len > 0) {
+		l.detail.path = lr->location.data;
+		l.detail.path_len = lr->location.len;
+		l.detail.line = location_line;
+	}
+	s->err->offset = s->base + s->pos;
+	*status = logstate_line(&lr->state, &l, s->err);
+	if (*status != REPORT_READ_OK) {
+		s->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* At the '{' of the first line: read to the end of input. */
+enum report_status
+reportlog_read(struct scanner *s, struct reading *rd)
+{
+	struct logreader lr;
+	enum report_status status = REPORT_READ_BAD;
+	uint64_t line = 1;
+	int c;
+
+	memset(&lr, 0, sizeof(lr));
+	lr.s = s;
+	lr.messages = rd->messages;
+	strbuf_init(&lr.type);
+	strbuf_init(&lr.nodeid);
+	strbuf_init(&lr.when);
+	strbuf_init(&lr.outcome);
+	strbuf_init(&lr.key);
+	strbuf_init(&lr.message);
+	strbuf_init(&lr.path);
+	strbuf_init(&lr.location);
+	if (logstate_init(&lr.state, rd->tally) == -1) {
+		status = REPORT_READ_NOMEM;
+		goto out;
+	}
+	s->lines = 1;
+	s->err->line = 1;
+	/* Lines before the first object were counted by the caller's
+	 * white space: count them again from the buffer start. */
+	line += s->newlines;
+	for (;;) {
+		c = scan_skip_ws(s);
+		if (c == '\n') {
+			s->pos++;
+			line++;
+			continue;
+		}
+		if (c == -1)
+			break;
+		s->err->record = line;
+		if (c != '{') {
+			scan_fail(s, "the line is not a JSON object");
+			goto out;
+		}
+		if (read_line(&lr, &status) == -1)
+			goto out;
+		c = scan_skip_ws(s);
+		if (c == -1) {
+			scan_truncated(s, "inside a line (no final line feed)");
+			goto out;
+		}
+		if (c != '\n') {
+			scan_unexpected(s, c, "the end of the line");
+			goto out;
+		}
+	}
+	s->err->record = REPORT_NO_RECORD;
+	status = logstate_end(&lr.state, s->err);
+	rd->finished = lr.state.finished;
+	rd->session_status = lr.state.exitstatus;
+out:
+	logstate_free(&lr.state);
+	strbuf_free(&lr.type);
+	strbuf_free(&lr.nodeid);
+	strbuf_free(&lr.when);
+	strbuf_free(&lr.outcome);
+	strbuf_free(&lr.key);
+	strbuf_free(&lr.message);
+	strbuf_free(&lr.path);
+	strbuf_free(&lr.location);
+	if (s->ioerr)
+		return REPORT_READ_IOERR;
+	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)
+		return status;
+	return s->failed ? REPORT_READ_BAD : status;
+}

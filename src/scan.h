@@ -1,0 +1,265 @@
+/*
+ * scan.h: a validating, streaming JSON scanner for the fast readers.
+ *
+ * The readers of the collector's report and of pytest-reportlog's log walk
+ * their input with it: they decode the few values the triage reads and
+ * skip every other value while still checking its syntax, so that bad
+ * input is rejected exactly as a full parse would reject it.
+ *
+ * The language accepted: RFC 8259 JSON plus the NaN, Infinity and
+ * -Infinity that Python writes; strict UTF-8 (RFC 3629); no raw control
+ * byte inside a string; a lone surrogate escape decodes to U+FFFD, as
+ * json-c does.  Nesting is tracked in a fixed stack of a byte per level.
+ *
+ * The input is lent chunk by chunk by a source and never kept.  The few
+ * functions that run for every key and value are inline here; the rest
+ * are in scan.c.
+ */
+#ifndef PYTRIAGE_SCAN_H
+#define PYTRIAGE_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "reader.h"
+#include "source.h"
+#include "strbuf.h"
+
+struct scanner {
+	struct source *src;
+	const unsigned char *buf;	/* lent by the source */
+	size_t pos, end;
+	uint64_t base;		/* offset of buf[0] in the input */
+	int eof, ioerr;
+	int lines;		/* a line feed is no white space (a log) */
+	uint64_t newlines;	/* line feeds before the first value */
+	struct report_error *err;
+	int failed;		/* err is filled */
+	int nomem;		/* memory ran out */
+	const char *key_text;	/* the key being read, for messages: */
+	size_t key_len;		/* copied into err only on a fault or refill */
+	unsigned depth;
+	unsigned char stack[REPORT_DEPTH_MAX];	/* per level, 1: object */
+};
+
+/* Decode into out while it holds less than keep bytes. */
+struct sink {
+	struct strbuf *out;	/* NULL: validate only */
+	size_t keep;
+	int overflow;		/* more than keep bytes were decoded */
+	int has_nul;		/* a \u0000 was decoded */
+	int first_line;		/* stop keeping at a line break */
+	int last_line;		/* keep the last line that is not empty */
+	int line_ended;		/* last_line: a line break was seen */
+};
+
+/* Per byte: 1 when a string cannot simply go on past it: a control byte,
+ * '"', '\\', or the start of a UTF-8 sequence. */
+extern const unsigned char scan_string_stop[256];
+
+void	scan_init(struct scanner *, struct source *, struct report_error *);
+
+/* Note the first fault in err (later ones follow from it); -1. */
+int	scan_fail(struct scanner *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	scan_truncated(struct scanner *, const char *where);
+int	scan_unexpected(struct scanner *, int c, const char *expected);
+int	scan_nomem(struct scanner *);
+
+/* The next chunk; 0 at the end of input or on a read error. */
+int	scan_refill(struct scanner *);
+int	scan_skip_ws_slow(struct scanner *);
+
+/* At an opening quote: the string, decoded into k. */
+int	scan_string(struct scanner *, struct sink *);
+/* A string value into out, at most keep bytes; *overflow if longer. */
+int	scan_string_value(struct scanner *, struct strbuf *out, size_t keep,
+	    int first_line, int *overflow);
+int	scan_literal(struct scanner *, const char *word);
+int	scan_number(struct scanner *);
+/* A JSON integer of at most 18 digits; a fault naming what if not. */
+int	scan_integer(struct scanner *, const char *what, int64_t *);
+/* A key (not \u0000-holding), read plain or decoded into k->out. */
+int	scan_key_text(struct scanner *, int c, struct sink *,
+	    const char **text, size_t *len);
+/* Check one value's syntax and go past it. */
+int	scan_skip_value(struct scanner *);
+
+/* The next byte, or -1 at the end of input (or on a read error). */
+static inline int
+scan_peek(struct scanner *s)
+{
+	if (s->pos < s->end)
+		return s->buf[s->pos];
+	if (!scan_refill(s))
+		return -1;
+	return s->buf[s->pos];
+}
+
+/* Skip white space; the next byte, or -1.  Python's json puts exactly
+ * one space after ':' and ','; that case costs two tests. */
+static inline int
+scan_skip_ws(struct scanner *s)
+{
+	size_t pos = s->pos;
+	int c;
+
+	if (pos + 1 < s->end) {
+		c = s->buf[pos];
+		if (c > ' ')
+			return c;
+		if (c == ' ' && s->buf[pos + 1] > ' ') {
+			s->pos = pos + 1;
+			return s->buf[pos + 1];
+		}
+	}
+	return scan_skip_ws_slow(s);
+}
+
+static inline int
+scan_push(struct scanner *s, int object)
+{
+	if (s->depth >= REPORT_DEPTH_MAX)
+		return scan_fail(s, "nesting deeper than %d levels",
+		    REPORT_DEPTH_MAX);
+	s->stack[s->depth++] = (unsigned char)object;
+	return 0;
+}
+
+/*
+ * The index of the first byte at or after i that a string cannot simply
+ * go on past, or end.  Most input is strings, so this loop is most of the
+ * time: SSE2 (every x86-64 has it) tests 16 bytes at once, and the
+ * portable fallback 8 with the zero-byte trick, whose lowest flagged byte
+ * is always exact.
+ */
+#if defined(__SSE2__)
+static inline size_t
+scan_plain_run(const unsigned char *b, size_t i, size_t end)
+{
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i backslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i v, stop;
+	int mask;
+
+	while (end - i >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+		/* Signed: bytes >= 0x80 are negative, so below 0x20 too. */
+		stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, backslash)), _mm_cmplt_epi8(v, space));
+		if ((mask = _mm_movemask_epi8(stop)) != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+		i += 16;
+	}
+	while (i < end && !scan_string_stop[b[i]])
+		i++;
+	return i;
+}
+#else
+static inline size_t
+scan_plain_run(const unsigned char *b, size_t i, size_t end)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
+	uint64_t w, q, k;
+
+	while (end - i >= 8) {
+		memcpy(&w, b + i, 8);
+		q = w ^ (ones * '"');
+		k = w ^ (ones * '\\');
+		if ((((q - ones) & ~q) | ((k - ones) & ~k) |
+		    ((w - ones * 0x20) & ~w) | w) & highs)
+			break;
+		i += 8;
+	}
+	while (i < end && !scan_string_stop[b[i]])
+		i++;
+	return i;
+}
+#endif
+
+/*
+ * At an opening quote.  When the whole string lies in the buffer and holds
+ * only plain ASCII (no escape, no control byte, no UTF-8), point *text
+ * into the buffer, go past the string and return 1.  Else return 0,
+ * having consumed nothing, for scan_string() to read it the long way.  The
+ * text is valid until the next refill: use it before reading on.
+ */
+static inline int
+scan_plain_string(struct scanner *s, const char **text, size_t *len)
+{
+	const unsigned char *b = s->buf;
+	size_t i = scan_plain_run(b, s->pos + 1, s->end);
+
+	if (i == s->end || b[i] != '"')
+		return 0;
+	*text = (const char *)b + s->pos + 1;
+	*len = i - s->pos - 1;
+	s->pos = i + 1;
+	return 1;
+}
+
+/* After a key: its colon, and the white space after that. */
+static inline int
+scan_key_colon(struct scanner *s)
+{
+	int c;
+
+	if (s->pos + 2 < s->end && s->buf[s->pos] == ':' &&
+	    s->buf[s->pos + 1] == ' ' && s->buf[s->pos + 2] > ' ') {
+		s->pos += 2;	/* Python's ": " */
+		return 0;
+	}
+	c = scan_skip_ws(s);
+	if (c != ':')
+		return scan_unexpected(s, c, "':'");
+	s->pos++;
+	scan_skip_ws(s);
+	return 0;
+}
+
+/*
+ * At a '{': enter it.  0 when members follow (*c is the first byte of the
+ * first key), 1 when it was empty and is closed again, -1 on error.
+ */
+static inline int
+scan_open_object(struct scanner *s, int *c)
+{
+	if (scan_push(s, 1) == -1)
+		return -1;
+	s->pos++;
+	*c = scan_skip_ws(s);
+	if (*c != '}')
+		return 0;
+	s->pos++;
+	s->depth--;
+	return 1;
+}
+
+/*
+ * After a member of an object: 1 when ',' leads on to the next (*c is
+ * then its first byte), 0 when '}' closed the object, -1 for anything
+ * else.
+ */
+static inline int
+scan_next_member(struct scanner *s, int *c)
+{
+	*c = scan_skip_ws(s);
+	if (*c == ',') {
+		s->pos++;
+		*c = scan_skip_ws(s);
+		return 1;
+	}
+	if (*c != '}')
+		return scan_unexpected(s, *c, "',' or '}'");
+	s->pos++;
+	s->depth--;
+	return 0;
+}
+
+#endif
