@@ -442,6 +442,10 @@ main(int argc, char *argv[])
 	off_t start;
 	int rc, status;
 
+	/* getopt names the program by argv[0], err(3) by its last part:
+	 * both say "pytriage". */
+	if (argc > 0 && strrchr(argv[0], '/') != NULL)
+		argv[0] = strrchr(argv[0], '/') + 1;
 	memset(&opt, 0, sizeof(opt));
 	opt.format = output_format("lines");
 	opt.write.max_bytes = MAX_BYTES_DEFAULT;
