@@ -319,8 +319,12 @@ read_line(struct logreader *lr, enum report_status *status)
 			rc = exitstatus_field(lr, c, &l);
 			break;
 		case LKEY_LONGREPR:
-			rc = lr->messages ? longrepr_field(lr, c, &l) :
-			    scan_skip_value(s);
+			/* pytest writes outcome first: a failure's longrepr
+			 * is read always, for a collection error's reason. */
+			rc = lr->messages || (l.outcome == FIELD_PRESENT &&
+			    lr->outcome.len == 6 &&
+			    memcmp(lr->outcome.data, "failed", 6) == 0) ?
+			    longrepr_field(lr, c, &l) : scan_skip_value(s);
 			break;
 		case LKEY_LOCATION:
 			rc = lr->messages ? location_field(lr, c,

@@ -138,12 +138,23 @@ slot_of(uint64_t hash, size_t cap)
 	return (size_t)(((hash >> 32) * (uint64_t)cap) >> 32);
 }
 
-/* Zeroed pages of our own, so that parts can be given back early. */
+/*
+ * Zeroed pages of our own, so that parts can be given back early.  They
+ * are populated at once: a table is written all over as it fills, and a
+ * page first touched by a prefetch (a read) would fault a second time
+ * when the tally writes to it.
+ */
+#ifdef MAP_POPULATE
+#define MAP_POPULATE_IF	MAP_POPULATE
+#else
+#define MAP_POPULATE_IF	0
+#endif
+
 static void *
 map_zeroed(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE_IF, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
 }

@@ -37,8 +37,10 @@ collection_errors(struct strbuf *out, const struct triage_test *e, size_t n)
 	for (i = 0; rc == 0 && i < n && i < ERRORS_SHOWN; i++) {
 		if (i > 0)
 			rc = strbuf_puts(out, "; ");
+		/* A log's "" is the session: a conftest.py that failed. */
 		if (rc == 0)
-			rc = nodeid_escape(out, e[i].id, e[i].id_len, 200);
+			rc = e[i].id_len == 0 ? strbuf_puts(out, "the session") :
+			    nodeid_escape(out, e[i].id, e[i].id_len, 200);
 		if (rc == 0 && e[i].message_len > 0) {
 			rc = strbuf_puts(out, " (");
 			if (rc == 0)
