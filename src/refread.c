@@ -491,6 +491,38 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    TRIAGE_MESSAGE_MAX;
 }
 
+/* Without a reprcrash: the last line of the last traceback entry. */
+static void
+traceback_line(struct json_object *longrepr, struct failure_detail *d)
+{
+	struct json_object *tb, *entries, *entry, *data, *lines, *line;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(longrepr, "reprtraceback", &tb) ||
+	    !json_object_is_type(tb, json_type_object) ||
+	    !json_object_object_get_ex(tb, "reprentries", &entries) ||
+	    !json_object_is_type(entries, json_type_array))
+		return;
+	n = json_object_array_length(entries);
+	for (i = 0; i < n; i++) {
+		entry = json_object_array_get_idx(entries, i);
+		if (entry == NULL ||
+		    !json_object_is_type(entry, json_type_object) ||
+		    !json_object_object_get_ex(entry, "data", &data) ||
+		    !json_object_is_type(data, json_type_object) ||
+		    !json_object_object_get_ex(data, "lines", &lines) ||
+		    !json_object_is_type(lines, json_type_array) ||
+		    json_object_array_length(lines) == 0)
+			continue;
+		line = json_object_array_get_idx(lines,
+		    json_object_array_length(lines) - 1);
+		if (line != NULL && json_object_is_type(line, json_type_string)) {
+			d->message = json_object_get_string(line);
+			d->message_len = (size_t)json_object_get_string_len(line);
+		}
+	}
+}
+
 /* longrepr and location: where and why, as the fast reader takes them. */
 static void
 detail_of(struct json_object *o, struct failure_detail *d)
@@ -504,7 +536,9 @@ detail_of(struct json_object *o, struct failure_detail *d)
 			last_line(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v),
 			    &d->message, &d->message_len);
-		else if (json_object_is_type(v, json_type_object) &&
+		else if (json_object_is_type(v, json_type_object))
+			traceback_line(v, d);
+		if (v != NULL && json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(v, "reprcrash", &crash) &&
 		    json_object_is_type(crash, json_type_object)) {
 			if (json_object_object_get_ex(crash, "path", &x) &&

@@ -50,7 +50,8 @@ struct logreader {
 	struct logstate state;
 	int messages;
 	struct strbuf type, nodeid, when, outcome, key, message, path;
-	struct strbuf location;
+	struct strbuf location, crash;
+	int has_crash;		/* longrepr held reprcrash's message */
 };
 
 static enum line_key
@@ -144,15 +145,18 @@ line_number(struct logreader *lr, int c, uint64_t *line)
 	return 0;
 }
 
-/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
- * "message": the exception's line}. */
+/*
+ * The members of an object, each handed to fn with its key (valid until
+ * the value is read) and the value's first byte; fn reads the value.
+ */
 static int
-reprcrash_field(struct logreader *lr, struct log_line *l)
+each_member(struct logreader *lr, int (*fn)(struct logreader *,
+    const char *, size_t, int, struct log_line *), struct log_line *l)
 {
 	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
 	const char *text;
 	size_t len;
-	int c, more, overflow;
+	int c, more;
 
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
@@ -160,40 +164,145 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
 		    scan_key_colon(lr->s) == -1)
 			return -1;
-		c = scan_peek(lr->s);
-		if (len == 4 && memcmp(text, "path", 4) == 0 && c == '"') {
-			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
-			    &overflow) == -1)
-				return -1;
-			l->detail.path = overflow ? NULL : lr->path.data;
-			l->detail.path_len = overflow ? 0 : lr->path.len;
-		} else if (len == 6 && memcmp(text, "lineno", 6) == 0) {
-			if (line_number(lr, c, &l->detail.line) == -1)
-				return -1;
-		} else if (len == 7 && memcmp(text, "message", 7) == 0 &&
-		    c == '"') {
-			if (scan_string_value(lr->s, &lr->message,
-			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
-				return -1;
-			l->detail.message = lr->message.data;
-			l->detail.message_len = lr->message.len;
-		} else if (scan_skip_value(lr->s) == -1)
+		if (fn(lr, text, len, scan_peek(lr->s), l) == -1)
 			return -1;
 		if ((more = scan_next_member(lr->s, &c)) != 1)
 			return more;
 	}
 }
 
-/* longrepr: a string (its last line that is not empty), an object with a
- * reprcrash, or anything else (skipped). */
+/* The elements of an array, each handed to fn with its first byte. */
+static int
+each_element(struct logreader *lr, int (*fn)(struct logreader *, int,
+    struct log_line *), struct log_line *l)
+{
+	int c;
+
+	if (scan_push(lr->s, 0) == -1)
+		return -1;
+	lr->s->pos++;
+	c = scan_skip_ws(lr->s);
+	if (c != ']')
+		for (;;) {
+			if (fn(lr, c, l) == -1)
+				return -1;
+			c = scan_skip_ws(lr->s);
+			if (c == ']')
+				break;
+			if (c != ',')
+				return scan_unexpected(lr->s, c, "',' or ']'");
+			lr->s->pos++;
+			c = scan_skip_ws(lr->s);
+		}
+	lr->s->pos++;
+	lr->s->depth--;
+	return 0;
+}
+
+static int
+is_key(const char *text, size_t len, const char *key)
+{
+	return len == strlen(key) && memcmp(text, key, len) == 0;
+}
+
+/* One line of a traceback entry: the last one read is kept. */
+static int
+entry_line(struct logreader *lr, int c, struct log_line *l)
+{
+	int overflow;
+
+	if (c != '"')
+		return scan_skip_value(lr->s);
+	if (scan_string_value(lr->s, &lr->message, TRIAGE_MESSAGE_MAX, 1,
+	    &overflow) == -1)
+		return -1;
+	l->detail.message = lr->message.data;
+	l->detail.message_len = lr->message.len;
+	return 0;
+}
+
+static int
+entry_data(struct logreader *lr, const char *key, size_t len, int c,
+    struct log_line *l)
+{
+	if (is_key(key, len, "lines") && c == '[')
+		return each_element(lr, entry_line, l);
+	return scan_skip_value(lr->s);
+}
+
+static int
+entry_member(struct logreader *lr, const char *key, size_t len, int c,
+    struct log_line *l)
+{
+	if (is_key(key, len, "data") && c == '{')
+		return each_member(lr, entry_data, l);
+	return scan_skip_value(lr->s);
+}
+
+static int
+traceback_entry(struct logreader *lr, int c, struct log_line *l)
+{
+	if (c == '{')
+		return each_member(lr, entry_member, l);
+	return scan_skip_value(lr->s);
+}
+
+static int
+traceback_member(struct logreader *lr, const char *key, size_t len, int c,
+    struct log_line *l)
+{
+	if (is_key(key, len, "reprentries") && c == '[')
+		return each_element(lr, traceback_entry, l);
+	return scan_skip_value(lr->s);
+}
+
+/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
+ * "message": the exception's line}. */
+static int
+reprcrash_member(struct logreader *lr, const char *key, size_t len, int c,
+    struct log_line *l)
+{
+	int overflow;
+
+	if (is_key(key, len, "path") && c == '"') {
+		if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
+		    &overflow) == -1)
+			return -1;
+		l->detail.path = overflow ? NULL : lr->path.data;
+		l->detail.path_len = overflow ? 0 : lr->path.len;
+		return 0;
+	}
+	if (is_key(key, len, "lineno"))
+		return line_number(lr, c, &l->detail.line);
+	if (is_key(key, len, "message") && c == '"') {
+		if (scan_string_value(lr->s, &lr->crash, TRIAGE_MESSAGE_MAX, 1,
+		    &overflow) == -1)
+			return -1;
+		lr->has_crash = 1;
+		return 0;
+	}
+	return scan_skip_value(lr->s);
+}
+
+/* An object longrepr: reprcrash says where and why; without it (a
+ * collection error), the last line of the last traceback entry. */
+static int
+longrepr_member(struct logreader *lr, const char *key, size_t len, int c,
+    struct log_line *l)
+{
+	if (is_key(key, len, "reprcrash") && c == '{')
+		return each_member(lr, reprcrash_member, l);
+	if (is_key(key, len, "reprtraceback") && c == '{')
+		return each_member(lr, traceback_member, l);
+	return scan_skip_value(lr->s);
+}
+
+/* longrepr: a string (its last line that is not empty), an object, or
+ * anything else (skipped). */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
 	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
-	const char *text;
-	size_t len;
-	int more;
 
 	if (c == '"') {
 		strbuf_reset(&lr->message);
@@ -205,21 +314,14 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 	}
 	if (c != '{')
 		return scan_skip_value(lr->s);
-	if ((more = scan_open_object(lr->s, &c)) != 0)
-		return more == 1 ? 0 : -1;
-	for (;;) {
-		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
-		    scan_key_colon(lr->s) == -1)
-			return -1;
-		c = scan_peek(lr->s);
-		if (len == 9 && memcmp(text, "reprcrash", 9) == 0 && c == '{') {
-			if (reprcrash_field(lr, l) == -1)
-				return -1;
-		} else if (scan_skip_value(lr->s) == -1)
-			return -1;
-		if ((more = scan_next_member(lr->s, &c)) != 1)
-			return more;
+	lr->has_crash = 0;
+	if (each_member(lr, longrepr_member, l) == -1)
+		return -1;
+	if (lr->has_crash) {
+		l->detail.message = lr->crash.data;
+		l->detail.message_len = lr->crash.len;
 	}
+	return 0;
 }
 
 /* location: [path relative to the rootdir, 0-based line or null,
@@ -387,6 +489,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&lr.message);
 	strbuf_init(&lr.path);
 	strbuf_init(&lr.location);
+	strbuf_init(&lr.crash);
 	if (logstate_init(&lr.state, rd->tally) == -1) {
 		status = REPORT_READ_NOMEM;
 		goto out;
@@ -436,6 +539,7 @@ out:
 	strbuf_free(&lr.message);
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
+	strbuf_free(&lr.crash);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

@@ -74,6 +74,20 @@ relative_path(const struct triage_options *opt, struct triage_test *t)
 	}
 }
 
+/* pytest marks the lines of an exception "E   ": the text is after. */
+static void
+strip_marker(struct triage_test *t)
+{
+	size_t i = 1;
+
+	if (t->message_len < 2 || t->message[0] != 'E' || t->message[1] != ' ')
+		return;
+	while (i < t->message_len && t->message[i] == ' ')
+		i++;
+	t->message += i;
+	t->message_len -= i;
+}
+
 static struct triage_test *
 tests_of(const struct tally_id *ids, size_t n,
     const struct triage_options *opt)
@@ -94,6 +108,7 @@ tests_of(const struct tally_id *ids, size_t n,
 		t[i].path_len = ids[i].path_len;
 		t[i].line = ids[i].line;
 		relative_path(opt, &t[i]);
+		strip_marker(&t[i]);
 	}
 	return t;
 }
@@ -183,6 +198,7 @@ triage_run(struct triage *t, const struct reading *rd, int status,
 		errors[i].message = e.reason;
 		errors[i].message_len = e.reason_len;
 		errors[i].path = "";
+		strip_marker(&errors[i]);
 	}
 	st->tests[2] = errors;
 	if ((nfailed > 0 && (st->tests[0] = tests_of(st->failed, nfailed,
