@@ -394,7 +394,10 @@ read_record(struct collector *col, enum report_status *status)
 	if (empty)
 		goto done;
 	for (;;) {
-		if (scan_key_text(col->s, c, &key, &text, &len) == -1)
+		/* Most keys are plain: read them inline. */
+		if (c == '"' && scan_plain_string(col->s, &text, &len))
+			key.overflow = 0;
+		else if (scan_key_text(col->s, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
 		col->s->key_text = text;

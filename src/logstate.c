@@ -20,6 +20,8 @@
 #define SEEN_PASSED	0x04u	/* the call passed */
 #define SEEN_ODD	0x08u	/* an outcome or when word not known here */
 
+#define LAST_ID_MAX	4096	/* longer node IDs are hashed every time */
+
 struct open_attempt {
 	uint64_t hash;		/* 0: a free slot */
 	size_t off;		/* node ID in open_ids */
@@ -80,6 +82,7 @@ logstate_init(struct logstate *ls, struct tally *t)
 	memset(ls, 0, sizeof(*ls));
 	ls->tally = t;
 	strbuf_init(&ls->open_ids);
+	strbuf_init(&ls->last_id);
 	ls->open_cap = 16;
 	ls->open = calloc(ls->open_cap, sizeof(*ls->open));
 	return ls->open == NULL ? -1 : 0;
@@ -90,6 +93,7 @@ logstate_free(struct logstate *ls)
 {
 	free(ls->open);
 	strbuf_free(&ls->open_ids);
+	strbuf_free(&ls->last_id);
 	memset(ls, 0, sizeof(*ls));
 }
 
@@ -251,6 +255,21 @@ close_attempt(struct logstate *ls, size_t slot)
 	return open_compact(ls) == -1 ? REPORT_READ_NOMEM : REPORT_READ_OK;
 }
 
+/* The hash of a node ID; a test's lines mostly follow each other, so the
+ * last one is remembered. */
+static uint64_t
+nodeid_hash(struct logstate *ls, const char *id, size_t len)
+{
+	if (ls->last_hash != 0 && ls->last_id.len == len &&
+	    memcmp(ls->last_id.data, id, len) == 0)
+		return ls->last_hash;
+	strbuf_reset(&ls->last_id);
+	if (len <= LAST_ID_MAX && strbuf_append(&ls->last_id, id, len) == 0)
+		return ls->last_hash = tally_hash_id(ls->tally, id, len);
+	ls->last_hash = 0;
+	return tally_hash_id(ls->tally, id, len);
+}
+
 /* A report of one test (or one of its subtests). */
 static enum report_status
 test_report(struct logstate *ls, const struct log_line *l, enum phase phase,
@@ -261,7 +280,7 @@ test_report(struct logstate *ls, const struct log_line *l, enum phase phase,
 	uint64_t hash;
 	size_t slot;
 
-	hash = tally_hash_id(ls->tally, l->nodeid_text, l->nodeid_len);
+	hash = nodeid_hash(ls, l->nodeid_text, l->nodeid_len);
 	rs = open_attempt(ls, hash, l->nodeid_text, l->nodeid_len,
 	    phase == PHASE_SETUP, &slot);
 	if (rs == REPORT_READ_BAD)

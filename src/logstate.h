@@ -46,6 +46,8 @@ struct logstate {
 	struct open_attempt *open;
 	size_t open_cap, open_used;
 	struct strbuf open_ids;
+	struct strbuf last_id;	/* the last node ID hashed, and its hash */
+	uint64_t last_hash;
 };
 
 int	logstate_init(struct logstate *, struct tally *);

@@ -387,7 +387,10 @@ read_line(struct logreader *lr, enum report_status *status)
 	if ((more = scan_open_object(s, &c)) == -1)
 		return -1;
 	while (more == 0) {
-		if (scan_key_text(s, c, &key, &text, &len) == -1)
+		/* Most keys are plain: read them inline. */
+		if (c == '"' && scan_plain_string(s, &text, &len))
+			key.overflow = 0;
+		else if (scan_key_text(s, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? LKEY_OTHER : line_key(text, len);
 		s->key_text = text;
