@@ -883,8 +883,9 @@ ref_end(struct refreader *r)
 		return REPORT_READ_OK;
 	case FRAME_LOG:
 		if (!blank(&r->line)) {
-			ref_fail(r, r->base, "the log ends inside a line (no "
-			    "final line feed)");
+			r->err->record = r->lineno + 1;
+			ref_fail(r, r->base, "the report ends without a final "
+			    "line feed (truncated?)");
 			return REPORT_READ_BAD;
 		}
 		r->err->record = REPORT_NO_RECORD;
@@ -963,6 +964,8 @@ refread_read(struct source *src, struct reading *rd)
 		if (frame_chunk(&r, buf + skip, limit - skip, t) == -1)
 			break;
 		if (lexed == -1) {
+			if (r.log)	/* the line the fault is in */
+				rd->err.record = r.lineno + 1;
 			ref_fail(&r, r.lex.offset, "%s", r.lex.fault);
 			break;
 		}

@@ -520,7 +520,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 			goto out;
 		c = scan_skip_ws(s);
 		if (c == -1) {
-			scan_truncated(s, "inside a line (no final line feed)");
+			scan_truncated(s, "without a final line feed");
 			goto out;
 		}
 		if (c != '\n') {

@@ -197,9 +197,10 @@ verdict_reason(struct strbuf *out, enum verdict v, const struct facts *f,
 			    "line: pytest did not finish (killed?)");
 		if (f->log)
 			return strbuf_printf(out, "no final outcome for %"
-			    PRIu64 " of %" PRIu64 " %s, the first %s: never "
-			    "finished (killed, pytest.exit()) or ran no call "
-			    "(--setup-only)", f->unknown, f->tests, tests,
+			    PRIu64 " of %" PRIu64 " %s, the first %s: it never "
+			    "finished (killed, pytest.exit()), ran no call "
+			    "(--setup-only) or reported a word pytriage does not "
+			    "know", f->unknown, f->tests, tests,
 			    detail != NULL ? detail : "?");
 		return strbuf_printf(out, "no final outcome for %" PRIu64
 		    " of %" PRIu64 " %s, the first %s: pytest-rerunfailures "
