@@ -383,6 +383,8 @@ read_report(struct options *opt, struct reading *rd)
 static int
 resolve_dirs(struct options *opt, char *cwd, char *rootdir)
 {
+	struct stat st;
+
 	if (!opt->format->messages && opt->rootdir == NULL)
 		return 0;
 	if (getcwd(cwd, PATH_MAX) == NULL) {
@@ -394,6 +396,10 @@ resolve_dirs(struct options *opt, char *cwd, char *rootdir)
 		return 0;
 	if (realpath(opt->rootdir, rootdir) == NULL) {
 		warn("--rootdir %s", opt->rootdir);
+		return -1;
+	}
+	if (stat(rootdir, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		warnx("--rootdir %s: %s", opt->rootdir, strerror(ENOTDIR));
 		return -1;
 	}
 	opt->triage.rootdir = rootdir;

@@ -385,7 +385,7 @@ scan_literal(struct scanner *r, const char *word)
 		if (c != *p) {
 			if (c == -1)
 				return scan_truncated(r, "inside a literal");
-			return scan_fail(r, "invalid scan_literal (not %s)", word);
+			return scan_fail(r, "invalid literal (not %s)", word);
 		}
 		r->pos++;
 	}
