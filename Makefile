@@ -31,7 +31,8 @@ HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
-	     tests/unit/test_strbuf tests/unit/test_alloc
+	     tests/unit/test_strbuf tests/unit/test_alloc \
+	     tests/unit/test_rootdir
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
 
 all: pytriage
@@ -54,6 +55,12 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
 tests/unit/test_alloc: tests/unit/test_alloc.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+# Fails realloc on demand: realloc wrapped at link time.
+tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -Wl,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
