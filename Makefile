@@ -19,10 +19,11 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -Isrc $(JSONC_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/report.o src/refread.o src/tally.o src/nodeid.o \
-	   src/strbuf.o src/source.o src/verdict.o src/output.o
+	   src/strbuf.o src/source.o src/verdict.o src/output.o \
+	   src/markdown.o
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
-	   src/strbuf.h src/tally.h src/verdict.h
+	   src/strbuf.h src/tally.h src/verdict.h src/triage.h src/writers.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
