@@ -20,7 +20,7 @@ ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/report.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/verdict.o src/output.o \
-	   src/markdown.o
+	   src/markdown.o src/github.o
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
 	   src/strbuf.h src/tally.h src/verdict.h src/triage.h src/writers.h
