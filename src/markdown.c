@@ -6,7 +6,8 @@
  *
  *	### Retrying 2 failed tests
  *
- *	- `t/a.py::test_x[1]` at `t/a.py:12` — `AssertionError: assert 1 == 2`
+ *	- `t/a.py::test_x[1]` at line 12\
+ *	  `AssertionError: assert 1 == 2`
  *	- `t/a.py::test_y`
  *
  *	### Counts
@@ -383,7 +384,22 @@ heading(struct md *m, const struct triage *t, enum list which, size_t n)
 	put_str(m, "\n\n");
 }
 
-/* "- `node ID` at `path:line` — `message`", the last two as cap allows. */
+/* Whether the node ID begins with path: then the line number alone says
+ * where. */
+static int
+id_names_path(const struct triage_test *tt)
+{
+	return tt->id_len >= tt->path_len &&
+	    memcmp(tt->id, tt->path, tt->path_len) == 0 &&
+	    (tt->id_len == tt->path_len ||
+	    (tt->id_len - tt->path_len >= 2 &&
+	    memcmp(tt->id + tt->path_len, "::", 2) == 0));
+}
+
+/*
+ * "- `node ID` at `path:line`", or "at line N" when the node ID names the
+ * path, and when cap allows, a hard line break and "  `message`".
+ */
 static void
 item(struct md *m, const struct triage_test *tt, size_t cap)
 {
@@ -398,7 +414,12 @@ item(struct md *m, const struct triage_test *tt, size_t cap)
 		pc[0].len = tt->id_len;
 		span(m, pc, 1);
 	}
-	if (cap > 0 && tt->path_len > 0) {
+	if (cap > 0 && (tt->path_len == 0 || id_names_path(tt))) {
+		if (tt->line > 0) {
+			put_str(m, " at line ");
+			put_u64(m, tt->line);
+		}
+	} else if (cap > 0) {
 		pc[0].s = tt->path;
 		pc[0].len = tt->path_len;
 		pc[1].s = line;
@@ -408,7 +429,7 @@ item(struct md *m, const struct triage_test *tt, size_t cap)
 		span(m, pc, tt->line > 0 ? 2 : 1);
 	}
 	if (cap > 0 && tt->message_len > 0) {
-		put_str(m, " \xe2\x80\x94 ");
+		put_str(m, "\\\n  ");
 		span_cut(m, tt->message, tt->message_len, cap);
 	}
 	put_str(m, "\n");
