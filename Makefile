@@ -30,7 +30,8 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_output tests/unit/test_source \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_markdown
-TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
+TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
+	     tests/tools/mdsample
 
 all: pytriage
 
@@ -71,6 +72,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/golden.sh ./pytriage
 	@sh tests/difftest.sh ./tests/tools/difftest
 	@sh tests/system_test.sh ./pytriage
+	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
