@@ -29,7 +29,7 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
-	     tests/unit/test_markdown
+	     tests/unit/test_markdown tests/unit/test_github
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 

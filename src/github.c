@@ -25,7 +25,7 @@
  * left out, as is one too long to be a file name; it reads line as a
  * 32-bit int, so a larger line number is left out.  Annotation titles
  * hold 255 characters: a longer title is cut at a whole character with
- * "…", and the message then begins with the whole node ID and a line
+ * "…", and the message then begins with the node ID and a line
  * break.  The runner keeps 4096 characters of a message: longer ones are
  * cut here to 4096 bytes, "…" included.
  */
