@@ -22,7 +22,7 @@ ALL_CFLAGS   = $(WARN) $(CFLAGS)
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
-	   src/rootdir.o src/output.o
+	   src/rootdir.o src/output.o src/markdown.o src/github.o
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
 	   src/rootdir.h src/scan.h src/source.h src/strbuf.h src/tally.h \
@@ -32,8 +32,10 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
-	     tests/unit/test_rootdir
-TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
+	     tests/unit/test_rootdir tests/unit/test_markdown \
+	     tests/unit/test_github
+TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
+	     tests/tools/mdsample
 
 all: pytriage
 
@@ -80,6 +82,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/golden.sh ./pytriage
 	@sh tests/difftest.sh ./tests/tools/difftest
 	@sh tests/system_test.sh ./pytriage
+	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory

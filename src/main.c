@@ -73,7 +73,7 @@ help(void)
 	    "                         tests failed (0: no limit, the default)\n"
 	    "  -q, --quiet            print no verdict or summary line on stderr\n"
 	    "      --max-bytes=N      markdown: the largest document (default\n"
-	    "                         1000000)\n"
+	    "                         1000000; 0: no limit)\n"
 	    "      --reference        parse every record fully with json-c (slower;\n"
 	    "                         a second opinion on the same verdict)\n"
 	    "      --rootdir=DIR      pytest's rootdir: write selectors relative\n"
@@ -255,10 +255,9 @@ parse_options(int argc, char *argv[], struct options *opt)
 				    "a whole number is expected", optarg);
 			break;
 		case OPT_MAX_BYTES:
-			if (parse_decimal(optarg, UINT64_MAX, 1, &n) == -1 ||
-			    n == 0)
+			if (parse_decimal(optarg, UINT64_MAX, 1, &n) == -1)
 				return bad_usage("invalid --max-bytes '%s': a "
-				    "whole number above 0 is expected", optarg);
+				    "whole number is expected", optarg);
 			opt->write.max_bytes = n;
 			break;
 		case 'q':
@@ -413,6 +412,7 @@ write_triage(const struct options *opt, const struct triage *t)
 	struct strbuf shown;
 	const char *unfit;
 	size_t which;
+	int rc;
 
 	if ((unfit = output_unfit(opt->format, t->failed,
 	    t->verdict == VERDICT_RETRY ? t->nfailed : 0, &which)) != NULL) {
@@ -425,8 +425,14 @@ write_triage(const struct options *opt, const struct triage *t)
 		strbuf_free(&shown);
 		return EXIT_TROUBLE;
 	}
-	if (opt->format->write(stdout, t, &opt->write) == -1 ||
-	    fflush(stdout) == EOF) {
+	rc = opt->format->write(stdout, t, &opt->write);
+	if (rc == WRITE_TOO_SMALL) {
+		warnx("--max-bytes %" PRIu64 " is too small: the summary needs "
+		    "at least %" PRIu64 " bytes", opt->write.max_bytes,
+		    markdown_min_bytes(t));
+		return EXIT_TROUBLE;
+	}
+	if (rc != 0 || fflush(stdout) == EOF) {
 		warn("cannot write to stdout");
 		return EXIT_TROUBLE;
 	}

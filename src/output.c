@@ -18,6 +18,8 @@ static const struct format formats[] = {
 	{ "null", write_null, 1, 0, 0 },
 	{ "verdict", write_verdict, 0, 0, 0 },
 	{ "json", write_json, 0, 0, 0 },
+	{ "markdown", write_markdown, 0, 0, 1 },
+	{ "github", write_github, 0, 0, 1 },
 };
 
 const struct format *
@@ -34,7 +36,7 @@ output_format(const char *name)
 const char *
 output_format_names(void)
 {
-	return "lines, null, verdict or json";
+	return "lines, null, verdict, json, markdown or github";
 }
 
 const char *

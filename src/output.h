@@ -9,6 +9,7 @@
 #ifndef PYTRIAGE_OUTPUT_H
 #define PYTRIAGE_OUTPUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "triage.h"
@@ -38,5 +39,21 @@ const char *output_unfit(const struct format *, const struct triage_test *,
 	    size_t n, size_t *which);
 
 writer	write_lines, write_null, write_verdict, write_json;
+
+/* Besides -1 (a write error), the markdown writer may return this when
+ * the first line and the counts alone do not fit in max_bytes: nothing
+ * is written then. */
+#define WRITE_ERROR	(-1)
+#define WRITE_TOO_SMALL	(-2)
+
+writer	write_markdown;
+
+/* The smallest max_bytes that holds this triage's first line and counts. */
+uint64_t markdown_min_bytes(const struct triage *);
+
+/* GitHub shows at most this many error annotations per step. */
+#define GITHUB_ERRORS_MAX	10
+
+writer	write_github;
 
 #endif

@@ -633,7 +633,8 @@ tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
 			continue;
 		if (outcome == OUTCOME_PASSED && !t->failed[i].ever_failed)
 			continue;
-		still[k++] = t->failed[i];
+		still[k] = t->failed[i];
+		still[k++].collection_error = (t->meta[slot] & FLAG_ERROR) != 0;
 	}
 	qsort(still, k, sizeof(*still), by_ordinal);
 	if (k > 0 && (*ids = calloc(k, sizeof(**ids))) == NULL) {
@@ -644,6 +645,7 @@ tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
 		f = &still[i];
 		(*ids)[i].id = t->failed_ids.data + f->off;
 		(*ids)[i].len = f->len;
+		(*ids)[i].collection_error = f->collection_error;
 		if (f->has_detail) {
 			(*ids)[i].reason = t->failed_ids.data + f->detail_off;
 			(*ids)[i].reason_len = f->message_len;

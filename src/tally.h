@@ -60,6 +60,7 @@ struct tally_id {
 	const char *path;
 	size_t path_len;
 	uint64_t line;
+	int collection_error;	/* a collection error's node ID too */
 };
 
 struct tally_failed {		/* a kept node ID, by offsets into an arena */
@@ -73,6 +74,7 @@ struct tally_failed {		/* a kept node ID, by offsets into an arena */
 	uint64_t line;
 	unsigned char ever_failed;	/* a record of it failed */
 	unsigned char has_detail;
+	unsigned char collection_error;	/* set by tally_kept() */
 };
 
 struct tally_kept {		/* a collection error and its reason */

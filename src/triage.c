@@ -88,28 +88,39 @@ strip_marker(struct triage_test *t)
 	t->message_len -= i;
 }
 
+/*
+ * The tests of these kept node IDs, less the collection errors (they are
+ * listed apart).  *n is updated; NULL with *n 0 is no failure.
+ */
 static struct triage_test *
-tests_of(const struct tally_id *ids, size_t n,
-    const struct triage_options *opt)
+tests_of(const struct tally_id *ids, size_t *n,
+    const struct triage_options *opt, int *nomem)
 {
 	struct triage_test *t;
-	size_t i;
+	size_t i, k = 0;
 
-	if (n == 0)
+	*nomem = 0;
+	if (*n == 0)
 		return NULL;
-	if ((t = calloc(n, sizeof(*t))) == NULL)
+	if ((t = calloc(*n, sizeof(*t))) == NULL) {
+		*nomem = 1;
 		return NULL;
-	for (i = 0; i < n; i++) {
-		t[i].id = ids[i].id;
-		t[i].id_len = ids[i].len;
-		t[i].message = ids[i].reason != NULL ? ids[i].reason : "";
-		t[i].message_len = ids[i].reason_len;
-		t[i].path = ids[i].path != NULL ? ids[i].path : "";
-		t[i].path_len = ids[i].path_len;
-		t[i].line = ids[i].line;
-		relative_path(opt, &t[i]);
-		strip_marker(&t[i]);
 	}
+	for (i = 0; i < *n; i++) {
+		if (ids[i].collection_error)
+			continue;
+		t[k].id = ids[i].id;
+		t[k].id_len = ids[i].len;
+		t[k].message = ids[i].reason != NULL ? ids[i].reason : "";
+		t[k].message_len = ids[i].reason_len;
+		t[k].path = ids[i].path != NULL ? ids[i].path : "";
+		t[k].path_len = ids[i].path_len;
+		t[k].line = ids[i].line;
+		relative_path(opt, &t[k]);
+		strip_marker(&t[k]);
+		k++;
+	}
+	*n = k;
 	return t;
 }
 
@@ -160,7 +171,7 @@ triage_run(struct triage *t, const struct reading *rd, int status,
 	struct strbuf detail;
 	struct facts f;
 	size_t i, nfailed, nflaky, nerrors, nunknown = 0;
-	int rc = -1;
+	int rc = -1, nomem;
 
 	memset(t, 0, sizeof(*t));
 	strbuf_init(&detail);
@@ -201,9 +212,11 @@ triage_run(struct triage *t, const struct reading *rd, int status,
 		strip_marker(&errors[i]);
 	}
 	st->tests[2] = errors;
-	if ((nfailed > 0 && (st->tests[0] = tests_of(st->failed, nfailed,
-	    opt)) == NULL) || (nflaky > 0 && (st->tests[1] =
-	    tests_of(st->flaky, nflaky, opt)) == NULL))
+	st->tests[0] = tests_of(st->failed, &nfailed, opt, &nomem);
+	if (nomem)
+		goto nomem;
+	st->tests[1] = tests_of(st->flaky, &nflaky, opt, &nomem);
+	if (nomem)
 		goto nomem;
 	t->failed = st->tests[0];
 	t->nfailed = nfailed;

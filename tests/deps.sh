@@ -29,6 +29,7 @@ if [ "${1:-}" = "--tools" ]; then
 	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a \
 	    >/dev/null 2>&1 || want libclang-rt-14-dev
 	command -v valgrind >/dev/null 2>&1 || want valgrind
+	command -v cmark-gfm >/dev/null 2>&1 || want cmark-gfm
 fi
 
 [ -z "$need" ] && exit 0

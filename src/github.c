@@ -1,0 +1,224 @@
+/*
+ * github.c: the triage as GitHub Actions workflow commands on stdout.
+ *
+ *	::error title=collection error%3A t/b.py,file=t/b.py::ImportError: x
+ *	::error title=failed%3A t/a.py%3A%3Atest_x[1],file=t/a.py,line=12::assert 0
+ *	::notice::3 more failed tests, not annotated: GitHub shows at most 10 ...
+ *	::error title=pytriage%3A collection-error::1 collection error: t/b.py ...
+ *
+ * One ::error line per collection error, then per failed test, at most
+ * GITHUB_ERRORS_MAX counting the verdict's own ::error line; a ::notice
+ * counts the rest; the last line gives the verdict and its reason.  The
+ * title names the node ID; the message is the failure message, or the
+ * node ID when there is none.
+ *
+ * Escaping is what the Actions runner unescapes: in the message '%', CR
+ * and LF become %25, %0D and %0A; in a property value ':' and ',' also
+ * become %3A and %2C.  The runner reads stdout a line at a time (LF, CR
+ * or both end one), so every command stays one line.  The other C0
+ * controls and DEL become the Control Pictures U+2400..U+241F and U+2421:
+ * they are no text in an annotation, and ESC would colour the job log.
+ *
+ * The runner trims white space off the whole list of properties, so the
+ * title, which ends in the node ID, comes first.  It splits a property at
+ * its first '=' and drops empty parts, so a path that starts with '=' is
+ * left out, as is one too long to be a file name; it reads line as a
+ * 32-bit int, so a larger line number is left out.  Annotation titles
+ * hold 255 characters: a longer title is cut at a whole character with
+ * "…", and the message then begins with the node ID and a line
+ * break.  The runner keeps 4096 characters of a message: longer ones are
+ * cut here to 4096 bytes, "…" included.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "output.h"
+
+#define TITLE_MAX	255
+#define MESSAGE_MAX	4096
+#define PATH_MAX_SHOWN	4096
+#define LINE_MAX_SHOWN	2147483647u
+
+struct piece {
+	const char *s;
+	size_t len;
+};
+
+/* Bytes of the character at p[0], never more than len. */
+static size_t
+char_len(const unsigned char *p, size_t len)
+{
+	size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 1;
+
+	return n < len ? n : len;
+}
+
+static int
+is_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+/* Bytes of s as the runner hands them on: a Control Picture takes 3. */
+static size_t
+shown_len(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += is_control(p[i]) ? 3 : 1;
+	return n;
+}
+
+/*
+ * Write s escaped, whole characters while they fit in *left shown bytes.
+ * Returns 0 once one did not fit.
+ */
+static int
+escape(FILE *fp, const char *s, size_t len, int property, size_t *left)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n, shown;
+	unsigned int cp;
+
+	for (i = 0; i < len; i += n) {
+		n = char_len(p + i, len - i);
+		shown = is_control(p[i]) ? 3 : n;
+		if (shown > *left)
+			return 0;
+		*left -= shown;
+		if (p[i] == '%')
+			fputs("%25", fp);
+		else if (p[i] == '\r')
+			fputs("%0D", fp);
+		else if (p[i] == '\n')
+			fputs("%0A", fp);
+		else if (property && p[i] == ':')
+			fputs("%3A", fp);
+		else if (property && p[i] == ',')
+			fputs("%2C", fp);
+		else if (is_control(p[i])) {
+			cp = p[i] == 0x7f ? 0x2421 : 0x2400 + p[i];
+			putc(0xe2, fp);
+			putc(0x80 | (cp >> 6 & 0x3f), fp);
+			putc(0x80 | (cp & 0x3f), fp);
+		} else
+			fwrite(p + i, 1, n, fp);
+	}
+	return 1;
+}
+
+/* The pieces escaped, cut with "…" to max shown bytes.  1 when cut. */
+static int
+value(FILE *fp, const struct piece *pc, size_t npc, int property,
+    size_t max)
+{
+	size_t i, total = 0, left;
+
+	for (i = 0; i < npc; i++)
+		total += shown_len(pc[i].s, pc[i].len);
+	if (total <= max) {
+		for (i = 0; i < npc; i++)
+			escape(fp, pc[i].s, pc[i].len, property, &max);
+		return 0;
+	}
+	left = max - 3;
+	for (i = 0; i < npc; i++)
+		if (!escape(fp, pc[i].s, pc[i].len, property, &left))
+			break;
+	fputs("\xe2\x80\xa6", fp);
+	return 1;
+}
+
+static void
+error_line(FILE *fp, const char *what, const struct triage_test *tt)
+{
+	struct piece pc[3];
+	int cut;
+
+	fputs("::error title=", fp);
+	pc[0].s = what;
+	pc[0].len = strlen(what);
+	pc[1].s = tt->id;
+	pc[1].len = tt->id_len;
+	cut = value(fp, pc, 2, 1, TITLE_MAX);
+	if (tt->path_len > 0 && tt->path_len <= PATH_MAX_SHOWN &&
+	    tt->path[0] != '=') {
+		fputs(",file=", fp);
+		pc[0].s = tt->path;
+		pc[0].len = tt->path_len;
+		value(fp, pc, 1, 1, PATH_MAX_SHOWN);
+		if (tt->line > 0 && tt->line <= LINE_MAX_SHOWN)
+			fprintf(fp, ",line=%" PRIu64, tt->line);
+	}
+	fputs("::", fp);
+	pc[0].s = tt->id;
+	pc[0].len = tt->id_len;
+	pc[1].s = "\n";
+	pc[1].len = 1;
+	pc[2].s = tt->message;
+	pc[2].len = tt->message_len;
+	if (tt->message_len == 0)
+		value(fp, pc, 1, 0, MESSAGE_MAX);
+	else if (cut)
+		value(fp, pc, 3, 0, MESSAGE_MAX);
+	else
+		value(fp, pc + 2, 1, 0, MESSAGE_MAX);
+	putc('\n', fp);
+}
+
+static void
+count(FILE *fp, size_t n, const char *what)
+{
+	fprintf(fp, "%zu more %s%s", n, what, n == 1 ? "" : "s");
+}
+
+int
+write_github(FILE *fp, const struct triage *t,
+    const struct write_options *opts)
+{
+	struct piece pc[2];
+	const char *name = verdict_name(t->verdict);
+	int terminal = verdict_exit(t->verdict) != 0;
+	size_t slots, i, nerr, nfail;
+
+	(void)opts;
+	slots = GITHUB_ERRORS_MAX - (terminal ? 1 : 0);
+	nerr = t->nerrors < slots ? t->nerrors : slots;
+	nfail = t->nfailed < slots - nerr ? t->nfailed : slots - nerr;
+	for (i = 0; i < nerr; i++)
+		error_line(fp, "collection error: ", &t->errors[i]);
+	for (i = 0; i < nfail; i++)
+		error_line(fp, "failed: ", &t->failed[i]);
+
+	if (nerr < t->nerrors || nfail < t->nfailed) {
+		fputs("::notice::", fp);
+		if (nerr < t->nerrors)
+			count(fp, t->nerrors - nerr, "collection error");
+		if (nerr < t->nerrors && nfail < t->nfailed)
+			fputs(" and ", fp);
+		if (nfail < t->nfailed)
+			count(fp, t->nfailed - nfail, "failed test");
+		fprintf(fp, ", not annotated: GitHub shows at most %d error "
+		    "annotations per step\n", GITHUB_ERRORS_MAX);
+	}
+
+	fputs(terminal ? "::error title=" : "::notice title=", fp);
+	pc[0].s = "pytriage: ";
+	pc[0].len = strlen(pc[0].s);
+	pc[1].s = name;
+	pc[1].len = strlen(name);
+	value(fp, pc, 2, 1, TITLE_MAX);
+	fputs("::", fp);
+	if (t->reason != NULL && t->reason[0] != '\0') {
+		pc[0].s = t->reason;
+		pc[0].len = strlen(t->reason);
+	} else
+		pc[0] = pc[1];
+	value(fp, pc, 1, 0, MESSAGE_MAX);
+	putc('\n', fp);
+	return ferror(fp) ? WRITE_ERROR : 0;
+}

@@ -1,0 +1,1138 @@
+/*
+ * test_markdown.c: the markdown format.
+ *
+ * Exact bytes of small documents for every kind of verdict, code spans
+ * for node IDs built to break Markdown (read back by the CommonMark rules
+ * for code spans, written out here), the visible escapes, and the size
+ * limit: cut and dropped messages, 100,000 failures, the first 1,000
+ * failed node IDs, a limit too small, and every limit over a range.
+ * Output is captured with open_memstream(3); write errors come from
+ * /dev/full.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "output.h"
+
+#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
+#define TM(s, path, line, msg) \
+	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
+	  sizeof(path) - 1, (line) }
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define COUNTS(r, t, p, f, s, u) \
+	"### Counts\n\n" \
+	"| records | tests | passed | failed | skipped | unknown |\n" \
+	"|--:|--:|--:|--:|--:|--:|\n" \
+	"| " #r " | " #t " | " #p " | " #f " | " #s " | " #u " |\n"
+
+/* U+2026, after a cut message. */
+#define ELLIPSIS	"\xe2\x80\xa6"
+
+struct doc {
+	char *buf;
+	size_t len;
+	int rc;
+};
+
+static void
+render(struct doc *d, const struct triage *t, uint64_t max)
+{
+	struct write_options o;
+	FILE *fp;
+
+	o.max_bytes = max;
+	d->buf = NULL;
+	d->len = 0;
+	assert_non_null(fp = open_memstream(&d->buf, &d->len));
+	d->rc = write_markdown(fp, t, &o);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+doc_free(struct doc *d)
+{
+	free(d->buf);
+	d->buf = NULL;
+}
+
+static void
+assert_doc(const struct doc *d, const char *expect, size_t len)
+{
+	assert_int_equal(d->rc, 0);
+	if (d->len != len || memcmp(d->buf, expect, len) != 0)
+		fail_msg("wrote %zu bytes:\n%.*s\nwant %zu bytes:\n%.*s",
+		    d->len, (int)(d->len > 4000 ? 4000 : d->len), d->buf, len,
+		    (int)(len > 4000 ? 4000 : len), expect);
+}
+#define ASSERT_DOC(d, s)	assert_doc((d), (s), sizeof(s) - 1)
+
+static struct triage
+triage(enum verdict v, const char *reason, const struct triage_counts *c)
+{
+	struct triage t;
+
+	memset(&t, 0, sizeof(t));
+	t.verdict = v;
+	t.input = INPUT_COLLECTOR;
+	t.exit_status = 1;
+	t.reason = reason;
+	t.counts = *c;
+	return t;
+}
+
+static size_t
+occurrences(const char *s, size_t len, const char *what)
+{
+	size_t n = 0, w = strlen(what), i;
+
+	for (i = 0; i + w <= len; i++)
+		if (memcmp(s + i, what, w) == 0)
+			n++;
+	return n;
+}
+
+static int
+ends_with(const struct doc *d, const char *s)
+{
+	size_t n = strlen(s);
+
+	return d->len >= n && memcmp(d->buf + d->len - n, s, n) == 0;
+}
+
+/* Whole UTF-8 characters only (the writer must never split one). */
+static int
+valid_utf8(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		n = p[i] < 0x80 ? 1 : p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 :
+		    p[i] >= 0xc0 ? 2 : 0;
+		if (n == 0 || i + n > len)
+			return 0;
+		for (k = 1; k < n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+		i += n;
+	}
+	return 1;
+}
+
+/* Documents, exactly. */
+
+static void
+test_retry_lists_failed_and_flaky_tests(void **state)
+{
+	static const struct triage_test failed[] = {
+		TM("t/a.py::test_x[1]", "t/a.py", 12,
+		    "AssertionError: assert 1 == 2"),
+		T("t/a.py::test_y"),
+		TM("t/b.py::test_w", "t/helpers.py", 7, ""),
+	};
+	static const struct triage_test flaky[] = { T("t/c.py::test_z") };
+	struct triage_counts c = { 10, 9, 6, 3, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY,
+	    "3 of 9 tests failed; retrying them", &c);
+	struct doc d;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = N(failed);
+	t.flaky = flaky;
+	t.nflaky = N(flaky);
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**pytest: 3 of 9 tests failed; retrying them**\n"
+	    "\n"
+	    "### Retrying 3 failed tests\n"
+	    "\n"
+	    "- `t/a.py::test_x[1]` at line 12\\\n"
+	    "  `AssertionError: assert 1 == 2`\n"
+	    "- `t/a.py::test_y`\n"
+	    "- `t/b.py::test_w` at `t/helpers.py:7`\n"
+	    "\n"
+	    "### 1 flaky test: failed, then passed\n"
+	    "\n"
+	    "- `t/c.py::test_z`\n"
+	    "\n"
+	    COUNTS(10, 9, 6, 3, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_retry_of_one_test(void **state)
+{
+	static const struct triage_test failed[] = {
+		TM("t.py::t", "elsewhere.py", 0, "E"),
+	};
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct doc d;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = 1;
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**pytest: 1 of 1 test failed; retrying it**\n"
+	    "\n"
+	    "### Retrying 1 failed test\n"
+	    "\n"
+	    "- `t.py::t` at `elsewhere.py`\\\n"
+	    "  `E`\n"
+	    "\n"
+	    COUNTS(1, 1, 0, 1, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_passed_says_nothing_to_retry(void **state)
+{
+	static const struct triage_test flaky[] = {
+		T("t/c.py::test_z"), T("t/c.py::test_q"),
+	};
+	struct triage_counts c = { 7, 5, 5, 0, 0, 0 };
+	struct triage t = triage(VERDICT_PASSED, "5 tests, none failed", &c);
+	struct doc d;
+
+	(void)state;
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**pytest passed: 5 tests, nothing to retry**\n"
+	    "\n"
+	    COUNTS(7, 5, 5, 0, 0, 0));
+	doc_free(&d);
+
+	t.flaky = flaky;
+	t.nflaky = N(flaky);
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**pytest passed: 5 tests, nothing to retry**\n"
+	    "\n"
+	    "### 2 flaky tests: failed, then passed\n"
+	    "\n"
+	    "- `t/c.py::test_z`\n"
+	    "- `t/c.py::test_q`\n"
+	    "\n"
+	    COUNTS(7, 5, 5, 0, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_terminal_verdict_without_failed_tests(void **state)
+{
+	struct triage_counts c = { 3, 3, 3, 0, 0, 0 };
+	struct triage t = triage(VERDICT_SIGNAL,
+	    "pytest was killed by SIGKILL (exit 137)", &c);
+	struct doc d;
+
+	(void)state;
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**Do not retry: signal** \xe2\x80\x94 "
+	    "`pytest was killed by SIGKILL (exit 137)`\n"
+	    "\n"
+	    COUNTS(3, 3, 3, 0, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_terminal_verdict_lists_failed_tests_not_retried(void **state)
+{
+	static const struct triage_test failed[] = {
+		TM("t.py::a", "t.py", 3, "assert 0"), T("t.py::b"),
+	};
+	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
+	struct triage t = triage(VERDICT_TOO_MANY_FAILURES,
+	    "2 tests failed, more than --max-failures 1", &c);
+	struct doc d;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = N(failed);
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**Do not retry: too many failures** \xe2\x80\x94 "
+	    "`2 tests failed, more than --max-failures 1`\n"
+	    "\n"
+	    "### 2 failed tests, not retried\n"
+	    "\n"
+	    "- `t.py::a` at line 3\\\n"
+	    "  `assert 0`\n"
+	    "- `t.py::b`\n"
+	    "\n"
+	    COUNTS(2, 2, 0, 2, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_collection_errors_come_first_with_their_message(void **state)
+{
+	static const struct triage_test errors[] = {
+		TM("t/e.py", "t/e.py", 0, "ImportError: No module named 'x'"),
+		T("t/f.py"),
+	};
+	static const struct triage_test failed[] = { T("t/a.py::t") };
+	struct triage_counts c = { 4, 2, 1, 1, 0, 0 };
+	struct triage t = triage(VERDICT_COLLECTION_ERROR,
+	    "2 collection errors: t/e.py (ImportError: No module named 'x'); "
+	    "t/f.py", &c);
+	struct doc d;
+
+	(void)state;
+	t.errors = errors;
+	t.nerrors = N(errors);
+	t.failed = failed;
+	t.nfailed = N(failed);
+	render(&d, &t, 1000000);
+	ASSERT_DOC(&d,
+	    "**Do not retry: collection error** \xe2\x80\x94 "
+	    "`2 collection errors: t/e.py (ImportError: No module named 'x'); "
+	    "t/f.py`\n"
+	    "\n"
+	    "### 2 collection errors\n"
+	    "\n"
+	    "- `t/e.py`\\\n"
+	    "  `ImportError: No module named 'x'`\n"
+	    "- `t/f.py`\n"
+	    "\n"
+	    "### 1 failed test, not retried\n"
+	    "\n"
+	    "- `t/a.py::t`\n"
+	    "\n"
+	    COUNTS(4, 2, 1, 1, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_every_terminal_verdict_reads_in_words(void **state)
+{
+	static const struct {
+		enum verdict v;
+		const char *line;
+	} words[] = {
+		{ VERDICT_COLLECTION_ERROR, "collection error" },
+		{ VERDICT_INTERRUPTED, "interrupted" },
+		{ VERDICT_INTERNAL_ERROR, "internal error" },
+		{ VERDICT_USAGE_ERROR, "usage error" },
+		{ VERDICT_NO_TESTS, "no tests" },
+		{ VERDICT_MAX_WARNINGS, "max warnings" },
+		{ VERDICT_SIGNAL, "signal" },
+		{ VERDICT_EXIT_STATUS, "exit status" },
+		{ VERDICT_BAD_REPORT, "bad report" },
+		{ VERDICT_NO_REPORT, "no report" },
+		{ VERDICT_INCOMPLETE, "incomplete" },
+		{ VERDICT_INCONSISTENT, "inconsistent" },
+		{ VERDICT_UNRECORDED_FAILURE, "unrecorded failure" },
+		{ VERDICT_TOO_MANY_FAILURES, "too many failures" },
+	};
+	struct triage_counts c = { 0, 0, 0, 0, 0, 0 };
+	struct triage t;
+	struct doc d;
+	char want[512];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < N(words); i++) {
+		/* No reason: the first line is the verdict alone. */
+		t = triage(words[i].v, "", &c);
+		render(&d, &t, 1000000);
+		n = (size_t)snprintf(want, sizeof(want),
+		    "**Do not retry: %s**\n\n" COUNTS(0, 0, 0, 0, 0, 0),
+		    words[i].line);
+		assert_doc(&d, want, n);
+		doc_free(&d);
+	}
+}
+
+static void
+test_location_in_words_only_when_the_node_id_names_the_path(void **state)
+{
+	static const struct {
+		struct triage_test tt;
+		const char *line;
+	} where[] = {
+		{ TM("t/a.py::x", "t/a.py", 3, ""), "- `t/a.py::x` at line 3\n" },
+		{ TM("t/a.py", "t/a.py", 3, ""), "- `t/a.py` at line 3\n" },
+		{ TM("t/a.py::x", "t/a.py", 0, ""), "- `t/a.py::x`\n" },
+		{ TM("t/a.pyc::x", "t/a.py", 3, ""),
+		    "- `t/a.pyc::x` at `t/a.py:3`\n" },
+		{ TM("t/a.py:x", "t/a.py", 3, ""),
+		    "- `t/a.py:x` at `t/a.py:3`\n" },
+		{ TM("t/a", "t/a.py", 3, ""), "- `t/a` at `t/a.py:3`\n" },
+		{ TM("x::t/a.py", "t/a.py", 0, ""), "- `x::t/a.py` at `t/a.py`\n" },
+		{ TM("t/a.py::x", "", 5, ""), "- `t/a.py::x` at line 5\n" },
+		{ TM("t/a.py::x", "", 18446744073709551615u, ""),
+		    "- `t/a.py::x` at line 18446744073709551615\n" },
+	};
+	static const char before[] =
+	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
+	    "### Retrying 1 failed test\n\n";
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct doc d;
+	size_t i, n;
+
+	(void)state;
+	t.nfailed = 1;
+	for (i = 0; i < N(where); i++) {
+		t.failed = &where[i].tt;
+		render(&d, &t, 0);
+		assert_int_equal(d.rc, 0);
+		n = strlen(where[i].line);
+		if (d.len < sizeof(before) - 1 + n ||
+		    memcmp(d.buf + sizeof(before) - 1, where[i].line, n) != 0)
+			fail_msg("#%zu: wrote %s", i, d.buf);
+		doc_free(&d);
+	}
+}
+
+/* Code spans. */
+
+/*
+ * The text CommonMark reads from an item line "- SPAN\n": the opening
+ * and closing backtick runs of equal length, no run of that length
+ * inside, then one space off each end when both ends are spaces and not
+ * everything is.  -1 when the line is not one such span.
+ */
+static int
+read_item(const char *line, size_t len, const char **text, size_t *tlen)
+{
+	const char *s = line + 2;
+	size_t n = len - 3, f = 0, g = 0, i, run = 0, spaces = 0;
+
+	if (len < 5 || memcmp(line, "- ", 2) != 0 || line[len - 1] != '\n')
+		return -1;
+	while (f < n && s[f] == '`')
+		f++;
+	while (g < n - f && s[n - 1 - g] == '`')
+		g++;
+	if (f == 0 || f != g)
+		return -1;
+	s += f;
+	n -= 2 * f;
+	for (i = 0; i <= n; i++) {
+		if (i < n && s[i] == '`') {
+			run++;
+			continue;
+		}
+		if (run == f)
+			return -1;
+		run = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ')
+			spaces++;
+	if (n >= 2 && s[0] == ' ' && s[n - 1] == ' ' && spaces < n) {
+		s++;
+		n -= 2;
+	}
+	*text = s;
+	*tlen = n;
+	return 0;
+}
+
+/* The item line of a document with the one failed test id. */
+static void
+one_item(struct doc *d, const char *id, size_t len, const char **line,
+    size_t *llen)
+{
+	static const char before[] =
+	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
+	    "### Retrying 1 failed test\n\n";
+	static const char after[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage_test tt;
+
+	memset(&tt, 0, sizeof(tt));
+	tt.id = id;
+	tt.id_len = len;
+	t.failed = &tt;
+	t.nfailed = 1;
+	render(d, &t, 0);
+	assert_int_equal(d->rc, 0);
+	assert_true(d->len > sizeof(before) + sizeof(after));
+	assert_memory_equal(d->buf, before, sizeof(before) - 1);
+	assert_memory_equal(d->buf + d->len - (sizeof(after) - 1), after,
+	    sizeof(after) - 1);
+	*line = d->buf + sizeof(before) - 1;
+	*llen = d->len - (sizeof(before) - 1) - (sizeof(after) - 1);
+}
+
+static void
+test_code_span_fences_and_padding(void **state)
+{
+	static const struct {
+		const char *id, *line;
+	} spans[] = {
+		{ "t.py::x", "- `t.py::x`\n" },
+		{ "a`b", "- ``a`b``\n" },
+		{ "a``b", "- `a``b`\n" },
+		{ "a`b``c", "- ```a`b``c```\n" },
+		{ "`a``b```c", "- ```` `a``b```c ````\n" },
+		{ "`", "- `` ` ``\n" },
+		{ "``", "- ` `` `\n" },
+		{ "`a", "- `` `a ``\n" },
+		{ "a`", "- `` a` ``\n" },
+		{ " a ", "- `  a  `\n" },
+		{ " a", "- `  a `\n" },
+		{ "a ", "- ` a  `\n" },
+		{ "   ", "- `   `\n" },
+		{ " ", "- ` `\n" },
+		{ "a\\", "- `a\\`\n" },
+		{ "\\`", "- `` \\` ``\n" },
+		{ "|a|", "- `|a|`\n" },
+		{ "<b>&amp;", "- `<b>&amp;`\n" },
+	};
+	struct doc d;
+	const char *line, *text;
+	size_t i, llen, tlen;
+
+	(void)state;
+	for (i = 0; i < N(spans); i++) {
+		one_item(&d, spans[i].id, strlen(spans[i].id), &line, &llen);
+		if (llen != strlen(spans[i].line) ||
+		    memcmp(line, spans[i].line, llen) != 0)
+			fail_msg("%s: wrote %.*s", spans[i].id, (int)llen,
+			    line);
+		assert_int_equal(read_item(line, llen, &text, &tlen), 0);
+		assert_int_equal(tlen, strlen(spans[i].id));
+		assert_memory_equal(text, spans[i].id, tlen);
+		doc_free(&d);
+	}
+}
+
+static void
+test_hostile_node_ids_read_back_as_themselves(void **state)
+{
+	static const char *const ids[] = {
+		"t.py::test[`]", "``````````````````", "`starts", "ends`",
+		" leading", "trailing ", "trailing two  ", "  x  ",
+		"t.py::test[|a|b|]", "<script>alert(1)</script>",
+		"<img src=x onerror=alert(1)>", "&amp;&#10;&#96;&lt;",
+		"*em* _em_ **b** __b__ ~~s~~", "[l](http://e.example/)",
+		"![i](x.png)", "# heading", "1. ordered", "- bullet",
+		"> quote", "---", "    code", "\\", "a\\", "user@example.com",
+		"www.example.com", "https://example.com", "<http://e.example>",
+		":smile: @user #1", "t.py::x[\xf0\x9f\x98\x80]", "` ` `",
+		"`` ``` ````", "x ```", "``` x",
+	};
+	struct doc d;
+	const char *line, *text;
+	size_t i, llen, tlen;
+
+	(void)state;
+	for (i = 0; i < N(ids); i++) {
+		one_item(&d, ids[i], strlen(ids[i]), &line, &llen);
+		if (read_item(line, llen, &text, &tlen) != 0 ||
+		    tlen != strlen(ids[i]) || memcmp(text, ids[i], tlen) != 0)
+			fail_msg("%s: wrote %.*s", ids[i], (int)llen, line);
+		doc_free(&d);
+	}
+}
+
+static void
+test_fence_longer_than_every_run_length_tracked(void **state)
+{
+	/* Runs of 1, 2, ..., 4095 backticks: the shortest fence not among
+	 * them is 4096. */
+	size_t run, k, len = 0, llen, tlen, cap = 4095 * 4096 / 2 + 4096;
+	char *id = malloc(cap);
+	struct doc d;
+	const char *line, *text;
+
+	(void)state;
+	assert_non_null(id);
+	for (run = 1; run < 4096; run++) {
+		for (k = 0; k < run; k++)
+			id[len++] = '`';
+		id[len++] = 'x';
+	}
+	one_item(&d, id, len, &line, &llen);
+	assert_int_equal(llen, 2 + 2 * 4096 + 2 + len + 1);
+	assert_int_equal(read_item(line, llen, &text, &tlen), 0);
+	assert_int_equal(tlen, len);
+	assert_memory_equal(text, id, len);
+	doc_free(&d);
+	free(id);
+}
+
+#define PIC(c)	"\xe2\x90" c	/* U+2400 + c: a Control Picture */
+
+static void
+test_line_breaks_and_controls_become_visible_escapes(void **state)
+{
+	static const struct {
+		const char *id;
+		size_t len;
+		const char *line;
+	} escapes[] = {
+		{ "a\nb", 3, "- `a" PIC("\x8a") "b`\n" },
+		{ "a\rb", 3, "- `a" PIC("\x8d") "b`\n" },
+		{ "a\r\nb", 4, "- `a" PIC("\x8d") PIC("\x8a") "b`\n" },
+		{ "a\0b", 3, "- `a" PIC("\x80") "b`\n" },
+		{ "\t", 1, "- `" PIC("\x89") "`\n" },
+		{ "\x1b[31m", 5, "- `" PIC("\x9b") "[31m`\n" },
+		{ "\x01\x1f\x7f", 3,
+		    "- `" PIC("\x81") PIC("\x9f") "\xe2\x90\xa1`\n" },
+		{ "\v\f", 2, "- `" PIC("\x8b") PIC("\x8c") "`\n" },
+		{ "\n", 1, "- `" PIC("\x8a") "`\n" },
+		{ " \n ", 3, "- `  " PIC("\x8a") "  `\n" },
+		{ "a\xc2\x85" "b", 4, "- `a\\u0085b`\n" },
+		{ "\xc2\x80\xc2\x9f", 4, "- `\\u0080\\u009f`\n" },
+		{ "\xe2\x80\xa8\xe2\x80\xa9", 6, "- `\\u2028\\u2029`\n" },
+		{ "a\xe2\x80\xae" "b", 5, "- `a\\u202eb`\n" },
+		{ "\xe2\x80\xaa\xe2\x80\x8e\xe2\x80\x8f", 9,
+		    "- `\\u202a\\u200e\\u200f`\n" },
+		{ "\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c", 8,
+		    "- `\\u2066\\u2069\\u061c`\n" },
+		/* Neighbours that stand for themselves. */
+		{ "\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5", 11,
+		    "- `\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5`\n" },
+		{ "", 0, "- (empty node ID)\n" },
+	};
+	struct doc d;
+	const char *line;
+	size_t i, llen;
+
+	(void)state;
+	for (i = 0; i < N(escapes); i++) {
+		one_item(&d, escapes[i].id, escapes[i].len, &line, &llen);
+		if (llen != strlen(escapes[i].line) ||
+		    memcmp(line, escapes[i].line, llen) != 0)
+			fail_msg("#%zu: wrote %.*s", i, (int)llen, line);
+		doc_free(&d);
+	}
+}
+
+static void
+test_hostile_paths_messages_and_reason_stay_in_code(void **state)
+{
+	static const struct triage_test failed[] = {
+		TM("t.py::a", "x`y|z.py", 9, "E ``` <b>\n# no\r\n- no"),
+		TM("t.py::b", " x.py", 2, "`"),
+	};
+	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
+	struct triage t = triage(VERDICT_INCONSISTENT,
+	    "a@b.example `x` <i>", &c);
+	struct doc d;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = N(failed);
+	render(&d, &t, 0);
+	ASSERT_DOC(&d,
+	    "**Do not retry: inconsistent** \xe2\x80\x94 "
+	    "``a@b.example `x` <i>``\n"
+	    "\n"
+	    "### 2 failed tests, not retried\n"
+	    "\n"
+	    "- `t.py::a` at ``x`y|z.py:9``\\\n"
+	    "  `E ``` <b>" PIC("\x8a") "# no" PIC("\x8d") PIC("\x8a")
+	    "- no`\n"
+	    "- `t.py::b` at `  x.py:2 `\\\n"
+	    "  `` ` ``\n"
+	    "\n"
+	    COUNTS(2, 2, 0, 2, 0, 0));
+	doc_free(&d);
+}
+
+/* Size. */
+
+static uint64_t
+full_size(const struct triage *t)
+{
+	struct doc d;
+	uint64_t n;
+
+	render(&d, t, 0);
+	assert_int_equal(d.rc, 0);
+	n = d.len;
+	doc_free(&d);
+	return n;
+}
+
+static void
+test_messages_are_cut_then_dropped(void **state)
+{
+	static const char head[] =
+	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
+	    "### Retrying 1 failed test\n\n"
+	    "- `t.py::t` at line 5";
+	static const char tail[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
+	char msg[600], want[2048];
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage_test tt;
+	struct doc d;
+	uint64_t full;
+	size_t n;
+	int cap;
+
+	(void)state;
+	memset(msg, 'x', sizeof(msg));
+	memset(&tt, 0, sizeof(tt));
+	tt.id = "t.py::t";
+	tt.id_len = 7;
+	tt.path = "t.py";
+	tt.path_len = 4;
+	tt.line = 5;
+	tt.message = msg;
+	tt.message_len = sizeof(msg);
+	t.failed = &tt;
+	t.nfailed = 1;
+
+	full = full_size(&t);
+	assert_int_equal(full, sizeof(head) - 1 + 5 + 600 + 2 +
+	    sizeof(tail) - 1);
+	render(&d, &t, full);
+	assert_int_equal(d.len, full);
+	doc_free(&d);
+
+	/* One byte less: the message is cut to 512 bytes, and so on down
+	 * to 32; below that it is gone, and the location with it. */
+	render(&d, &t, full - 1);
+	assert_int_equal(d.rc, 0);
+	assert_non_null(strstr(d.buf, "`" ELLIPSIS "\n"));
+	assert_int_equal(d.len, full - 600 + 512 + 3);
+	doc_free(&d);
+	for (cap = 512; cap >= 32; cap /= 2) {
+		n = (size_t)snprintf(want, sizeof(want), "%s\\\n  `%.*s`"
+		    ELLIPSIS "\n%s", head, cap, msg, tail);
+		render(&d, &t, n);
+		assert_doc(&d, want, n);
+		doc_free(&d);
+	}
+	render(&d, &t, n - 1);
+	ASSERT_DOC(&d,
+	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
+	    "### Retrying 1 failed test\n\n"
+	    "- `t.py::t`\n"
+	    "\n" COUNTS(1, 1, 0, 1, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_cut_keeps_whole_characters(void **state)
+{
+	/* 400 euro signs, 3 bytes each: 512 bytes end inside the 171st. */
+	char msg[1200];
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage_test tt;
+	struct doc d;
+	const char *span;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(msg); i += 3)
+		memcpy(msg + i, "\xe2\x82\xac", 3);
+	memset(&tt, 0, sizeof(tt));
+	tt.id = "t.py::t";
+	tt.id_len = 7;
+	tt.message = msg;
+	tt.message_len = sizeof(msg);
+	t.failed = &tt;
+	t.nfailed = 1;
+	render(&d, &t, full_size(&t) - 1);
+	assert_int_equal(d.rc, 0);
+	assert_true(valid_utf8(d.buf, d.len));
+	assert_non_null(span = strstr(d.buf, "\\\n  `"));
+	span += 5;
+	assert_memory_equal(span, msg, 510);
+	assert_memory_equal(span + 510, "`" ELLIPSIS "\n", 5);
+	doc_free(&d);
+}
+
+static void
+test_megabyte_message_fits_the_limit(void **state)
+{
+	size_t len = 1 << 20, i;
+	char *msg = malloc(len);
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage_test tt;
+	struct doc d;
+
+	(void)state;
+	assert_non_null(msg);
+	for (i = 0; i < len; i++)
+		msg[i] = "ab`|<\xc3\xa9\n"[i % 8];
+	memset(&tt, 0, sizeof(tt));
+	tt.id = "t.py::t";
+	tt.id_len = 7;
+	tt.message = msg;
+	tt.message_len = len;
+	t.failed = &tt;
+	t.nfailed = 1;
+
+	render(&d, &t, 0);		/* no limit */
+	assert_int_equal(d.rc, 0);
+	assert_true(d.len > len);
+	assert_int_equal(occurrences(d.buf, d.len, ELLIPSIS), 0);
+	doc_free(&d);
+
+	render(&d, &t, 1000000);
+	assert_int_equal(d.rc, 0);
+	assert_true(d.len <= 1000000);
+	assert_int_equal(occurrences(d.buf, d.len, "`" ELLIPSIS "\n"), 1);
+	assert_true(valid_utf8(d.buf, d.len));
+	assert_true(ends_with(&d, COUNTS(1, 1, 0, 1, 0, 0)));
+	doc_free(&d);
+	free(msg);
+}
+
+/*
+ * Each list in the document says how many it has in its heading; its
+ * items and "and N more" must add up to that.
+ */
+static void
+assert_lists_add_up(const struct doc *d)
+{
+	const char *p = d->buf, *end = d->buf + d->len, *nl;
+	unsigned long total = 0, items = 0, more = 0;
+	int in_list = 0;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		assert_non_null(nl);
+		if (strncmp(p, "### ", 4) == 0 && strncmp(p, "### Counts", 10)) {
+			total = strtoul(p + 4 + (strncmp(p + 4, "Retrying ",
+			    9) == 0 ? 9 : 0), NULL, 10);
+			assert_true(total > 0);
+			items = more = 0;
+			in_list = 1;
+		} else if (in_list && strncmp(p, "- and ", 6) == 0)
+			more = strtoul(p + 6, NULL, 10);
+		else if (in_list && strncmp(p, "- ", 2) == 0)
+			items++;
+		else if (in_list && p == nl && items > 0) {
+			if (items + more != total)
+				fail_msg("%lu items and %lu more of %lu:\n%s",
+				    items, more, total, d->buf);
+			in_list = 0;
+		}
+	}
+}
+
+/* n failed tests "t/test_big.py::test_NNNNNN", each with a message. */
+static struct triage_test *
+many_tests(size_t n, const char *fmt, char **idbuf)
+{
+	struct triage_test *v = calloc(n, sizeof(*v));
+	size_t i;
+
+	assert_non_null(v);
+	assert_non_null(*idbuf = malloc(n * 32));
+	for (i = 0; i < n; i++) {
+		v[i].id = *idbuf + i * 32;
+		v[i].id_len = (size_t)snprintf(*idbuf + i * 32, 32, fmt, i);
+		v[i].path = "t/test_big.py";
+		v[i].path_len = 13;
+		v[i].line = i + 1;
+		v[i].message = "AssertionError: assert the expected "
+		    "thing == what came back from the server";
+		v[i].message_len = strlen(v[i].message);
+	}
+	return v;
+}
+
+static size_t
+digits(size_t n)
+{
+	size_t d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void
+test_hundred_thousand_failures_end_in_and_n_more(void **state)
+{
+	size_t n = 100000, k, i, more, itemlen = 0;
+	char *ids, item[64], trail[64];
+	struct triage_test *failed = many_tests(n, "t/test_big.py::test_%06zu",
+	    &ids);
+	struct triage_counts c = { n, n, 0, n, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct doc d, again;
+	const char *p;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = n;
+	render(&d, &t, 1000000);
+	assert_int_equal(d.rc, 0);
+	assert_true(d.len <= 1000000);
+	/* Messages and locations went before the list was cut. */
+	assert_int_equal(occurrences(d.buf, d.len, " at line "), 0);
+	assert_int_equal(occurrences(d.buf, d.len, "AssertionError"), 0);
+	assert_true(ends_with(&d, COUNTS(100000, 100000, 0, 100000, 0, 0)));
+
+	/* The first k node IDs, in order, then "and n - k more". */
+	p = strstr(d.buf, "### Retrying 100000 failed tests\n\n");
+	assert_non_null(p);
+	p += strlen("### Retrying 100000 failed tests\n\n");
+	for (k = 0; k < n; k++) {
+		itemlen = (size_t)snprintf(item, sizeof(item),
+		    "- `t/test_big.py::test_%06zu`\n", k);
+		if (memcmp(p, item, itemlen) != 0)
+			break;
+		p += itemlen;
+	}
+	assert_true(k >= 1000 && k < n);
+	more = n - k;
+	i = (size_t)snprintf(trail, sizeof(trail), "- and %zu more\n\n",
+	    more);
+	assert_memory_equal(p, trail, i);
+	/* One more item would not have fit (the trailer's count might
+	 * lose a digit). */
+	assert_int_equal(itemlen, 31);
+	assert_true(d.len + itemlen - (digits(more) - digits(more - 1)) >
+	    1000000);
+	assert_lists_add_up(&d);
+	render(&again, &t, d.len);
+	assert_doc(&again, d.buf, d.len);
+	doc_free(&again);
+	doc_free(&d);
+	free(failed);
+	free(ids);
+}
+
+static void
+test_first_thousand_failed_before_other_lists(void **state)
+{
+	size_t n = 100000, shown;
+	char *fids, *eids, *lids;
+	struct triage_test *failed = many_tests(n, "t/f.py::test_%06zu", &fids);
+	struct triage_test *errors = many_tests(n, "t/e%06zu.py", &eids);
+	struct triage_test *flaky = many_tests(100, "t/l.py::test_%06zu",
+	    &lids);
+	struct triage_counts c = { 2 * n, n, 0, n, 0, 0 };
+	struct triage t = triage(VERDICT_COLLECTION_ERROR, "", &c);
+	struct doc d;
+	const char *e, *f;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = n;
+	t.errors = errors;
+	t.nerrors = n;
+	t.flaky = flaky;
+	t.nflaky = 100;
+	render(&d, &t, 1000000);
+	assert_int_equal(d.rc, 0);
+	assert_true(d.len <= 1000000);
+	e = strstr(d.buf, "### 100000 collection errors\n");
+	f = strstr(d.buf, "### 100000 failed tests, not retried\n");
+	assert_non_null(e);
+	assert_non_null(f);
+	assert_true(e < f);
+	assert_null(strstr(d.buf, "flaky"));
+	shown = occurrences(d.buf, d.len, "- `t/f.py::test_");
+	assert_true(shown >= 1000);
+	assert_non_null(strstr(d.buf, "`t/f.py::test_000999`\n"));
+	assert_true(occurrences(d.buf, d.len, "- `t/e") > 1000);
+	assert_int_equal(occurrences(d.buf, d.len, " more\n"), 2);
+	assert_lists_add_up(&d);
+	doc_free(&d);
+
+	/* Room for some of the failed tests only: they come first, and the
+	 * collection errors are left out. */
+	render(&d, &t, markdown_min_bytes(&t) + 1000);
+	assert_int_equal(d.rc, 0);
+	assert_null(strstr(d.buf, "collection errors\n"));
+	shown = occurrences(d.buf, d.len, "- `t/f.py::test_");
+	assert_true(shown > 10 && shown < 1000);
+	doc_free(&d);
+	free(failed);
+	free(errors);
+	free(flaky);
+	free(fids);
+	free(eids);
+	free(lids);
+}
+
+static void
+test_limit_too_small_writes_nothing(void **state)
+{
+	static const char least[] =
+	    "**pytest: 2 of 2 tests failed; retrying them**\n\n"
+	    COUNTS(2, 2, 0, 2, 0, 0);
+	static const struct triage_test failed[] = {
+		T("t.py::a"), T("t.py::b"),
+	};
+	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct doc d;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = N(failed);
+	assert_int_equal(markdown_min_bytes(&t), sizeof(least) - 1);
+	render(&d, &t, sizeof(least) - 2);
+	assert_int_equal(d.rc, WRITE_TOO_SMALL);
+	assert_int_equal(d.len, 0);
+	doc_free(&d);
+	render(&d, &t, 1);
+	assert_int_equal(d.rc, WRITE_TOO_SMALL);
+	assert_int_equal(d.len, 0);
+	doc_free(&d);
+	/* Exactly enough: the first line and the counts, no list. */
+	render(&d, &t, sizeof(least) - 1);
+	ASSERT_DOC(&d,
+	    "**pytest: 2 of 2 tests failed; retrying them**\n\n"
+	    COUNTS(2, 2, 0, 2, 0, 0));
+	doc_free(&d);
+}
+
+static void
+test_long_reason_is_cut_in_the_first_line(void **state)
+{
+	char reason[2000];
+	struct triage_counts c = { 0, 0, 0, 0, 0, 0 };
+	struct triage t;
+	struct doc d;
+
+	(void)state;
+	memset(reason, 'r', sizeof(reason) - 1);
+	reason[sizeof(reason) - 1] = '\0';
+	t = triage(VERDICT_BAD_REPORT, reason, &c);
+	render(&d, &t, 0);
+	assert_int_equal(d.rc, 0);
+	assert_int_equal(d.len, strlen("**Do not retry: bad report** "
+	    "\xe2\x80\x94 `") + 512 + strlen("`" ELLIPSIS "\n\n") +
+	    strlen(COUNTS(0, 0, 0, 0, 0, 0)));
+	assert_true(valid_utf8(d.buf, d.len));
+	doc_free(&d);
+}
+
+static void
+test_every_limit_is_kept(void **state)
+{
+	static const struct triage_test errors[] = {
+		TM("t/e.py", "t/e.py", 0, "ImportError: cannot import `x`"),
+	};
+	static const struct triage_test failed[] = {
+		TM("t/a.py::x[`]", "t/a.py", 1, "assert 1 == 2\nmore"),
+		TM("t/a.py::y", "t/b.py", 22, "E\xe2\x82\xac\xe2\x82\xac"),
+		T("t/a.py::z"), T("t/a.py::\xe2\x80\xa8"), T(""),
+		TM("t/a.py::w", "t/a.py", 3, "assert 'aaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' == 'b'"),
+	};
+	static const struct triage_test flaky[] = {
+		T("t/c.py::f"), T("t/c.py::g"),
+	};
+	struct triage_counts c = { 9, 8, 0, 6, 2, 0 };
+	struct triage t = triage(VERDICT_COLLECTION_ERROR,
+	    "1 collection error: t/e.py (ImportError: cannot import `x`)", &c);
+	struct doc d, whole, again;
+	uint64_t min, max;
+
+	(void)state;
+	t.errors = errors;
+	t.nerrors = N(errors);
+	t.failed = failed;
+	t.nfailed = N(failed);
+	t.flaky = flaky;
+	t.nflaky = N(flaky);
+	render(&whole, &t, 0);
+	min = markdown_min_bytes(&t);
+	for (max = 1; max <= whole.len + 10; max++) {
+		render(&d, &t, max);
+		if (max < min) {
+			assert_int_equal(d.rc, WRITE_TOO_SMALL);
+			assert_int_equal(d.len, 0);
+		} else {
+			assert_int_equal(d.rc, 0);
+			if (d.len > max)
+				fail_msg("max %" PRIu64 ": wrote %zu", max,
+				    d.len);
+			assert_true(d.len >= min);
+			assert_true(valid_utf8(d.buf, d.len));
+			assert_memory_equal(d.buf, whole.buf, 30);
+			assert_true(ends_with(&d, COUNTS(9, 8, 0, 6, 2, 0)));
+			assert_lists_add_up(&d);
+			/* What was written fits exactly in its own size. */
+			render(&again, &t, d.len);
+			assert_doc(&again, d.buf, d.len);
+			doc_free(&again);
+		}
+		if (max >= whole.len)
+			assert_doc(&d, whole.buf, whole.len);
+		doc_free(&d);
+	}
+	doc_free(&whole);
+}
+
+static void
+test_write_error_is_reported(void **state)
+{
+	static const struct triage_test failed[] = { T("t.py::a") };
+	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct write_options o = { 1000000 };
+	FILE *fp;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = 1;
+	fp = fopen("/dev/full", "w");
+	if (fp == NULL)
+		skip();
+	setvbuf(fp, NULL, _IONBF, 0);
+	assert_int_equal(write_markdown(fp, &t, &o), WRITE_ERROR);
+	fclose(fp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_retry_lists_failed_and_flaky_tests),
+		cmocka_unit_test(test_retry_of_one_test),
+		cmocka_unit_test(test_passed_says_nothing_to_retry),
+		cmocka_unit_test(test_terminal_verdict_without_failed_tests),
+		cmocka_unit_test(
+		    test_terminal_verdict_lists_failed_tests_not_retried),
+		cmocka_unit_test(
+		    test_collection_errors_come_first_with_their_message),
+		cmocka_unit_test(test_every_terminal_verdict_reads_in_words),
+		cmocka_unit_test(
+		    test_location_in_words_only_when_the_node_id_names_the_path),
+		cmocka_unit_test(test_code_span_fences_and_padding),
+		cmocka_unit_test(test_hostile_node_ids_read_back_as_themselves),
+		cmocka_unit_test(
+		    test_fence_longer_than_every_run_length_tracked),
+		cmocka_unit_test(
+		    test_line_breaks_and_controls_become_visible_escapes),
+		cmocka_unit_test(
+		    test_hostile_paths_messages_and_reason_stay_in_code),
+		cmocka_unit_test(test_messages_are_cut_then_dropped),
+		cmocka_unit_test(test_cut_keeps_whole_characters),
+		cmocka_unit_test(test_megabyte_message_fits_the_limit),
+		cmocka_unit_test(
+		    test_hundred_thousand_failures_end_in_and_n_more),
+		cmocka_unit_test(test_first_thousand_failed_before_other_lists),
+		cmocka_unit_test(test_limit_too_small_writes_nothing),
+		cmocka_unit_test(test_long_reason_is_cut_in_the_first_line),
+		cmocka_unit_test(test_every_limit_is_kept),
+		cmocka_unit_test(test_write_error_is_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
