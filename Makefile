@@ -83,6 +83,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/difftest.sh ./tests/tools/difftest
 	@sh tests/system_test.sh ./pytriage
 	@sh tests/render_test.sh --sample ./tests/tools/mdsample
+	@sh tests/render_test.sh --binary ./pytriage
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory

@@ -7,6 +7,10 @@
 #       must list, each ended by NUL (pytriage -0 writes that list)
 #   sh tests/render_test.sh --sample MDSAMPLE
 #       the same on the documents tests/tools/mdsample makes
+#   sh tests/render_test.sh --binary PYTRIAGE
+#       the same on the real binary's documents of every report and log
+#       in testdata/ that pytriage retries: their selectors (-0) must be
+#       listed
 #
 # cmark-gfm renders with the extensions GitHub uses.  The check, on the
 # HTML: every tag is one the writer itself makes (p, strong, h3, ul, li,
@@ -176,8 +180,26 @@ case "${1:-}" in
 		check "$tmp/$sample.md" "$tmp/$sample.ids"
 	done
 	;;
+--binary)
+	[ $# -eq 2 ] || { echo "usage: render_test.sh --binary PYTRIAGE" >&2; exit 2; }
+	data=$(cd "$(dirname "$0")/../testdata" && pwd)
+	n=0
+	for input in "$data"/corpus/*/report.json "$data"/logs/*/log.jsonl \
+	    "$data"/hostile/log_*.jsonl; do
+		dir=$(dirname "$input")
+		status=1
+		[ -f "$dir/exit_status" ] && status=$(cat "$dir/exit_status")
+		"$2" -q -0 "$status" "$input" >"$tmp/ids" 2>/dev/null || continue
+		[ -s "$tmp/ids" ] || continue
+		"$2" -q -f markdown "$status" "$input" >"$tmp/doc.md"
+		printf '%s: ' "${input#"$data"/}"
+		check "$tmp/doc.md" "$tmp/ids"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ] || { echo "render_test: no document rendered"; exit 1; }
+	;;
 *)
-	[ $# -eq 2 ] || { echo "usage: render_test.sh DOC.md IDS | --sample MDSAMPLE" >&2; exit 2; }
+	[ $# -eq 2 ] || { echo "usage: render_test.sh DOC.md IDS | --sample MDSAMPLE | --binary PYTRIAGE" >&2; exit 2; }
 	check "$1" "$2"
 	;;
 esac
