@@ -185,7 +185,7 @@ case "${1:-}" in
 	data=$(cd "$(dirname "$0")/../testdata" && pwd)
 	n=0
 	for input in "$data"/corpus/*/report.json "$data"/logs/*/log.jsonl \
-	    "$data"/hostile/log_*.jsonl; do
+	    "$data"/hostile/*.json "$data"/hostile/log_*.jsonl; do
 		dir=$(dirname "$input")
 		status=1
 		[ -f "$dir/exit_status" ] && status=$(cat "$dir/exit_status")
