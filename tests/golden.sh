@@ -84,6 +84,10 @@ if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
 	printf "golden: %s: not an executable file\n" "$1" >&2
 	exit 2
 fi
+if [ ! -c /dev/null ]; then
+	echo "golden: /dev/null is no character device: cases read it" >&2
+	exit 2
+fi
 if ! command -v jq >/dev/null 2>&1; then
 	echo "golden: jq not found (sh tests/deps.sh installs it)" >&2
 	exit 2
