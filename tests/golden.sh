@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2016 # awk and jq programs in single quotes
 # golden.sh: end-to-end golden tests of the pytriage binary.
 #
 # usage: sh tests/golden.sh PYTRIAGE
