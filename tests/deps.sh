@@ -2,7 +2,8 @@
 # deps.sh: install what building and testing pytriage needs, when missing.
 #
 #   sh tests/deps.sh          C compiler, make, pkg-config, json-c, cmocka,
-#                             mandoc (for the man page lint in make check)
+#                             mandoc (for the man page lint in make check),
+#                             jq (golden.sh reads the corpus's expected.json)
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz)
@@ -23,6 +24,7 @@ else
 	want "pkg-config libjson-c-dev libcmocka-dev"
 fi
 command -v mandoc >/dev/null 2>&1 || want mandoc
+command -v jq >/dev/null 2>&1 || want jq
 if [ "${1:-}" = "--tools" ]; then
 	command -v clang >/dev/null 2>&1 || want clang
 	# libFuzzer and the sanitizer runtimes of Debian's clang 14.

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f bogus 1 missing.json

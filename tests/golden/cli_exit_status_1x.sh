@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1x corpus/02_some_failures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 256 corpus/02_some_failures/report.json

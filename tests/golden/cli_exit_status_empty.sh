@@ -1,1 +1,0 @@
-"$PYTRIAGE" '' corpus/02_some_failures/report.json

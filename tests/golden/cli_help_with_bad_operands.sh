@@ -1,1 +1,0 @@
-"$PYTRIAGE" -h x y z

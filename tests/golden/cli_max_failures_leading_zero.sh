@@ -1,1 +1,0 @@
-"$PYTRIAGE" -m 09 1 corpus/02_some_failures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -q --

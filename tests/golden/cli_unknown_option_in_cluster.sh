@@ -1,1 +1,0 @@
-"$PYTRIAGE" --format=json -zq 1

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/03_skip_xfail_xpass/report.json

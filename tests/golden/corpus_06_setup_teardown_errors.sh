@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/06_setup_teardown_errors/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/09a_exitfirst/report.json

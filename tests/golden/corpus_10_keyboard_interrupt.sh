@@ -1,1 +1,0 @@
-"$PYTRIAGE" 2 < corpus/10_keyboard_interrupt/report.json

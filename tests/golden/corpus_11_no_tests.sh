@@ -1,1 +1,0 @@
-"$PYTRIAGE" 5 < corpus/11_no_tests/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 3 < corpus/13a_internal_error_collection/report.json

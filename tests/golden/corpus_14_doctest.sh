@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/14_doctest/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/17a_flaky_first_run/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/17b_flaky_second_run/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/17c_flaky_rerunfailures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 2 < corpus/19a_conftest_error_subdir/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 0 < corpus/22_merge_json/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 < corpus/27_keep_duplicates/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -0 0 corpus/02_some_failures/report.json

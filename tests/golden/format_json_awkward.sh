@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f json 1 corpus/05_params_awkward/report.json

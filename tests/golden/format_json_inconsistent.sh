@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f json 0 corpus/02_some_failures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f json 0 corpus/01_all_pass/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --format=verdict 1 corpus/27_keep_duplicates/report.json

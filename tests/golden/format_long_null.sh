@@ -1,1 +1,0 @@
-"$PYTRIAGE" --null 1 corpus/05_params_awkward/report.json

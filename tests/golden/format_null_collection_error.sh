@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f null 2 corpus/07a_collection_error/report.json

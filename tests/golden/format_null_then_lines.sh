@@ -1,1 +1,0 @@
-"$PYTRIAGE" -0 -f verdict 1 corpus/02_some_failures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f verdict 0 corpus/02_some_failures/report.json

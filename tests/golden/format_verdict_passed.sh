@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f verdict 0 corpus/01_all_pass/report.json

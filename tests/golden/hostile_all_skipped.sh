@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f json 0 hostile/all_skipped.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/bom_broken.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 0 hostile/collection_error_odd_name.json

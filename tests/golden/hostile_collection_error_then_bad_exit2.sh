@@ -1,1 +1,0 @@
-"$PYTRIAGE" 2 hostile/collection_error_then_bad.json

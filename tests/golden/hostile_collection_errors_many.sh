@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/collection_errors_many.json

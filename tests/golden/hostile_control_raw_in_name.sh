@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/control_raw_in_name.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/duplicate_other_keys.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/duplicate_tag_false_then_true.json

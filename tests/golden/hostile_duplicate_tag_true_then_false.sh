@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/duplicate_tag_true_then_false.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 0 hostile/empty_array_spaced.json

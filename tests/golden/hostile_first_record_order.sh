@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/first_record_order.json

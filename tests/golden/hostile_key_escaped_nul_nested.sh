@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/key_escaped_nul_nested.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/keys_escaped.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/name_break_gs.json

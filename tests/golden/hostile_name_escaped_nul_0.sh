@@ -1,1 +1,0 @@
-"$PYTRIAGE" -0 1 hostile/name_escaped_nul.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f verdict 1 hostile/name_escaped_nul.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 2 hostile/name_newline.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/name_u2028_raw.json

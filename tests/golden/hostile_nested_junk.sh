@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/nested_junk.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/nesting_100000.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" -f json 1 hostile/no_result.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/nul_raw_outside.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/number_plus.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference 1 hostile/nesting_1001.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference 1 hostile/number_leading_zero.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference 1 hostile/utf8_surrogate_name.json

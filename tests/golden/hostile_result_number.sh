@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/result_number.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/single_quotes.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/tags_not_object.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/top_null.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 0 hostile/top_null.json

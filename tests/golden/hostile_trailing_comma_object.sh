@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/trailing_comma_object.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/trailing_second_array.json

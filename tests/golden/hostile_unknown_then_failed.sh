@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/unknown_then_failed.json

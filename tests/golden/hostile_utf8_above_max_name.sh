@@ -1,1 +1,0 @@
-"$PYTRIAGE" 1 hostile/utf8_above_max_name.json

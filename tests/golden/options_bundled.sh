@@ -1,1 +1,0 @@
-"$PYTRIAGE" -q0 1 corpus/02_some_failures/report.json

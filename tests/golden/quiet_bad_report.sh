@@ -1,1 +1,0 @@
-"$PYTRIAGE" -q 1 hostile/top_null.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --quiet -f json 137 corpus/02_some_failures/report.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference -0 1 corpus/05_params_awkward/report.json

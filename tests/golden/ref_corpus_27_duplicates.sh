@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference -f json 1 corpus/27_keep_duplicates/report.json

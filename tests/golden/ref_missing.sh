@@ -1,1 +1,0 @@
-"$PYTRIAGE" --reference 1 missing.json

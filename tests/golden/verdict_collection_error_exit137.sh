@@ -1,1 +1,0 @@
-"$PYTRIAGE" 137 hostile/tag_true.json

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 7 corpus/02_some_failures/report.json

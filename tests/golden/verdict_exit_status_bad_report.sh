@@ -1,1 +1,0 @@
-"$PYTRIAGE" 7 hostile/truncated.json

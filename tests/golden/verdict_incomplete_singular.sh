@@ -1,1 +1,0 @@
-printf '[{"scope": "t.py", "name": "a"}]' | "$PYTRIAGE" 1

@@ -1,1 +1,0 @@
-"$PYTRIAGE" 0 missing.json

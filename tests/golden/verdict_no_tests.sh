@@ -1,1 +1,0 @@
-"$PYTRIAGE" 5 hostile/empty_array.json

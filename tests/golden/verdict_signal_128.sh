@@ -1,1 +1,0 @@
-"$PYTRIAGE" 128 corpus/02_some_failures/report.json
