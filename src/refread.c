@@ -766,7 +766,8 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
 			}
 			if (p[i] != '[')
 				return ref_fail(r, r->base + i,
-				    "neither a JSON array nor JSON lines");
+				    "neither a JSON array (pytest --json) nor JSON "
+				    "lines (pytest --report-log)");
 			r->rd->input = INPUT_COLLECTOR;
 			i++;
 			r->frame = FRAME_FIRST;
