@@ -113,13 +113,26 @@ sample: pytriage
 bench: pytriage
 	sh tests/bench/bench.sh
 
+# Shell completions, where bash-completion, zsh and fish look for them.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
 install: pytriage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 pytriage $(DESTDIR)$(BINDIR)/pytriage
 	install -m 644 man/pytriage.1 $(DESTDIR)$(MANDIR)/man1/pytriage.1
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 completions/pytriage.bash $(DESTDIR)$(BASHCOMPDIR)/pytriage
+	install -m 644 completions/_pytriage $(DESTDIR)$(ZSHCOMPDIR)/_pytriage
+	install -m 644 completions/pytriage.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/pytriage.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pytriage $(DESTDIR)$(MANDIR)/man1/pytriage.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/pytriage $(DESTDIR)$(ZSHCOMPDIR)/_pytriage \
+	    $(DESTDIR)$(FISHCOMPDIR)/pytriage.fish
 
 clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS)
