@@ -5,7 +5,8 @@
 #                             mandoc (for the man page lint in make check)
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
-#                             valgrind-check, fuzz)
+#                             valgrind-check, fuzz); bash-completion, zsh
+#                             and fish (the completion tests in make check)
 #
 # Looks first (command -v, pkg-config) and installs only what is missing,
 # with apt-get as root or through sudo; elsewhere it names the packages.
@@ -29,6 +30,10 @@ if [ "${1:-}" = "--tools" ]; then
 	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a \
 	    >/dev/null 2>&1 || want libclang-rt-14-dev
 	command -v valgrind >/dev/null 2>&1 || want valgrind
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+	    want bash-completion
+	command -v zsh >/dev/null 2>&1 || want zsh
+	command -v fish >/dev/null 2>&1 || want fish
 fi
 
 [ -z "$need" ] && exit 0
