@@ -71,7 +71,7 @@ tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
 
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
-# readers, and the hostile-input and fault tests.
+# readers, the hostile-input and fault tests, and the shell completions.
 check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
@@ -84,6 +84,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/system_test.sh ./pytriage
 	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 	@sh tests/render_test.sh --binary ./pytriage
+	@sh tests/completion.sh
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
@@ -124,13 +125,26 @@ sample: pytriage
 bench: pytriage
 	sh tests/bench/bench.sh
 
+# Shell completions, where bash-completion, zsh and fish look for them.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
 install: pytriage
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 pytriage $(DESTDIR)$(BINDIR)/pytriage
 	install -m 644 man/pytriage.1 $(DESTDIR)$(MANDIR)/man1/pytriage.1
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
+	install -m 644 completions/pytriage.bash $(DESTDIR)$(BASHCOMPDIR)/pytriage
+	install -m 644 completions/_pytriage $(DESTDIR)$(ZSHCOMPDIR)/_pytriage
+	install -m 644 completions/pytriage.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/pytriage.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pytriage $(DESTDIR)$(MANDIR)/man1/pytriage.1
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/pytriage $(DESTDIR)$(ZSHCOMPDIR)/_pytriage \
+	    $(DESTDIR)$(FISHCOMPDIR)/pytriage.fish
 
 clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS)

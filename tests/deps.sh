@@ -6,7 +6,8 @@
 #                             jq (golden.sh reads the corpus's expected.json)
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
-#                             valgrind-check, fuzz)
+#                             valgrind-check, fuzz); bash-completion, zsh
+#                             and fish (the completion tests in make check)
 #
 # Looks first (command -v, pkg-config) and installs only what is missing,
 # with apt-get as root or through sudo; elsewhere it names the packages.
@@ -32,6 +33,10 @@ if [ "${1:-}" = "--tools" ]; then
 	    >/dev/null 2>&1 || want libclang-rt-14-dev
 	command -v valgrind >/dev/null 2>&1 || want valgrind
 	command -v cmark-gfm >/dev/null 2>&1 || want cmark-gfm
+	[ -f /usr/share/bash-completion/bash_completion ] ||
+	    want bash-completion
+	command -v zsh >/dev/null 2>&1 || want zsh
+	command -v fish >/dev/null 2>&1 || want fish
 fi
 
 [ -z "$need" ] && exit 0
