@@ -19,15 +19,17 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -Isrc $(JSONC_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/report.o src/refread.o src/tally.o src/nodeid.o \
-	   src/strbuf.o src/source.o src/verdict.o src/output.o
+	   src/strbuf.o src/source.o src/verdict.o src/output.o \
+	   src/rootdir.o
 OBJS     = src/main.o $(LIB_OBJS)
-HEADERS  = src/nodeid.h src/output.h src/report.h src/source.h \
-	   src/strbuf.h src/tally.h src/verdict.h
+HEADERS  = src/nodeid.h src/output.h src/report.h src/rootdir.h \
+	   src/source.h src/strbuf.h src/tally.h src/verdict.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
-	     tests/unit/test_strbuf tests/unit/test_alloc
+	     tests/unit/test_strbuf tests/unit/test_alloc \
+	     tests/unit/test_rootdir
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
 
 all: pytriage
@@ -50,6 +52,12 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
 tests/unit/test_alloc: tests/unit/test_alloc.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+# Fails realloc on demand: realloc wrapped at link time.
+tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -Wl,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
