@@ -66,7 +66,8 @@ tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
 
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
-# readers, and the hostile-input and fault tests.
+# readers, the hostile-input and fault tests, and the documentation's
+# examples against a stub pytest.
 check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
@@ -77,6 +78,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/golden.sh ./pytriage
 	@sh tests/difftest.sh ./tests/tools/difftest
 	@sh tests/system_test.sh ./pytriage
+	@sh tests/examples.sh ./pytriage
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
