@@ -33,7 +33,10 @@ if [ $# -ne 1 ]; then
 fi
 pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-[ -x "$pytriage" ] || { echo "examples: $pytriage: not executable" >&2; exit 2; }
+if [ ! -x "$pytriage" ]; then
+	echo "examples: $pytriage: not executable" >&2
+	exit 2
+fi
 
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
@@ -210,8 +213,9 @@ selectors "$root/testdata/corpus/02_some_failures/expected.json" \
     > "$tmp/selectors.json"
 selectors "$root/testdata/logs/02_some_failures/expected.json" \
     > "$tmp/selectors.log"
-[ -s "$tmp/selectors.json" ] && [ -s "$tmp/selectors.log" ] ||
-    fail "no selectors read from testdata/*/02_some_failures/expected.json"
+if [ ! -s "$tmp/selectors.json" ] || [ ! -s "$tmp/selectors.log" ]; then
+	fail "no selectors read from testdata/*/02_some_failures/expected.json"
+fi
 
 if "$pytriage" -q 1 "$root/testdata/logs/02_some_failures/log.jsonl" \
     >/dev/null 2>&1; then
@@ -237,6 +241,7 @@ run() {		# BODY LANG SHELL VERSION SCENARIO
 	make)	cp "$1" "$w/Makefile"; cmd="make" ;;
 	*)	cp "$1" "$w/example.$2"; cmd="$3 example.$2" ;;
 	esac
+	# $limit and $cmd are split into words on purpose.
 	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$tmp/scenarios/$5" \
 	    STUB_STATE="$tmp/state" STUB_PYTEST_VERSION=$4 \
 	    exec $limit $cmd) </dev/null >"$tmp/out" 2>&1
@@ -302,7 +307,7 @@ while read -r k src name lang attrs; do
 	case $lang in
 	sh)	shells="sh bash" ;;
 	bash)	shells=bash ;;
-	make)	shells=make ;;
+	make)	shells="make" ;;
 	*)	fail "$where: unknown language '$lang'"; continue ;;
 	esac
 	if grep -q -e '--report-log' "$body"; then
