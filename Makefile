@@ -71,7 +71,9 @@ tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
 
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
-# readers, the hostile-input and fault tests, and the shell completions.
+# readers, the hostile-input and fault tests, the rendered markdown,
+# the shell completions, and the documentation's examples against a
+# stub pytest.
 check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
@@ -85,6 +87,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 	@sh tests/render_test.sh --binary ./pytriage
 	@sh tests/completion.sh
+	@sh tests/examples.sh ./pytriage
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
