@@ -123,7 +123,7 @@ fuzz: $(FUZZERS)
 	sh tests/fuzz.sh $(FUZZ_SECONDS)
 
 sample: pytriage
-	./pytriage 1 testdata/corpus/02_some_failures/report.json
+	./pytriage 1 testdata/logs/30_teardown_error_function_fixture/log.jsonl
 
 bench: pytriage
 	sh tests/bench/bench.sh
