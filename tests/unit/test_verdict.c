@@ -4,8 +4,9 @@
  * A table of struct facts and the verdict each must give: every rule, and
  * at each rule the cases that show it wins over the rules after it and
  * loses to the rules before it, for a collector's report and for a log
- * (whose SessionFinish line must be there and agree with pytest).  Then the exit status and name of every
- * verdict, the signal names and the reasons that carry numbers.
+ * (whose SessionFinish line must be there and agree with pytest).  Then
+ * the exit status and name of every verdict, the signal names and the
+ * reasons that carry numbers.
  */
 #include <stdarg.h>
 #include <stddef.h>
