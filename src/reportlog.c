@@ -266,13 +266,13 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 	}
 }
 
-/* One line's object, from its '{' to its '}'. */
+/* One line's object, from its '{' to its '}', into l: its strings stay
+ * in the reader's buffers, valid until the next line is read. */
 static int
-read_line(struct logreader *lr, enum report_status *status)
+read_line(struct logreader *lr, struct log_line *l)
 {
 	struct sink key = { &lr->key, KEY_KEEP, 0, 0, 0, 0, 0 };
 	struct scanner *s = lr->s;
-	struct log_line l;
 	enum line_key which;
 	const char *text;
 	size_t len;
@@ -280,7 +280,7 @@ read_line(struct logreader *lr, enum report_status *status)
 	unsigned seen = 0;
 	int c, rc, more;
 
-	memset(&l, 0, sizeof(l));
+	memset(l, 0, sizeof(*l));
 	strbuf_reset(&lr->location);
 	if ((more = scan_open_object(s, &c)) == -1)
 		return -1;
@@ -302,24 +302,24 @@ read_line(struct logreader *lr, enum report_status *status)
 		c = scan_peek(s);
 		switch (which) {
 		case LKEY_TYPE:
-			rc = word_field(lr, c, &lr->type, WORD_KEEP, &l.type);
+			rc = word_field(lr, c, &lr->type, WORD_KEEP, &l->type);
 			break;
 		case LKEY_NODEID:
 			rc = word_field(lr, c, &lr->nodeid, NODEID_MAX,
-			    &l.nodeid);
+			    &l->nodeid);
 			break;
 		case LKEY_WHEN:
-			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l.when);
+			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l->when);
 			break;
 		case LKEY_OUTCOME:
 			rc = word_field(lr, c, &lr->outcome, WORD_KEEP,
-			    &l.outcome);
+			    &l->outcome);
 			break;
 		case LKEY_EXITSTATUS:
-			rc = exitstatus_field(lr, c, &l);
+			rc = exitstatus_field(lr, c, l);
 			break;
 		case LKEY_LONGREPR:
-			rc = lr->messages ? longrepr_field(lr, c, &l) :
+			rc = lr->messages ? longrepr_field(lr, c, l) :
 			    scan_skip_value(s);
 			break;
 		case LKEY_LOCATION:
@@ -341,24 +341,18 @@ read_line(struct logreader *lr, enum report_status *status)
 			return -1;
 		more = !more;
 	}
-	l.type_text = lr->type.data;
-	l.type_len = lr->type.len;
-	l.nodeid_text = lr->nodeid.data;
-	l.nodeid_len = l.nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
-	l.when_text = lr->when.data;
-	l.when_len = l.when == FIELD_PRESENT ? lr->when.len : 0;
-	l.outcome_text = lr->outcome.data;
-	l.outcome_len = l.outcome == FIELD_PRESENT ? lr->outcome.len : 0;
-	if (l.detail.path == NULL && lr->location.len > 0) {
-		l.detail.path = lr->location.data;
-		l.detail.path_len = lr->location.len;
-		l.detail.line = location_line;
-	}
-	s->err->offset = s->base + s->pos;
-	*status = logstate_line(&lr->state, &l, s->err);
-	if (*status != REPORT_READ_OK) {
-		s->failed = 1;
-		return -1;
+	l->type_text = lr->type.data;
+	l->type_len = lr->type.len;
+	l->nodeid_text = lr->nodeid.data;
+	l->nodeid_len = l->nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
+	l->when_text = lr->when.data;
+	l->when_len = l->when == FIELD_PRESENT ? lr->when.len : 0;
+	l->outcome_text = lr->outcome.data;
+	l->outcome_len = l->outcome == FIELD_PRESENT ? lr->outcome.len : 0;
+	if (l->detail.path == NULL && lr->location.len > 0) {
+		l->detail.path = lr->location.data;
+		l->detail.path_len = lr->location.len;
+		l->detail.line = location_line;
 	}
 	return 0;
 }
@@ -368,6 +362,7 @@ enum report_status
 reportlog_read(struct scanner *s, struct reading *rd)
 {
 	struct logreader lr;
+	struct log_line l;
 	enum report_status status = REPORT_READ_BAD;
 	uint64_t line = 1;
 	int c;
@@ -406,7 +401,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 			scan_fail(s, "the line is not a JSON object");
 			goto out;
 		}
-		if (read_line(&lr, &status) == -1)
+		if (read_line(&lr, &l) == -1)
 			goto out;
 		c = scan_skip_ws(s);
 		if (c == -1) {
@@ -415,6 +410,14 @@ reportlog_read(struct scanner *s, struct reading *rd)
 		}
 		if (c != '\n') {
 			scan_unexpected(s, c, "the end of the line");
+			goto out;
+		}
+		/* Only a whole line means anything, as in the reference
+		 * reader: what it says is judged at its line feed. */
+		s->err->offset = s->base + s->pos;
+		if ((status = logstate_line(&lr.state, &l, s->err)) !=
+		    REPORT_READ_OK) {
+			s->failed = 1;
 			goto out;
 		}
 	}
