@@ -6,9 +6,10 @@
  * come in any order ($report_type is written last), so the few that
  * decide are copied as they pass and handed to logstate_line() when the
  * line closes; everything else (keywords, sections, tracebacks) is
- * skipped while its syntax is checked.  With messages wanted, longrepr
- * and location are read too.  Blank lines are ignored; a line that is not
- * one whole object, or a last line with no line feed, is a bad report.
+ * skipped while its syntax is checked.  longrepr is read too, for the
+ * reason of a collection error, and location when messages are wanted.
+ * Blank lines are ignored; a line that is not one whole object, or a last
+ * line with no line feed, is a bad report.
  *
  * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
  * a line is a bad report, as is any of them of the wrong type.
@@ -318,9 +319,8 @@ read_line(struct logreader *lr, struct log_line *l)
 		case LKEY_EXITSTATUS:
 			rc = exitstatus_field(lr, c, l);
 			break;
-		case LKEY_LONGREPR:
-			rc = lr->messages ? longrepr_field(lr, c, l) :
-			    scan_skip_value(s);
+		case LKEY_LONGREPR:	/* a collection error's reason too */
+			rc = longrepr_field(lr, c, l);
 			break;
 		case LKEY_LOCATION:
 			rc = lr->messages ? location_field(lr, c,
