@@ -52,6 +52,7 @@ struct logreader {
 	int messages;
 	struct strbuf type, nodeid, when, outcome, key, message, path;
 	struct strbuf location;
+	struct strbuf subkey;	/* a key inside longrepr */
 };
 
 static enum line_key
@@ -145,34 +146,55 @@ line_number(struct logreader *lr, int c, uint64_t *line)
 	return 0;
 }
 
+/*
+ * A key inside longrepr: which of these names it is (0 for none).  The
+ * key is decoded when it cannot be read plain (escaped, or across a
+ * refill), and named before the colon, which may refill the buffer that a
+ * plain key points into.
+ */
+static int
+subkey(struct logreader *lr, int c, const char *const *names, int *which)
+{
+	struct sink k = { &lr->subkey, KEY_KEEP, 0, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
+	int i;
+
+	if (scan_key_text(lr->s, c, &k, &text, &len) == -1)
+		return -1;
+	*which = 0;
+	for (i = 0; names[i] != NULL; i++)
+		if (!k.overflow && len == strlen(names[i]) &&
+		    memcmp(text, names[i], len) == 0)
+			*which = i + 1;
+	return scan_key_colon(lr->s);
+}
+
 /* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
  * "message": the exception's line}. */
 static int
 reprcrash_field(struct logreader *lr, struct log_line *l)
 {
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
-	const char *text;
-	size_t len;
-	int c, more, overflow;
+	static const char *const names[] = { "path", "lineno", "message",
+	    NULL };
+	int c, more, overflow, which;
 
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
 	for (;;) {
-		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
-		    scan_key_colon(lr->s) == -1)
+		if (subkey(lr, c, names, &which) == -1)
 			return -1;
 		c = scan_peek(lr->s);
-		if (len == 4 && memcmp(text, "path", 4) == 0 && c == '"') {
+		if (which == 1 && c == '"') {
 			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
 			    &overflow) == -1)
 				return -1;
 			l->detail.path = overflow ? NULL : lr->path.data;
 			l->detail.path_len = overflow ? 0 : lr->path.len;
-		} else if (len == 6 && memcmp(text, "lineno", 6) == 0) {
+		} else if (which == 2) {
 			if (line_number(lr, c, &l->detail.line) == -1)
 				return -1;
-		} else if (len == 7 && memcmp(text, "message", 7) == 0 &&
-		    c == '"') {
+		} else if (which == 3 && c == '"') {
 			if (scan_string_value(lr->s, &lr->message,
 			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
 				return -1;
@@ -190,11 +212,9 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
+	static const char *const names[] = { "reprcrash", NULL };
 	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
-	const char *text;
-	size_t len;
-	int more;
+	int more, which;
 
 	if (c == '"') {
 		strbuf_reset(&lr->message);
@@ -209,11 +229,10 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
 	for (;;) {
-		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
-		    scan_key_colon(lr->s) == -1)
+		if (subkey(lr, c, names, &which) == -1)
 			return -1;
 		c = scan_peek(lr->s);
-		if (len == 9 && memcmp(text, "reprcrash", 9) == 0 && c == '{') {
+		if (which == 1 && c == '{') {
 			if (reprcrash_field(lr, l) == -1)
 				return -1;
 		} else if (scan_skip_value(lr->s) == -1)
@@ -378,6 +397,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&lr.message);
 	strbuf_init(&lr.path);
 	strbuf_init(&lr.location);
+	strbuf_init(&lr.subkey);
 	if (logstate_init(&lr.state, rd->tally) == -1) {
 		status = REPORT_READ_NOMEM;
 		goto out;
@@ -435,6 +455,7 @@ out:
 	strbuf_free(&lr.message);
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
+	strbuf_free(&lr.subkey);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)
