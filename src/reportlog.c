@@ -111,9 +111,15 @@ word_field(struct logreader *lr, int c, struct strbuf *out, size_t keep,
 static int
 exitstatus_field(struct logreader *lr, int c, struct log_line *l)
 {
+	int rc;
+
 	if (c == '-' || (c >= '0' && c <= '9')) {
-		l->exitstatus = FIELD_PRESENT;
-		return scan_integer(lr->s, "exitstatus", &l->exitstatus_value);
+		/* Another number is of the wrong type, as in the
+		 * reference: logstate refuses the line. */
+		if ((rc = scan_integer(lr->s, &l->exitstatus_value)) == -1)
+			return -1;
+		l->exitstatus = rc == 0 ? FIELD_PRESENT : FIELD_BAD_TYPE;
+		return 0;
 	}
 	if (c == -1)
 		return scan_truncated(lr->s, "early");
