@@ -463,16 +463,17 @@ word_of(struct json_object *o, const char *key, const char **text,
 	return FIELD_PRESENT;
 }
 
-/* A non-negative line number, else 0. */
-static uint64_t
+/* A line number: an integer from 0 to 18 digits, as the fast reader
+ * takes it; -1 for any other value. */
+static int64_t
 line_of(struct json_object *v)
 {
 	int64_t n;
 
 	if (v == NULL || !json_object_is_type(v, json_type_int))
-		return 0;
+		return -1;
 	n = json_object_get_int64(v);
-	return n < 0 ? 0 : (uint64_t)n;
+	return n < 0 || n >= 1000000000000000000LL ? -1 : n;
 }
 
 /* The last line of a text that is not empty, its first bytes. */
@@ -514,8 +515,9 @@ detail_of(struct json_object *o, struct failure_detail *d)
 				d->path = json_object_get_string(x);
 				d->path_len = len;
 			}
-			if (json_object_object_get_ex(crash, "lineno", &x))
-				d->line = line_of(x);
+			if (json_object_object_get_ex(crash, "lineno", &x) &&
+			    line_of(x) >= 0)
+				d->line = (uint64_t)line_of(x);
 			if (json_object_object_get_ex(crash, "message", &x) &&
 			    json_object_is_type(x, json_type_string)) {
 				d->message = json_object_get_string(x);
@@ -536,10 +538,9 @@ detail_of(struct json_object *o, struct failure_detail *d)
 		d->path_len = len;
 		d->line = 0;
 		if (json_object_array_length(v) >= 2 &&
-		    (x = json_object_array_get_idx(v, 1)) != NULL &&
-		    json_object_is_type(x, json_type_int) &&
-		    json_object_get_int64(x) >= 0)
-			d->line = line_of(x) + 1;
+		    line_of(json_object_array_get_idx(v, 1)) >= 0)
+			d->line = (uint64_t)line_of(json_object_array_get_idx(v,
+			    1)) + 1;
 	}
 }
 

@@ -127,28 +127,24 @@ exitstatus_field(struct logreader *lr, int c, struct log_line *l)
 	return scan_skip_value(lr->s);
 }
 
-/* A line number: a non-negative integer, else 0 (unknown).  Any number
- * is valid here; only a plain one that lies whole in the buffer counts. */
+/* A line number: an integer from 0 to 18 digits, as the reference takes
+ * it (*known); any other value is skipped, and no line number. */
 static int
-line_number(struct logreader *lr, int c, uint64_t *line)
+line_number(struct logreader *lr, int c, uint64_t *line, int *known)
 {
-	const unsigned char *b = lr->s->buf;
-	size_t start = lr->s->pos, i;
-	uint64_t base = lr->s->base, v = 0;
+	int64_t v;
+	int rc;
 
 	*line = 0;
-	if (c < '0' || c > '9')
+	*known = 0;
+	if (c != '-' && (c < '0' || c > '9'))
 		return scan_skip_value(lr->s);
-	if (scan_number(lr->s) == -1)
+	if ((rc = scan_integer(lr->s, &v)) == -1)
 		return -1;
-	if (lr->s->base != base || lr->s->pos - start > 18)
-		return 0;
-	for (i = start; i < lr->s->pos; i++) {
-		if (b[i] < '0' || b[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(b[i] - '0');
+	if (rc == 0 && v >= 0) {
+		*line = (uint64_t)v;
+		*known = 1;
 	}
-	*line = v;
 	return 0;
 }
 
@@ -183,7 +179,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 {
 	static const char *const names[] = { "path", "lineno", "message",
 	    NULL };
-	int c, more, overflow, which;
+	int c, more, overflow, which, known;
 
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
@@ -198,7 +194,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 			l->detail.path = overflow ? NULL : lr->path.data;
 			l->detail.path_len = overflow ? 0 : lr->path.len;
 		} else if (which == 2) {
-			if (line_number(lr, c, &l->detail.line) == -1)
+			if (line_number(lr, c, &l->detail.line, &known) == -1)
 				return -1;
 		} else if (which == 3 && c == '"') {
 			if (scan_string_value(lr->s, &lr->message,
@@ -253,7 +249,7 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 static int
 location_field(struct logreader *lr, int c, uint64_t *line)
 {
-	int overflow, index = 0;
+	int overflow, index = 0, known;
 
 	if (c != '[')
 		return scan_skip_value(lr->s);
@@ -273,10 +269,11 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 				return -1;
 			if (overflow)
 				strbuf_reset(&lr->location);
-		} else if (index == 1 && c >= '0' && c <= '9') {
-			if (line_number(lr, c, line) == -1)
+		} else if (index == 1) {	/* 0-based */
+			if (line_number(lr, c, line, &known) == -1)
 				return -1;
-			(*line)++;
+			if (known)
+				(*line)++;
 		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
 		c = scan_skip_ws(lr->s);
