@@ -71,7 +71,7 @@ line_key(const char *text, size_t len)
 		k = LKEY_OUTCOME;
 		break;
 	case 8:
-		k = text[1] == 'o' ? LKEY_LONGREPR : LKEY_LOCATION;
+		k = text[2] == 'n' ? LKEY_LONGREPR : LKEY_LOCATION;
 		break;
 	case 10:
 		k = LKEY_EXITSTATUS;
