@@ -850,6 +850,7 @@ ref_end(struct refreader *r)
 		return REPORT_READ_OK;
 	case FRAME_LOG:
 		if (!blank(&r->line)) {
+			r->err->record = r->lineno + 1;
 			ref_fail(r, r->base, "the log ends inside a line (no "
 			    "final line feed)");
 			return REPORT_READ_BAD;
@@ -930,6 +931,8 @@ refread_read(struct source *src, struct reading *rd)
 		if (frame_chunk(&r, buf + skip, limit - skip, t) == -1)
 			break;
 		if (lexed == -1) {
+			if (r.log)	/* in the line being gathered */
+				r.err->record = r.lineno + 1;
 			ref_fail(&r, r.lex.offset, "%s", r.lex.fault);
 			break;
 		}
