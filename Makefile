@@ -31,7 +31,8 @@ HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
 	     tests/unit/test_output tests/unit/test_source \
-	     tests/unit/test_strbuf tests/unit/test_alloc
+	     tests/unit/test_strbuf tests/unit/test_alloc \
+	     tests/unit/test_reportlog
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport
 
 all: pytriage
