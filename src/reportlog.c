@@ -363,13 +363,14 @@ read_line(struct logreader *lr, struct log_line *l)
 			return -1;
 		more = !more;
 	}
-	l->type_text = lr->type.data;
+	/* An empty string may have left a buffer unallocated. */
+	l->type_text = lr->type.data != NULL ? lr->type.data : "";
 	l->type_len = lr->type.len;
-	l->nodeid_text = lr->nodeid.data;
+	l->nodeid_text = lr->nodeid.data != NULL ? lr->nodeid.data : "";
 	l->nodeid_len = l->nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
-	l->when_text = lr->when.data;
+	l->when_text = lr->when.data != NULL ? lr->when.data : "";
 	l->when_len = l->when == FIELD_PRESENT ? lr->when.len : 0;
-	l->outcome_text = lr->outcome.data;
+	l->outcome_text = lr->outcome.data != NULL ? lr->outcome.data : "";
 	l->outcome_len = l->outcome == FIELD_PRESENT ? lr->outcome.len : 0;
 	if (l->detail.path == NULL && lr->location.len > 0) {
 		l->detail.path = lr->location.data;
