@@ -33,7 +33,8 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_output tests/unit/test_source \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
-	     tests/unit/test_github
+	     tests/unit/test_github tests/unit/test_reportlog \
+	     tests/unit/test_triage
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 

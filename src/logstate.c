@@ -330,16 +330,31 @@ check_keys(const struct log_line *l, struct report_error *err)
 	return REPORT_READ_OK;
 }
 
+static enum report_status line_meaning(struct logstate *,
+	    const struct log_line *, struct report_error *);
+
 enum report_status
 logstate_line(struct logstate *ls, const struct log_line *l,
+    struct report_error *err)
+{
+	enum report_status rs;
+
+	ls->lines++;
+	rs = line_meaning(ls, l, err);
+	/* The tally counts each closed attempt as a record: lines are what
+	 * a log's records are. */
+	tally_set_records(ls->tally, ls->lines);
+	return rs;
+}
+
+static enum report_status
+line_meaning(struct logstate *ls, const struct log_line *l,
     struct report_error *err)
 {
 	enum report_status rs;
 	const char *type = l->type_text;
 	size_t len = l->type_len;
 
-	ls->lines++;
-	tally_set_records(ls->tally, ls->lines);
 	if ((rs = check_keys(l, err)) != REPORT_READ_OK)
 		return rs;
 	if (ls->finished)

@@ -463,16 +463,17 @@ word_of(struct json_object *o, const char *key, const char **text,
 	return FIELD_PRESENT;
 }
 
-/* A non-negative line number, else 0. */
-static uint64_t
+/* A line number: an integer from 0 to 18 digits, as the fast reader
+ * takes it; -1 for any other value. */
+static int64_t
 line_of(struct json_object *v)
 {
 	int64_t n;
 
 	if (v == NULL || !json_object_is_type(v, json_type_int))
-		return 0;
+		return -1;
 	n = json_object_get_int64(v);
-	return n < 0 ? 0 : (uint64_t)n;
+	return n < 0 || n >= 1000000000000000000LL ? -1 : n;
 }
 
 /* The last line of a text that is not empty, its first bytes. */
@@ -491,38 +492,6 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    TRIAGE_MESSAGE_MAX;
 }
 
-/* Without a reprcrash: the last line of the last traceback entry. */
-static void
-traceback_line(struct json_object *longrepr, struct failure_detail *d)
-{
-	struct json_object *tb, *entries, *entry, *data, *lines, *line;
-	size_t i, n;
-
-	if (!json_object_object_get_ex(longrepr, "reprtraceback", &tb) ||
-	    !json_object_is_type(tb, json_type_object) ||
-	    !json_object_object_get_ex(tb, "reprentries", &entries) ||
-	    !json_object_is_type(entries, json_type_array))
-		return;
-	n = json_object_array_length(entries);
-	for (i = 0; i < n; i++) {
-		entry = json_object_array_get_idx(entries, i);
-		if (entry == NULL ||
-		    !json_object_is_type(entry, json_type_object) ||
-		    !json_object_object_get_ex(entry, "data", &data) ||
-		    !json_object_is_type(data, json_type_object) ||
-		    !json_object_object_get_ex(data, "lines", &lines) ||
-		    !json_object_is_type(lines, json_type_array) ||
-		    json_object_array_length(lines) == 0)
-			continue;
-		line = json_object_array_get_idx(lines,
-		    json_object_array_length(lines) - 1);
-		if (line != NULL && json_object_is_type(line, json_type_string)) {
-			d->message = json_object_get_string(line);
-			d->message_len = (size_t)json_object_get_string_len(line);
-		}
-	}
-}
-
 /* longrepr and location: where and why, as the fast reader takes them. */
 static void
 detail_of(struct json_object *o, struct failure_detail *d)
@@ -536,9 +505,7 @@ detail_of(struct json_object *o, struct failure_detail *d)
 			last_line(json_object_get_string(v),
 			    (size_t)json_object_get_string_len(v),
 			    &d->message, &d->message_len);
-		else if (json_object_is_type(v, json_type_object))
-			traceback_line(v, d);
-		if (v != NULL && json_object_is_type(v, json_type_object) &&
+		else if (json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(v, "reprcrash", &crash) &&
 		    json_object_is_type(crash, json_type_object)) {
 			if (json_object_object_get_ex(crash, "path", &x) &&
@@ -548,8 +515,9 @@ detail_of(struct json_object *o, struct failure_detail *d)
 				d->path = json_object_get_string(x);
 				d->path_len = len;
 			}
-			if (json_object_object_get_ex(crash, "lineno", &x))
-				d->line = line_of(x);
+			if (json_object_object_get_ex(crash, "lineno", &x) &&
+			    line_of(x) >= 0)
+				d->line = (uint64_t)line_of(x);
 			if (json_object_object_get_ex(crash, "message", &x) &&
 			    json_object_is_type(x, json_type_string)) {
 				d->message = json_object_get_string(x);
@@ -570,10 +538,9 @@ detail_of(struct json_object *o, struct failure_detail *d)
 		d->path_len = len;
 		d->line = 0;
 		if (json_object_array_length(v) >= 2 &&
-		    (x = json_object_array_get_idx(v, 1)) != NULL &&
-		    json_object_is_type(x, json_type_int) &&
-		    json_object_get_int64(x) >= 0)
-			d->line = line_of(x) + 1;
+		    line_of(json_object_array_get_idx(v, 1)) >= 0)
+			d->line = (uint64_t)line_of(json_object_array_get_idx(v,
+			    1)) + 1;
 	}
 }
 
@@ -965,8 +932,8 @@ refread_read(struct source *src, struct reading *rd)
 		if (frame_chunk(&r, buf + skip, limit - skip, t) == -1)
 			break;
 		if (lexed == -1) {
-			if (r.log)	/* the line the fault is in */
-				rd->err.record = r.lineno + 1;
+			if (r.log)	/* in the line being gathered */
+				r.err->record = r.lineno + 1;
 			ref_fail(&r, r.lex.offset, "%s", r.lex.fault);
 			break;
 		}

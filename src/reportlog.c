@@ -6,9 +6,10 @@
  * come in any order ($report_type is written last), so the few that
  * decide are copied as they pass and handed to logstate_line() when the
  * line closes; everything else (keywords, sections, tracebacks) is
- * skipped while its syntax is checked.  With messages wanted, longrepr
- * and location are read too.  Blank lines are ignored; a line that is not
- * one whole object, or a last line with no line feed, is a bad report.
+ * skipped while its syntax is checked.  longrepr is read too, for the
+ * reason of a collection error, and location when messages are wanted.
+ * Blank lines are ignored; a line that is not one whole object, or a last
+ * line with no line feed, is a bad report.
  *
  * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
  * a line is a bad report, as is any of them of the wrong type.
@@ -50,8 +51,8 @@ struct logreader {
 	struct logstate state;
 	int messages;
 	struct strbuf type, nodeid, when, outcome, key, message, path;
-	struct strbuf location, crash;
-	int has_crash;		/* longrepr held reprcrash's message */
+	struct strbuf location;
+	struct strbuf subkey;	/* a key inside longrepr */
 };
 
 static enum line_key
@@ -110,9 +111,15 @@ word_field(struct logreader *lr, int c, struct strbuf *out, size_t keep,
 static int
 exitstatus_field(struct logreader *lr, int c, struct log_line *l)
 {
+	int rc;
+
 	if (c == '-' || (c >= '0' && c <= '9')) {
-		l->exitstatus = FIELD_PRESENT;
-		return scan_integer(lr->s, "exitstatus", &l->exitstatus_value);
+		/* Another number is of the wrong type, as in the
+		 * reference: logstate refuses the line. */
+		if ((rc = scan_integer(lr->s, &l->exitstatus_value)) == -1)
+			return -1;
+		l->exitstatus = rc == 0 ? FIELD_PRESENT : FIELD_BAD_TYPE;
+		return 0;
 	}
 	if (c == -1)
 		return scan_truncated(lr->s, "early");
@@ -120,189 +127,96 @@ exitstatus_field(struct logreader *lr, int c, struct log_line *l)
 	return scan_skip_value(lr->s);
 }
 
-/* A line number: a non-negative integer, else 0 (unknown).  Any number
- * is valid here; only a plain one that lies whole in the buffer counts. */
+/* A line number: an integer from 0 to 18 digits, as the reference takes
+ * it (*known); any other value is skipped, and no line number. */
 static int
-line_number(struct logreader *lr, int c, uint64_t *line)
+line_number(struct logreader *lr, int c, uint64_t *line, int *known)
 {
-	const unsigned char *b = lr->s->buf;
-	size_t start = lr->s->pos, i;
-	uint64_t base = lr->s->base, v = 0;
+	int64_t v;
+	int rc;
 
 	*line = 0;
-	if (c < '0' || c > '9')
+	*known = 0;
+	if (c != '-' && (c < '0' || c > '9'))
 		return scan_skip_value(lr->s);
-	if (scan_number(lr->s) == -1)
+	if ((rc = scan_integer(lr->s, &v)) == -1)
 		return -1;
-	if (lr->s->base != base || lr->s->pos - start > 18)
-		return 0;
-	for (i = start; i < lr->s->pos; i++) {
-		if (b[i] < '0' || b[i] > '9')
-			return 0;
-		v = v * 10 + (uint64_t)(b[i] - '0');
+	if (rc == 0 && v >= 0) {
+		*line = (uint64_t)v;
+		*known = 1;
 	}
-	*line = v;
 	return 0;
 }
 
 /*
- * The members of an object, each handed to fn with its key (valid until
- * the value is read) and the value's first byte; fn reads the value.
+ * A key inside longrepr: which of these names it is (0 for none).  The
+ * key is decoded when it cannot be read plain (escaped, or across a
+ * refill), and named before the colon, which may refill the buffer that a
+ * plain key points into.
  */
 static int
-each_member(struct logreader *lr, int (*fn)(struct logreader *,
-    const char *, size_t, int, struct log_line *), struct log_line *l)
+subkey(struct logreader *lr, int c, const char *const *names, int *which)
 {
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct sink k = { &lr->subkey, KEY_KEEP, 0, 0, 0, 0, 0 };
 	const char *text;
 	size_t len;
-	int c, more;
+	int i;
+
+	if (scan_key_text(lr->s, c, &k, &text, &len) == -1)
+		return -1;
+	*which = 0;
+	for (i = 0; names[i] != NULL; i++)
+		if (!k.overflow && len == strlen(names[i]) &&
+		    memcmp(text, names[i], len) == 0)
+			*which = i + 1;
+	return scan_key_colon(lr->s);
+}
+
+/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
+ * "message": the exception's line}. */
+static int
+reprcrash_field(struct logreader *lr, struct log_line *l)
+{
+	static const char *const names[] = { "path", "lineno", "message",
+	    NULL };
+	int c, more, overflow, which, known;
 
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
 	for (;;) {
-		if (scan_key_text(lr->s, c, &none, &text, &len) == -1 ||
-		    scan_key_colon(lr->s) == -1)
+		if (subkey(lr, c, names, &which) == -1)
 			return -1;
-		if (fn(lr, text, len, scan_peek(lr->s), l) == -1)
+		c = scan_peek(lr->s);
+		if (which == 1 && c == '"') {
+			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
+			    &overflow) == -1)
+				return -1;
+			l->detail.path = overflow ? NULL : lr->path.data;
+			l->detail.path_len = overflow ? 0 : lr->path.len;
+		} else if (which == 2) {
+			if (line_number(lr, c, &l->detail.line, &known) == -1)
+				return -1;
+		} else if (which == 3 && c == '"') {
+			if (scan_string_value(lr->s, &lr->message,
+			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
+				return -1;
+			l->detail.message = lr->message.data;
+			l->detail.message_len = lr->message.len;
+		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
 		if ((more = scan_next_member(lr->s, &c)) != 1)
 			return more;
 	}
 }
 
-/* The elements of an array, each handed to fn with its first byte. */
-static int
-each_element(struct logreader *lr, int (*fn)(struct logreader *, int,
-    struct log_line *), struct log_line *l)
-{
-	int c;
-
-	if (scan_push(lr->s, 0) == -1)
-		return -1;
-	lr->s->pos++;
-	c = scan_skip_ws(lr->s);
-	if (c != ']')
-		for (;;) {
-			if (fn(lr, c, l) == -1)
-				return -1;
-			c = scan_skip_ws(lr->s);
-			if (c == ']')
-				break;
-			if (c != ',')
-				return scan_unexpected(lr->s, c, "',' or ']'");
-			lr->s->pos++;
-			c = scan_skip_ws(lr->s);
-		}
-	lr->s->pos++;
-	lr->s->depth--;
-	return 0;
-}
-
-static int
-is_key(const char *text, size_t len, const char *key)
-{
-	return len == strlen(key) && memcmp(text, key, len) == 0;
-}
-
-/* One line of a traceback entry: the last one read is kept. */
-static int
-entry_line(struct logreader *lr, int c, struct log_line *l)
-{
-	int overflow;
-
-	if (c != '"')
-		return scan_skip_value(lr->s);
-	if (scan_string_value(lr->s, &lr->message, TRIAGE_MESSAGE_MAX, 1,
-	    &overflow) == -1)
-		return -1;
-	l->detail.message = lr->message.data;
-	l->detail.message_len = lr->message.len;
-	return 0;
-}
-
-static int
-entry_data(struct logreader *lr, const char *key, size_t len, int c,
-    struct log_line *l)
-{
-	if (is_key(key, len, "lines") && c == '[')
-		return each_element(lr, entry_line, l);
-	return scan_skip_value(lr->s);
-}
-
-static int
-entry_member(struct logreader *lr, const char *key, size_t len, int c,
-    struct log_line *l)
-{
-	if (is_key(key, len, "data") && c == '{')
-		return each_member(lr, entry_data, l);
-	return scan_skip_value(lr->s);
-}
-
-static int
-traceback_entry(struct logreader *lr, int c, struct log_line *l)
-{
-	if (c == '{')
-		return each_member(lr, entry_member, l);
-	return scan_skip_value(lr->s);
-}
-
-static int
-traceback_member(struct logreader *lr, const char *key, size_t len, int c,
-    struct log_line *l)
-{
-	if (is_key(key, len, "reprentries") && c == '[')
-		return each_element(lr, traceback_entry, l);
-	return scan_skip_value(lr->s);
-}
-
-/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
- * "message": the exception's line}. */
-static int
-reprcrash_member(struct logreader *lr, const char *key, size_t len, int c,
-    struct log_line *l)
-{
-	int overflow;
-
-	if (is_key(key, len, "path") && c == '"') {
-		if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
-		    &overflow) == -1)
-			return -1;
-		l->detail.path = overflow ? NULL : lr->path.data;
-		l->detail.path_len = overflow ? 0 : lr->path.len;
-		return 0;
-	}
-	if (is_key(key, len, "lineno"))
-		return line_number(lr, c, &l->detail.line);
-	if (is_key(key, len, "message") && c == '"') {
-		if (scan_string_value(lr->s, &lr->crash, TRIAGE_MESSAGE_MAX, 1,
-		    &overflow) == -1)
-			return -1;
-		lr->has_crash = 1;
-		return 0;
-	}
-	return scan_skip_value(lr->s);
-}
-
-/* An object longrepr: reprcrash says where and why; without it (a
- * collection error), the last line of the last traceback entry. */
-static int
-longrepr_member(struct logreader *lr, const char *key, size_t len, int c,
-    struct log_line *l)
-{
-	if (is_key(key, len, "reprcrash") && c == '{')
-		return each_member(lr, reprcrash_member, l);
-	if (is_key(key, len, "reprtraceback") && c == '{')
-		return each_member(lr, traceback_member, l);
-	return scan_skip_value(lr->s);
-}
-
-/* longrepr: a string (its last line that is not empty), an object, or
- * anything else (skipped). */
+/* longrepr: a string (its last line that is not empty), an object with a
+ * reprcrash, or anything else (skipped). */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
+	static const char *const names[] = { "reprcrash", NULL };
 	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
+	int more, which;
 
 	if (c == '"') {
 		strbuf_reset(&lr->message);
@@ -314,14 +228,20 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 	}
 	if (c != '{')
 		return scan_skip_value(lr->s);
-	lr->has_crash = 0;
-	if (each_member(lr, longrepr_member, l) == -1)
-		return -1;
-	if (lr->has_crash) {
-		l->detail.message = lr->crash.data;
-		l->detail.message_len = lr->crash.len;
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (subkey(lr, c, names, &which) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (which == 1 && c == '{') {
+			if (reprcrash_field(lr, l) == -1)
+				return -1;
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		if ((more = scan_next_member(lr->s, &c)) != 1)
+			return more;
 	}
-	return 0;
 }
 
 /* location: [path relative to the rootdir, 0-based line or null,
@@ -329,7 +249,7 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 static int
 location_field(struct logreader *lr, int c, uint64_t *line)
 {
-	int overflow, index = 0;
+	int overflow, index = 0, known;
 
 	if (c != '[')
 		return scan_skip_value(lr->s);
@@ -349,10 +269,11 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 				return -1;
 			if (overflow)
 				strbuf_reset(&lr->location);
-		} else if (index == 1 && c >= '0' && c <= '9') {
-			if (line_number(lr, c, line) == -1)
+		} else if (index == 1) {	/* 0-based */
+			if (line_number(lr, c, line, &known) == -1)
 				return -1;
-			(*line)++;
+			if (known)
+				(*line)++;
 		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
 		c = scan_skip_ws(lr->s);
@@ -368,13 +289,13 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 	}
 }
 
-/* One line's object, from its '{' to its '}'. */
+/* One line's object, from its '{' to its '}', into l: its strings stay
+ * in the reader's buffers, valid until the next line is read. */
 static int
-read_line(struct logreader *lr, enum report_status *status)
+read_line(struct logreader *lr, struct log_line *l)
 {
 	struct sink key = { &lr->key, KEY_KEEP, 0, 0, 0, 0, 0 };
 	struct scanner *s = lr->s;
-	struct log_line l;
 	enum line_key which;
 	const char *text;
 	size_t len;
@@ -382,7 +303,7 @@ read_line(struct logreader *lr, enum report_status *status)
 	unsigned seen = 0;
 	int c, rc, more;
 
-	memset(&l, 0, sizeof(l));
+	memset(l, 0, sizeof(*l));
 	strbuf_reset(&lr->location);
 	if ((more = scan_open_object(s, &c)) == -1)
 		return -1;
@@ -407,29 +328,24 @@ read_line(struct logreader *lr, enum report_status *status)
 		c = scan_peek(s);
 		switch (which) {
 		case LKEY_TYPE:
-			rc = word_field(lr, c, &lr->type, WORD_KEEP, &l.type);
+			rc = word_field(lr, c, &lr->type, WORD_KEEP, &l->type);
 			break;
 		case LKEY_NODEID:
 			rc = word_field(lr, c, &lr->nodeid, NODEID_MAX,
-			    &l.nodeid);
+			    &l->nodeid);
 			break;
 		case LKEY_WHEN:
-			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l.when);
+			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l->when);
 			break;
 		case LKEY_OUTCOME:
 			rc = word_field(lr, c, &lr->outcome, WORD_KEEP,
-			    &l.outcome);
+			    &l->outcome);
 			break;
 		case LKEY_EXITSTATUS:
-			rc = exitstatus_field(lr, c, &l);
+			rc = exitstatus_field(lr, c, l);
 			break;
-		case LKEY_LONGREPR:
-			/* pytest writes outcome first: a failure's longrepr
-			 * is read always, for a collection error's reason. */
-			rc = lr->messages || (l.outcome == FIELD_PRESENT &&
-			    lr->outcome.len == 6 &&
-			    memcmp(lr->outcome.data, "failed", 6) == 0) ?
-			    longrepr_field(lr, c, &l) : scan_skip_value(s);
+		case LKEY_LONGREPR:	/* a collection error's reason too */
+			rc = longrepr_field(lr, c, l);
 			break;
 		case LKEY_LOCATION:
 			rc = lr->messages ? location_field(lr, c,
@@ -450,24 +366,19 @@ read_line(struct logreader *lr, enum report_status *status)
 			return -1;
 		more = !more;
 	}
-	l.type_text = lr->type.data;
-	l.type_len = lr->type.len;
-	l.nodeid_text = lr->nodeid.data;
-	l.nodeid_len = l.nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
-	l.when_text = lr->when.data;
-	l.when_len = l.when == FIELD_PRESENT ? lr->when.len : 0;
-	l.outcome_text = lr->outcome.data;
-	l.outcome_len = l.outcome == FIELD_PRESENT ? lr->outcome.len : 0;
-	if (l.detail.path == NULL && lr->location.len > 0) {
-		l.detail.path = lr->location.data;
-		l.detail.path_len = lr->location.len;
-		l.detail.line = location_line;
-	}
-	s->err->offset = s->base + s->pos;
-	*status = logstate_line(&lr->state, &l, s->err);
-	if (*status != REPORT_READ_OK) {
-		s->failed = 1;
-		return -1;
+	/* An empty string may have left a buffer unallocated. */
+	l->type_text = lr->type.data != NULL ? lr->type.data : "";
+	l->type_len = lr->type.len;
+	l->nodeid_text = lr->nodeid.data != NULL ? lr->nodeid.data : "";
+	l->nodeid_len = l->nodeid == FIELD_PRESENT ? lr->nodeid.len : 0;
+	l->when_text = lr->when.data != NULL ? lr->when.data : "";
+	l->when_len = l->when == FIELD_PRESENT ? lr->when.len : 0;
+	l->outcome_text = lr->outcome.data != NULL ? lr->outcome.data : "";
+	l->outcome_len = l->outcome == FIELD_PRESENT ? lr->outcome.len : 0;
+	if (l->detail.path == NULL && lr->location.len > 0) {
+		l->detail.path = lr->location.data;
+		l->detail.path_len = lr->location.len;
+		l->detail.line = location_line;
 	}
 	return 0;
 }
@@ -477,6 +388,7 @@ enum report_status
 reportlog_read(struct scanner *s, struct reading *rd)
 {
 	struct logreader lr;
+	struct log_line l;
 	enum report_status status = REPORT_READ_BAD;
 	uint64_t line = 1;
 	int c;
@@ -492,7 +404,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&lr.message);
 	strbuf_init(&lr.path);
 	strbuf_init(&lr.location);
-	strbuf_init(&lr.crash);
+	strbuf_init(&lr.subkey);
 	if (logstate_init(&lr.state, rd->tally) == -1) {
 		status = REPORT_READ_NOMEM;
 		goto out;
@@ -516,7 +428,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 			scan_fail(s, "the line is not a JSON object");
 			goto out;
 		}
-		if (read_line(&lr, &status) == -1)
+		if (read_line(&lr, &l) == -1)
 			goto out;
 		c = scan_skip_ws(s);
 		if (c == -1) {
@@ -525,6 +437,14 @@ reportlog_read(struct scanner *s, struct reading *rd)
 		}
 		if (c != '\n') {
 			scan_unexpected(s, c, "the end of the line");
+			goto out;
+		}
+		/* Only a whole line means anything, as in the reference
+		 * reader: what it says is judged at its line feed. */
+		s->err->offset = s->base + s->pos;
+		if ((status = logstate_line(&lr.state, &l, s->err)) !=
+		    REPORT_READ_OK) {
+			s->failed = 1;
 			goto out;
 		}
 	}
@@ -542,7 +462,7 @@ out:
 	strbuf_free(&lr.message);
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
-	strbuf_free(&lr.crash);
+	strbuf_free(&lr.subkey);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

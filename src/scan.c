@@ -669,35 +669,50 @@ scan_nomem(struct scanner *r)
 }
 
 int
-scan_integer(struct scanner *r, const char *what, int64_t *value)
+scan_integer(struct scanner *r, int64_t *value)
 {
 	int64_t v = 0;
-	int c, n = 0, negative = 0;
+	int c, n = 0, negative = 0, other = 0;
 
 	c = scan_peek(r);
 	if (c == '-') {
 		negative = 1;
 		r->pos++;
+		if (scan_peek(r) == 'I')
+			return scan_literal(r, "Infinity") == -1 ? -1 : 1;
+	}
+	if (scan_peek(r) == '0') {
+		r->pos++;
+		n = 1;
+	} else
+		while (is_digit(c = scan_peek(r))) {
+			if (++n > 18)
+				other = 1;
+			else
+				v = v * 10 + (c - '0');
+			r->pos++;
+		}
+	if (n == 0)
+		return digits(r);	/* the fault: no digit */
+	c = scan_peek(r);
+	if (c == '.') {
+		other = 1;
+		r->pos++;
+		if (digits(r) == -1)
+			return -1;
 		c = scan_peek(r);
 	}
-	if (c == '0') {
-		n = 1;
+	if (c == 'e' || c == 'E') {
+		other = 1;
 		r->pos++;
 		c = scan_peek(r);
-	} else
-		while (c >= '0' && c <= '9') {
-			if (++n > 18)
-				return scan_fail(r, "%s has more than 18 digits",
-				    what);
-			v = v * 10 + (c - '0');
+		if (c == '+' || c == '-')
 			r->pos++;
-			c = scan_peek(r);
-		}
-	if (n == 0 && c == -1)
-		return scan_truncated(r, "inside a number");
-	if (n == 0 || (c >= '0' && c <= '9') || c == '.' || c == 'e' ||
-	    c == 'E')
-		return scan_fail(r, "%s is not an integer", what);
+		if (digits(r) == -1)
+			return -1;
+	}
+	if (other)
+		return 1;
 	*value = negative ? -v : v;
 	return 0;
 }

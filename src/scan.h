@@ -81,8 +81,10 @@ int	scan_string_value(struct scanner *, struct strbuf *out, size_t keep,
 	    int first_line, int *overflow);
 int	scan_literal(struct scanner *, const char *word);
 int	scan_number(struct scanner *);
-/* A JSON integer of at most 18 digits; a fault naming what if not. */
-int	scan_integer(struct scanner *, const char *what, int64_t *);
+/* A JSON number: 0 and its value when it is an integer of at most 18
+ * digits, 1 when it is another number (read past, as json-c would read a
+ * double), -1 on a fault. */
+int	scan_integer(struct scanner *, int64_t *);
 /* A key (not \u0000-holding), read plain or decoded into k->out. */
 int	scan_key_text(struct scanner *, int c, struct sink *,
 	    const char **text, size_t *len);

@@ -3,9 +3,11 @@
  *
  * malloc, calloc and realloc are wrapped at link time (-Wl,--wrap) and
  * counted while report_read() reads reports of 1,000 and of 100,000
- * passed records with distinct node IDs.  The reader's scratch buffers
- * grow once, and the tally's table grows by mmap(2), not malloc: so the
- * count must not grow with the number of records.
+ * passed records with distinct node IDs, and logs of 1,000 and 100,000
+ * passed tests (setup, call and teardown lines each).  The reader's
+ * scratch buffers grow once, the tally's table grows by mmap(2), not
+ * malloc, and a log's open attempts are one at a time here: so the count
+ * must not grow with the number of records.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "report.h"
+#include "reader.h"
 #include "source.h"
 #include "strbuf.h"
 #include "tally.h"
@@ -74,21 +76,52 @@ passed_report(unsigned n, size_t *len)
 	return sb.data;
 }
 
-/* Allocations made while reading a report of n passed records. */
-static unsigned long
-allocations_reading(unsigned n, size_t chunk)
+/* A log of n passed tests as pytest-reportlog writes it. */
+static char *
+passed_log(unsigned n, size_t *len)
 {
-	struct report_error err;
+	static const char *const when[] = { "setup", "call", "teardown" };
+	struct strbuf sb;
+	unsigned i, w;
+
+	strbuf_init(&sb);
+	strbuf_puts(&sb, "{\"pytest_version\": \"7.2.1\", "
+	    "\"$report_type\": \"SessionStart\"}\n");
+	for (i = 0; i < n; i++)
+		for (w = 0; w < 3; w++)
+			strbuf_printf(&sb, "{\"nodeid\": "
+			    "\"tests/test_mod.py::test_number[%u]\", "
+			    "\"location\": [\"tests/test_mod.py\", 2, "
+			    "\"test_number[%u]\"], \"outcome\": \"passed\", "
+			    "\"longrepr\": null, \"when\": \"%s\", "
+			    "\"duration\": 5.1e-05, "
+			    "\"$report_type\": \"TestReport\"}\n", i, i,
+			    when[w]);
+	strbuf_puts(&sb, "{\"exitstatus\": 0, \"$report_type\": "
+	    "\"SessionFinish\"}\n");
+	*len = sb.len;
+	return sb.data;
+}
+
+/* Allocations made while reading n passed records (or tests). */
+static unsigned long
+allocations_reading(char *(*make)(unsigned, size_t *), unsigned n,
+    size_t chunk, int messages)
+{
+	struct reading rd;
 	struct source src;
 	struct tally t;
 	unsigned long before;
 	size_t len;
-	char *data = passed_report(n, &len);
+	char *data = make(n, &len);
 
 	assert_int_equal(tally_init(&t, 1), 0);
+	memset(&rd, 0, sizeof(rd));
+	rd.tally = &t;
+	rd.messages = messages;
 	source_from_memory(&src, data, len, chunk);
 	before = allocations;
-	assert_int_equal(report_read(&src, &t, &err), REPORT_READ_OK);
+	assert_int_equal(report_read(&src, &rd), REPORT_READ_OK);
 	before = allocations - before;
 	assert_int_equal(t.counts.tests, n);
 	assert_int_equal(t.counts.passed, n);
@@ -103,8 +136,8 @@ test_passed_records_allocate_nothing_each(void **state)
 	unsigned long few, many;
 
 	(void)state;
-	few = allocations_reading(1000, 0);
-	many = allocations_reading(100000, 0);
+	few = allocations_reading(passed_report, 1000, 0, 0);
+	many = allocations_reading(passed_report, 100000, 0, 0);
 	/* The same handful of scratch buffers, whatever the count. */
 	assert_true(few > 0);
 	assert_int_equal(few, many);
@@ -116,8 +149,35 @@ test_refills_allocate_nothing_either(void **state)
 	unsigned long few, many;
 
 	(void)state;
-	few = allocations_reading(1000, 4096);
-	many = allocations_reading(100000, 4096);
+	few = allocations_reading(passed_report, 1000, 4096, 0);
+	many = allocations_reading(passed_report, 100000, 4096, 0);
+	assert_int_equal(few, many);
+}
+
+static void
+test_passed_tests_of_a_log_allocate_nothing_each(void **state)
+{
+	unsigned long few, many;
+
+	(void)state;
+	few = allocations_reading(passed_log, 1000, 0, 0);
+	many = allocations_reading(passed_log, 100000, 0, 0);
+	assert_true(few > 0);
+	assert_int_equal(few, many);
+}
+
+static void
+test_log_refills_and_messages_allocate_nothing_either(void **state)
+{
+	unsigned long few, many;
+
+	(void)state;
+	few = allocations_reading(passed_log, 1000, 4096, 0);
+	many = allocations_reading(passed_log, 100000, 4096, 0);
+	assert_int_equal(few, many);
+	/* reading locations and longrepr too (-f markdown) */
+	few = allocations_reading(passed_log, 1000, 4096, 1);
+	many = allocations_reading(passed_log, 100000, 4096, 1);
 	assert_int_equal(few, many);
 }
 
@@ -127,6 +187,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_passed_records_allocate_nothing_each),
 		cmocka_unit_test(test_refills_allocate_nothing_either),
+		cmocka_unit_test(
+		    test_passed_tests_of_a_log_allocate_nothing_each),
+		cmocka_unit_test(
+		    test_log_refills_and_messages_allocate_nothing_either),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,16 +1,17 @@
 /*
- * test_report.c: both report readers, the fast report_read() and the
- * json-c reference refread_read().
+ * test_report.c: both readers of the collector's report (pytest --json),
+ * the fast report_read() and the json-c reference refread_read().
  *
  * Every case runs through both readers, from memory sources cut into
  * chunks of 1, 2, 3, 7 and 64 bytes and in one piece, so that every refill
  * path is reached.  Valid reports must give one exact tally (counts,
  * selectors byte for byte, collection errors with their reasons) in both
- * readers at every chunk size; every bad-input class of issue 2 must be
- * REPORT_READ_BAD in both (and both must have counted the same records
- * before the fault); empty input is REPORT_READ_EMPTY.  Then the error
- * offsets, record indexes and keys, the node ID length limit, read errors
- * and a hash collision as the readers see them.
+ * readers at every chunk size, read as the collector's input; every class
+ * of bad input must be REPORT_READ_BAD in both (and both must have counted
+ * the same records before the fault); empty input is REPORT_READ_EMPTY.
+ * Then the error offsets, record indexes and keys, the node ID length
+ * limit, read errors and a hash collision as the readers see them.  The
+ * log (pytest --report-log) has test_reportlog.c.
  *
  * Each table row is its own test, named for what it shows.
  */
@@ -28,7 +29,7 @@
 #include <cmocka.h>
 
 #include "nodeid.h"
-#include "report.h"
+#include "reader.h"
 #include "source.h"
 #include "strbuf.h"
 #include "tally.h"
@@ -42,8 +43,7 @@ struct bytes {
 };
 #define B(s)	{ (s), sizeof(s) - 1 }
 
-typedef enum report_status (*reader_fn)(struct source *, struct tally *,
-    struct report_error *);
+typedef enum report_status (*reader_fn)(struct source *, struct reading *);
 
 static const struct {
 	const char *name;
@@ -68,6 +68,27 @@ status_name(enum report_status s)
 	    names[s] : "?";
 }
 
+/* Read a source with one reader into an initialised tally; the input
+ * read must be the collector's, or none. */
+static enum report_status
+read_into(size_t r, struct source *src, struct tally *t,
+    struct report_error *err)
+{
+	struct reading rd;
+	enum report_status st;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.tally = t;
+	st = readers[r].read(src, &rd);
+	*err = rd.err;
+	if (st == REPORT_READ_EMPTY || st == REPORT_READ_IOERR)
+		assert_int_equal(rd.input, INPUT_NONE);
+	else if (st == REPORT_READ_OK)
+		assert_int_equal(rd.input, INPUT_COLLECTOR);
+	assert_int_equal(rd.finished, 0);
+	return st;
+}
+
 /* Run one reader over bytes cut into chunks; the tally is initialised. */
 static enum report_status
 run(size_t r, const void *p, size_t len, size_t chunk, struct tally *t,
@@ -77,7 +98,7 @@ run(size_t r, const void *p, size_t len, size_t chunk, struct tally *t,
 
 	assert_int_equal(tally_init(t, SEED), 0);
 	source_from_memory(&src, p, len, chunk);
-	return readers[r].read(&src, t, err);
+	return read_into(r, &src, t, err);
 }
 
 /* Valid reports. */
@@ -651,10 +672,15 @@ static const struct bad_case bad_cases[] = {
 	{ "a second closing bracket", B("[]]") },
 	{ "a comma after the array", B("[],") },
 	{ "a byte order mark after the array", B("[]\xef\xbb\xbf") },
-	/* not an array of objects */
+	/* neither an array of objects nor a log */
 	{ "null at the top", B("null") },
-	{ "an object at the top", B("{}") },
-	{ "a record at the top", B("{\"scope\": \"\", \"name\": \"a\"}") },
+	{ "true at the top", B("true") },
+	{ "an object at the top (a log's line with no line feed)", B("{}") },
+	{ "an object at the top (a log's line without $report_type)",
+	    B("{}\n") },
+	{ "a record at the top (read as a log)",
+	    B("{\"scope\": \"\", \"name\": \"a\", \"result\": "
+	    "\"failed\"}\n") },
 	{ "a string at the top", B("\"[]\"") },
 	{ "a number at the top", B("1") },
 	{ "a number element", B("[1]") },
@@ -1133,6 +1159,16 @@ test_error_format_names_byte_record_and_key(void **state)
 	assert_int_equal(report_error_format(&err, &sb), 0);
 	assert_string_equal(sb.data, "at byte 2: 'x' where the end of the "
 	    "report was expected");
+
+	/* a log's fault names its line, counted from 1 */
+	strbuf_reset(&sb);
+	err.record = 7;
+	err.line = 1;
+	strcpy(err.key, "exitstatus");
+	strcpy(err.what, "exitstatus is not an integer");
+	assert_int_equal(report_error_format(&err, &sb), 0);
+	assert_string_equal(sb.data, "at byte 2 (line 7, key \"exitstatus\"): "
+	    "exitstatus is not an integer");
 	strbuf_free(&sb);
 }
 
@@ -1294,7 +1330,7 @@ test_read_error_is_ioerr_not_bad_or_empty(void **state)
 		assert_true(fd >= 0);
 		assert_int_equal(tally_init(&t, SEED), 0);
 		source_from_fd(&src, fd);
-		assert_int_equal(readers[r].read(&src, &t, &err),
+		assert_int_equal(read_into(r, &src, &t, &err),
 		    REPORT_READ_IOERR);
 		assert_int_not_equal(src.error, 0);
 		tally_free(&t);
@@ -1322,7 +1358,7 @@ test_a_report_from_a_pipe_reads_like_memory(void **state)
 		close(fds[1]);
 		assert_int_equal(tally_init(&t, SEED), 0);
 		source_from_fd(&src, fds[0]);
-		assert_int_equal(readers[r].read(&src, &t, &err),
+		assert_int_equal(read_into(r, &src, &t, &err),
 		    REPORT_READ_OK);
 		assert_int_equal(t.counts.tests, 2);
 		assert_int_equal(tally_selectors(&t, &ids, &n), 0);
@@ -1357,10 +1393,10 @@ test_two_node_ids_sharing_a_hash_are_a_collision(void **state)
 			assert_int_equal(tally_init(&t, SEED), 0);
 			assert_int_equal(tally_record_hashed(&t,
 			    tally_hash(SEED, "t.py::b", 7), "t.py::a", 7,
-			    OUTCOME_FAILED, 0, NULL, 0), TALLY_OK);
+			    OUTCOME_FAILED, 0, NULL), TALLY_OK);
 			source_from_memory(&src, doc, sizeof(doc) - 1,
 			    chunks[k]);
-			st = readers[r].read(&src, &t, &err);
+			st = read_into(r, &src, &t, &err);
 			if (st != REPORT_READ_COLLISION)
 				fail_msg("%s, chunk %zu: %s, want COLLISION",
 				    readers[r].name, chunks[k],
@@ -1403,7 +1439,7 @@ run_fd(size_t r, enum fd_kind kind, const void *doc, size_t len,
 		close(fds[1]);
 		source_from_fd(&src, fds[0]);
 	}
-	st = readers[r].read(&src, t, err);
+	st = read_into(r, &src, t, err);
 	source_end(&src);
 	if (kind == FROM_FILE)
 		fclose(tmp);

@@ -4,9 +4,13 @@
  * The last record of a node ID decides; the counts of final outcomes add
  * up to the distinct node IDs; selectors come out once each in the order
  * of each node's first record; collection errors once each in file order
- * with the first line of their reason.  The table grows and stays exact;
- * two node IDs that share a hash (built here by inverting the hash's last
- * block) are detected rather than merged.
+ * with the first line of their reason.  What a log's reader adds: a test
+ * placed by its first report (tally_touch), a failure noted before the
+ * test's outcome is decided, flaky tests (passed after a failure), the
+ * unknown ones, and the first failure's message and place, kept only when
+ * asked for.  The table grows and stays exact; two node IDs that share a
+ * hash (forced through tally_record_hashed) are detected rather than
+ * merged.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -505,8 +509,7 @@ static const uint64_t SAME_HASH = 0x0123456789abcdefULL;
 static enum tally_status
 record_as(struct tally *t, const char *id, enum outcome o)
 {
-	return tally_record_hashed(t, SAME_HASH, id, strlen(id), o, 0, NULL,
-	    0);
+	return tally_record_hashed(t, SAME_HASH, id, strlen(id), o, 0, NULL);
 }
 
 static void
@@ -554,6 +557,23 @@ test_a_failure_colliding_with_a_passed_id_cannot_hide(void **state)
 }
 
 static void
+test_a_failure_noted_under_a_shared_hash_is_a_collision(void **state)
+{
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_note_failure(&t, SAME_HASH, "t.py::a", 7,
+	    NULL), TALLY_OK);
+	assert_int_equal(tally_note_failure(&t, SAME_HASH, "t.py::b", 7,
+	    NULL), TALLY_COLLISION);
+	assert_int_equal(record_as(&t, "t.py::b", OUTCOME_PASSED),
+	    TALLY_COLLISION);
+	assert_int_equal(record_as(&t, "t.py::a", OUTCOME_PASSED), TALLY_OK);
+	tally_free(&t);
+}
+
+static void
 test_the_hash_depends_on_the_seed(void **state)
 {
 	(void)state;
@@ -561,6 +581,292 @@ test_the_hash_depends_on_the_seed(void **state)
 	    tally_hash(SEED + 1, "t.py::a", 7));
 	assert_true(tally_hash(SEED, "t.py::a", 7) ==
 	    tally_hash(SEED, "t.py::a", 7));
+}
+
+/* The kept node IDs of one final outcome must be exactly these. */
+static void
+assert_kept(const struct tally *t, enum outcome o, const char *const *expect,
+    size_t n)
+{
+	struct tally_id *ids;
+	size_t got, i;
+
+	assert_int_equal(tally_kept(t, o, &ids, &got), 0);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ids[i].len, strlen(expect[i]));
+		assert_memory_equal(ids[i].id, expect[i], ids[i].len);
+	}
+	free(ids);
+}
+
+static uint64_t
+hash_of(const struct tally *t, const char *id)
+{
+	return tally_hash_id(t, id, strlen(id));
+}
+
+static void
+test_hash_id_is_the_hash_under_the_tally_seed(void **state)
+{
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_true(tally_hash_id(&t, "t.py::a", 7) ==
+	    tally_hash(SEED, "t.py::a", 7));
+	tally_free(&t);
+}
+
+static void
+test_accessors_read_the_tally(void **state)
+{
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(tally_record(&t, "e.py", 4, OUTCOME_FAILED, 1, "E",
+	    1), TALLY_OK);
+	assert_int_equal(tally_record(&t, "e.py", 4, OUTCOME_FAILED, 1, "E",
+	    1), TALLY_OK);
+	assert_ptr_equal(tally_counts(&t), &t.counts);
+	assert_int_equal(tally_counts(&t)->records, 3);
+	assert_int_equal(tally_counts(&t)->tests, 2);
+	assert_int_equal(tally_error_records(&t), 2);
+	assert_int_equal(tally_nerrors(&t), 1);
+	/* a log's reader counts its lines instead of records */
+	tally_set_records(&t, 17);
+	assert_counts(&t, 17, 2, 1, 1, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_touch_places_a_test_as_unknown_without_a_record(void **state)
+{
+	const char *const want[] = { "a", "b" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_touch(&t, hash_of(&t, "a")), TALLY_OK);
+	assert_counts(&t, 0, 1, 0, 0, 0, 1);
+	/* touching again changes nothing */
+	assert_int_equal(tally_touch(&t, hash_of(&t, "a")), TALLY_OK);
+	assert_counts(&t, 0, 1, 0, 0, 0, 1);
+	/* b fails first, but a was seen first: a comes first */
+	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_counts(&t, 2, 2, 0, 2, 0, 0);
+	assert_selectors(&t, want, 2);
+	/* touching a known test leaves its outcome alone */
+	assert_int_equal(tally_touch(&t, hash_of(&t, "b")), TALLY_OK);
+	assert_counts(&t, 2, 2, 0, 2, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_a_noted_failure_decides_nothing_until_recorded(void **state)
+{
+	const char *const a[] = { "t.py::a" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_note_failure(&t, hash_of(&t, "t.py::a"),
+	    "t.py::a", 7, NULL), TALLY_OK);
+	/* a test now, of unknown outcome; no record counted */
+	assert_counts(&t, 0, 1, 0, 0, 0, 1);
+	assert_selectors(&t, NULL, 0);
+	/* its text was kept: it is the unknown one */
+	assert_kept(&t, OUTCOME_UNKNOWN, a, 1);
+	assert_int_equal(tally_record(&t, "t.py::a", 7, OUTCOME_FAILED, 0,
+	    NULL, 0), TALLY_OK);
+	assert_counts(&t, 1, 1, 0, 1, 0, 0);
+	assert_selectors(&t, a, 1);
+	assert_kept(&t, OUTCOME_UNKNOWN, NULL, 0);
+	tally_free(&t);
+}
+
+static void
+test_passed_after_a_failure_is_flaky(void **state)
+{
+	const char *const flaky[] = { "a", "c" };
+	const char *const failed[] = { "b" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "p", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
+	/* c fails only by a noted failure, as a rerun attempt does */
+	assert_int_equal(tally_note_failure(&t, hash_of(&t, "c"), "c", 1,
+	    NULL), TALLY_OK);
+	assert_int_equal(rec(&t, "c", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
+	/* u ended unknown, then passed: it never failed, so not flaky */
+	assert_int_equal(rec(&t, "u", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "u", OUTCOME_PASSED), TALLY_OK);
+	assert_kept(&t, OUTCOME_PASSED, flaky, 2);
+	assert_kept(&t, OUTCOME_FAILED, failed, 1);
+	assert_kept(&t, OUTCOME_UNKNOWN, NULL, 0);
+	assert_counts(&t, 7, 5, 4, 1, 0, 0);
+	tally_free(&t);
+}
+
+static void
+test_unknown_final_outcomes_are_kept_in_first_record_order(void **state)
+{
+	const char *const want[] = { "x", "z" };
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "x", OUTCOME_PASSED), TALLY_OK);
+	assert_int_equal(rec(&t, "y", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "z", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "x", OUTCOME_UNKNOWN), TALLY_OK);
+	assert_int_equal(rec(&t, "y", OUTCOME_SKIPPED), TALLY_OK);
+	assert_kept(&t, OUTCOME_UNKNOWN, want, 2);
+	/* an unknown outcome is no failure: not selected */
+	assert_selectors(&t, NULL, 0);
+	tally_free(&t);
+}
+
+/* The kept detail of the one failed node ID "f". */
+static struct tally_id
+failed_detail(struct tally *t)
+{
+	struct tally_id *ids, one;
+	size_t n;
+
+	assert_int_equal(tally_selectors(t, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	one = ids[0];
+	free(ids);
+	return one;
+}
+
+static void
+test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
+{
+	struct failure_detail d = { "AssertionError: x\ny", 19, "t.py", 4,
+	    7 };
+	struct tally_id got;
+	struct tally t;
+
+	(void)state;
+	d.message = "AssertionError: x\ny";
+	d.message_len = strlen(d.message);
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
+	    OUTCOME_FAILED, 0, &d), TALLY_OK);
+	got = failed_detail(&t);
+	assert_int_equal(got.reason_len, 0);
+	assert_int_equal(got.path_len, 0);
+	assert_int_equal(got.line, 0);
+	tally_free(&t);
+
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_messages(&t);
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
+	    OUTCOME_FAILED, 0, &d), TALLY_OK);
+	got = failed_detail(&t);
+	assert_int_equal(got.reason_len, LEN("AssertionError: x"));
+	assert_memory_equal(got.reason, "AssertionError: x", got.reason_len);
+	assert_int_equal(got.path_len, 4);
+	assert_memory_equal(got.path, "t.py", 4);
+	assert_int_equal(got.line, 7);
+	tally_free(&t);
+}
+
+static void
+test_the_first_failure_detail_is_kept(void **state)
+{
+	struct failure_detail first = { "first", 5, "a.py", 4, 3 };
+	struct failure_detail second = { "second", 6, "b.py", 4, 9 };
+	struct tally_id got;
+	struct tally t;
+	uint64_t h;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_messages(&t);
+	h = hash_of(&t, "f");
+	/* no detail yet: the next failure's is kept */
+	assert_int_equal(tally_note_failure(&t, h, "f", 1, NULL), TALLY_OK);
+	assert_int_equal(tally_note_failure(&t, h, "f", 1, &first), TALLY_OK);
+	assert_int_equal(tally_record_hashed(&t, h, "f", 1, OUTCOME_FAILED, 0,
+	    &second), TALLY_OK);
+	got = failed_detail(&t);
+	assert_int_equal(got.reason_len, 5);
+	assert_memory_equal(got.reason, "first", 5);
+	assert_int_equal(got.path_len, 4);
+	assert_memory_equal(got.path, "a.py", 4);
+	assert_int_equal(got.line, 3);
+	tally_free(&t);
+}
+
+static void
+test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
+    void **state)
+{
+	static char message[2000], path[5000];
+	struct failure_detail d;
+	struct tally_id got;
+	struct tally t;
+
+	(void)state;
+	memset(message, 'm', sizeof(message));
+	memcpy(message + 1023, "\xc3\xa9", 2);	/* é across the cut */
+	memset(path, 'p', sizeof(path));
+	d.message = message;
+	d.message_len = sizeof(message);
+	d.path = path;
+	d.path_len = 4097;
+	d.line = 1;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_messages(&t);
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
+	    OUTCOME_FAILED, 0, &d), TALLY_OK);
+	got = failed_detail(&t);
+	assert_int_equal(got.reason_len, 1023);
+	assert_int_equal(got.path_len, 0);
+	assert_int_equal(got.line, 1);
+	tally_free(&t);
+
+	d.path_len = 4096;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_messages(&t);
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
+	    OUTCOME_FAILED, 0, &d), TALLY_OK);
+	got = failed_detail(&t);
+	assert_int_equal(got.path_len, 4096);
+	tally_free(&t);
+}
+
+static void
+test_collection_error_reason_is_kept_without_messages(void **state)
+{
+	struct failure_detail d = { "ImportError: x\nmore", 19, NULL, 0, 0 };
+	struct tally_id e;
+	struct tally t;
+
+	(void)state;
+	d.message_len = strlen(d.message);
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "e.py"), "e.py",
+	    4, OUTCOME_FAILED, 1, &d), TALLY_OK);
+	tally_collection_error(&t, 0, &e);
+	assert_int_equal(e.reason_len, LEN("ImportError: x"));
+	assert_memory_equal(e.reason, "ImportError: x", e.reason_len);
+	/* a detail-less collection error has no reason */
+	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f.py"), "f.py",
+	    4, OUTCOME_FAILED, 1, NULL), TALLY_OK);
+	tally_collection_error(&t, 1, &e);
+	assert_int_equal(e.reason_len, 0);
+	tally_free(&t);
 }
 
 int
@@ -604,6 +910,24 @@ main(void)
 		    test_a_failure_colliding_with_a_passed_id_cannot_hide),
 		cmocka_unit_test(test_siphash_matches_the_published_vectors),
 		cmocka_unit_test(test_the_hash_depends_on_the_seed),
+		cmocka_unit_test(
+		    test_a_failure_noted_under_a_shared_hash_is_a_collision),
+		cmocka_unit_test(test_hash_id_is_the_hash_under_the_tally_seed),
+		cmocka_unit_test(test_accessors_read_the_tally),
+		cmocka_unit_test(
+		    test_touch_places_a_test_as_unknown_without_a_record),
+		cmocka_unit_test(
+		    test_a_noted_failure_decides_nothing_until_recorded),
+		cmocka_unit_test(test_passed_after_a_failure_is_flaky),
+		cmocka_unit_test(
+		    test_unknown_final_outcomes_are_kept_in_first_record_order),
+		cmocka_unit_test(
+		    test_failure_detail_is_kept_only_when_messages_are_wanted),
+		cmocka_unit_test(test_the_first_failure_detail_is_kept),
+		cmocka_unit_test(
+		    test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped),
+		cmocka_unit_test(
+		    test_collection_error_reason_is_kept_without_messages),
 	};
 
 	return cmocka_run_group_tests_name("tally", tests, NULL, NULL);

@@ -1,10 +1,12 @@
 /*
- * test_verdict.c: the triage decision, rule by rule, in issue 2's order.
+ * test_verdict.c: the triage decision, rule by rule, in verdict.c's order.
  *
  * A table of struct facts and the verdict each must give: every rule, and
  * at each rule the cases that show it wins over the rules after it and
- * loses to the rules before it.  Then the exit status and name of every
- * verdict, the signal names and the reasons that carry numbers.
+ * loses to the rules before it, for a collector's report and for a log
+ * (whose SessionFinish line must be there and agree with pytest).  Then
+ * the exit status and name of every verdict, the signal names and the
+ * reasons that carry numbers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,122 +27,185 @@ struct rule_case {
 	enum verdict expect;
 };
 
-/*
- * { exit_status, report, collection_errors, tests, failed, unknown,
- *   max_failures }
- */
+/* A collector's report: exit_status, report, collection_errors, tests,
+ * failed, unknown, max_failures. */
+#define F(x, r, ce, nt, nf, nu, max) { .exit_status = (x), .report = (r), \
+	.collection_errors = (ce), .tests = (nt), .failed = (nf), \
+	.unknown = (nu), .max_failures = (max) }
+/* A pytest-reportlog log: the same, after whether it has a SessionFinish
+ * line and the exitstatus that line says. */
+#define LOG(x, r, fin, ss, ce, nt, nf, nu, max) { .exit_status = (x), \
+	.report = (r), .log = 1, .finished = (fin), .session_status = (ss), \
+	.collection_errors = (ce), .tests = (nt), .failed = (nf), \
+	.unknown = (nu), .max_failures = (max) }
+
 static const struct rule_case rule_cases[] = {
 	/* Rule 1: collection errors in a parsed report beat everything. */
 	{ "collection error with exit 1",
-	    { 1, REPORT_PARSED, 1, 3, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(1, REPORT_PARSED, 1, 3, 1, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error beats exit 2",
-	    { 2, REPORT_PARSED, 1, 3, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(2, REPORT_PARSED, 1, 3, 1, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error with exit 0",
-	    { 0, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(0, REPORT_PARSED, 1, 1, 1, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error with exit 0 and nothing failed",
-	    { 0, REPORT_PARSED, 2, 5, 0, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(0, REPORT_PARSED, 2, 5, 0, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error beats a signal",
-	    { 137, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(137, REPORT_PARSED, 1, 1, 1, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error beats exit 4",
-	    { 4, REPORT_PARSED, 1, 1, 1, 0, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(4, REPORT_PARSED, 1, 1, 1, 0, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error beats unknown outcomes",
-	    { 1, REPORT_PARSED, 1, 4, 1, 2, 0 }, VERDICT_COLLECTION_ERROR },
+	    F(1, REPORT_PARSED, 1, 4, 1, 2, 0), VERDICT_COLLECTION_ERROR },
 	{ "collection error beats too many failures",
-	    { 1, REPORT_PARSED, 1, 9, 9, 0, 2 }, VERDICT_COLLECTION_ERROR },
+	    F(1, REPORT_PARSED, 1, 9, 9, 0, 2), VERDICT_COLLECTION_ERROR },
 	/* ... but only from a report that parsed: a bad report's records
 	 * before its fault prove nothing (rule 1 says "the report parsed"). */
 	{ "collection error in a bad report is a bad report",
-	    { 1, REPORT_BAD, 1, 1, 1, 0, 0 }, VERDICT_BAD_REPORT },
+	    F(1, REPORT_BAD, 1, 1, 1, 0, 0), VERDICT_BAD_REPORT },
 	{ "collection error in a bad report with exit 2 is interrupted",
-	    { 2, REPORT_BAD, 1, 1, 1, 0, 0 }, VERDICT_INTERRUPTED },
+	    F(2, REPORT_BAD, 1, 1, 1, 0, 0), VERDICT_INTERRUPTED },
 	{ "collection error count of a missing report is ignored",
-	    { 0, REPORT_MISSING, 1, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+	    F(0, REPORT_MISSING, 1, 0, 0, 0, 0), VERDICT_NO_REPORT },
 
 	/* Rule 2: what pytest's exit status says, before the report. */
 	{ "exit 2 is interrupted",
-	    { 2, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_INTERRUPTED },
+	    F(2, REPORT_PARSED, 0, 3, 1, 0, 0), VERDICT_INTERRUPTED },
 	{ "exit 3 is internal error",
-	    { 3, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_INTERNAL_ERROR },
+	    F(3, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_INTERNAL_ERROR },
 	{ "exit 4 is usage error",
-	    { 4, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_USAGE_ERROR },
+	    F(4, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_USAGE_ERROR },
 	{ "exit 5 is no tests",
-	    { 5, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_NO_TESTS },
+	    F(5, REPORT_PARSED, 0, 0, 0, 0, 0), VERDICT_NO_TESTS },
 	{ "exit 6 is max warnings",
-	    { 6, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_MAX_WARNINGS },
+	    F(6, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_MAX_WARNINGS },
 	{ "exit 7 is exit status",
-	    { 7, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+	    F(7, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_EXIT_STATUS },
 	{ "exit 127 is exit status",
-	    { 127, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+	    F(127, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_EXIT_STATUS },
 	{ "exit 128 is signal",
-	    { 128, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_SIGNAL },
+	    F(128, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_SIGNAL },
 	{ "exit 137 is signal",
-	    { 137, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_SIGNAL },
+	    F(137, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_SIGNAL },
 	{ "exit 255 is signal",
-	    { 255, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_SIGNAL },
+	    F(255, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_SIGNAL },
 	{ "exit 2 beats a bad report",
-	    { 2, REPORT_BAD, 0, 0, 0, 0, 0 }, VERDICT_INTERRUPTED },
+	    F(2, REPORT_BAD, 0, 0, 0, 0, 0), VERDICT_INTERRUPTED },
 	{ "exit 2 beats no report",
-	    { 2, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_INTERRUPTED },
+	    F(2, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_INTERRUPTED },
 	{ "exit 5 beats unknown outcomes",
-	    { 5, REPORT_PARSED, 0, 2, 0, 2, 0 }, VERDICT_NO_TESTS },
+	    F(5, REPORT_PARSED, 0, 2, 0, 2, 0), VERDICT_NO_TESTS },
 	{ "exit 137 beats a bad report",
-	    { 137, REPORT_BAD, 0, 0, 0, 0, 0 }, VERDICT_SIGNAL },
+	    F(137, REPORT_BAD, 0, 0, 0, 0, 0), VERDICT_SIGNAL },
 	{ "exit 99 beats no report",
-	    { 99, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_EXIT_STATUS },
+	    F(99, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_EXIT_STATUS },
 
 	/* Rule 3: the report itself. */
 	{ "bad report with exit 1",
-	    { 1, REPORT_BAD, 0, 2, 1, 0, 0 }, VERDICT_BAD_REPORT },
+	    F(1, REPORT_BAD, 0, 2, 1, 0, 0), VERDICT_BAD_REPORT },
 	{ "bad report with exit 0",
-	    { 0, REPORT_BAD, 0, 2, 0, 0, 0 }, VERDICT_BAD_REPORT },
+	    F(0, REPORT_BAD, 0, 2, 0, 0, 0), VERDICT_BAD_REPORT },
 	{ "bad report beats unknown outcomes",
-	    { 1, REPORT_BAD, 0, 2, 0, 1, 0 }, VERDICT_BAD_REPORT },
+	    F(1, REPORT_BAD, 0, 2, 0, 1, 0), VERDICT_BAD_REPORT },
 	{ "missing report with exit 1",
-	    { 1, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+	    F(1, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_NO_REPORT },
 	{ "missing report with exit 0",
-	    { 0, REPORT_MISSING, 0, 0, 0, 0, 0 }, VERDICT_NO_REPORT },
+	    F(0, REPORT_MISSING, 0, 0, 0, 0, 0), VERDICT_NO_REPORT },
 
 	/* Rule 4: an unknown final outcome beats rules 5 and 6. */
 	{ "unknown with exit 0 is incomplete",
-	    { 0, REPORT_PARSED, 0, 3, 0, 1, 0 }, VERDICT_INCOMPLETE },
+	    F(0, REPORT_PARSED, 0, 3, 0, 1, 0), VERDICT_INCOMPLETE },
 	{ "unknown with exit 1 and failures is incomplete",
-	    { 1, REPORT_PARSED, 0, 3, 1, 1, 0 }, VERDICT_INCOMPLETE },
+	    F(1, REPORT_PARSED, 0, 3, 1, 1, 0), VERDICT_INCOMPLETE },
 	{ "unknown with exit 1 and no failures is incomplete",
-	    { 1, REPORT_PARSED, 0, 3, 0, 1, 0 }, VERDICT_INCOMPLETE },
+	    F(1, REPORT_PARSED, 0, 3, 0, 1, 0), VERDICT_INCOMPLETE },
 	{ "unknown beats too many failures",
-	    { 1, REPORT_PARSED, 0, 9, 8, 1, 2 }, VERDICT_INCOMPLETE },
+	    F(1, REPORT_PARSED, 0, 9, 8, 1, 2), VERDICT_INCOMPLETE },
 
 	/* Rule 5: exit 0. */
 	{ "exit 0 and nothing failed is passed",
-	    { 0, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_PASSED },
+	    F(0, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_PASSED },
 	{ "exit 0 and an empty report is passed",
-	    { 0, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_PASSED },
+	    F(0, REPORT_PARSED, 0, 0, 0, 0, 0), VERDICT_PASSED },
 	{ "exit 0 and a failure is inconsistent",
-	    { 0, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_INCONSISTENT },
+	    F(0, REPORT_PARSED, 0, 3, 1, 0, 0), VERDICT_INCONSISTENT },
 	{ "exit 0 and failures above max is inconsistent",
-	    { 0, REPORT_PARSED, 0, 9, 9, 0, 1 }, VERDICT_INCONSISTENT },
+	    F(0, REPORT_PARSED, 0, 9, 9, 0, 1), VERDICT_INCONSISTENT },
 
 	/* Rule 6: exit 1. */
 	{ "exit 1 and nothing failed is unrecorded failure",
-	    { 1, REPORT_PARSED, 0, 3, 0, 0, 0 }, VERDICT_UNRECORDED_FAILURE },
+	    F(1, REPORT_PARSED, 0, 3, 0, 0, 0), VERDICT_UNRECORDED_FAILURE },
 	{ "exit 1 and an empty report is unrecorded failure",
-	    { 1, REPORT_PARSED, 0, 0, 0, 0, 0 }, VERDICT_UNRECORDED_FAILURE },
+	    F(1, REPORT_PARSED, 0, 0, 0, 0, 0), VERDICT_UNRECORDED_FAILURE },
 	{ "exit 1 and nothing failed with a max is unrecorded failure",
-	    { 1, REPORT_PARSED, 0, 3, 0, 0, 5 }, VERDICT_UNRECORDED_FAILURE },
+	    F(1, REPORT_PARSED, 0, 3, 0, 0, 5), VERDICT_UNRECORDED_FAILURE },
 	{ "exit 1 and a failure is retry",
-	    { 1, REPORT_PARSED, 0, 3, 1, 0, 0 }, VERDICT_RETRY },
+	    F(1, REPORT_PARSED, 0, 3, 1, 0, 0), VERDICT_RETRY },
 	{ "max 0 means no limit",
-	    { 1, REPORT_PARSED, 0, 1000000, 1000000, 0, 0 }, VERDICT_RETRY },
+	    F(1, REPORT_PARSED, 0, 1000000, 1000000, 0, 0), VERDICT_RETRY },
 	{ "failed below max is retry",
-	    { 1, REPORT_PARSED, 0, 10, 4, 0, 5 }, VERDICT_RETRY },
+	    F(1, REPORT_PARSED, 0, 10, 4, 0, 5), VERDICT_RETRY },
 	{ "failed equal to max is retry",
-	    { 1, REPORT_PARSED, 0, 10, 5, 0, 5 }, VERDICT_RETRY },
+	    F(1, REPORT_PARSED, 0, 10, 5, 0, 5), VERDICT_RETRY },
 	{ "failed one above max is too many failures",
-	    { 1, REPORT_PARSED, 0, 10, 6, 0, 5 }, VERDICT_TOO_MANY_FAILURES },
+	    F(1, REPORT_PARSED, 0, 10, 6, 0, 5), VERDICT_TOO_MANY_FAILURES },
 	{ "max 1 and two failed is too many failures",
-	    { 1, REPORT_PARSED, 0, 2, 2, 0, 1 }, VERDICT_TOO_MANY_FAILURES },
+	    F(1, REPORT_PARSED, 0, 2, 2, 0, 1), VERDICT_TOO_MANY_FAILURES },
 	{ "max 1 and one failed is retry",
-	    { 1, REPORT_PARSED, 0, 2, 1, 0, 1 }, VERDICT_RETRY },
+	    F(1, REPORT_PARSED, 0, 2, 1, 0, 1), VERDICT_RETRY },
+
+	/* A log: the same rules, and what its SessionFinish line says. */
+	{ "log: finished, exit 1 and a failure is retry",
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 3, 1, 0, 0), VERDICT_RETRY },
+	{ "log: finished, exit 0 and nothing failed is passed",
+	    LOG(0, REPORT_PARSED, 1, 0, 0, 3, 0, 0, 0), VERDICT_PASSED },
+	{ "log: no SessionFinish is incomplete",
+	    LOG(1, REPORT_PARSED, 0, 0, 0, 3, 1, 0, 0), VERDICT_INCOMPLETE },
+	{ "log: no SessionFinish with exit 0 and no failure is incomplete",
+	    LOG(0, REPORT_PARSED, 0, 0, 0, 3, 0, 0, 0), VERDICT_INCOMPLETE },
+	{ "log: no SessionFinish and no tests is incomplete",
+	    LOG(0, REPORT_PARSED, 0, 0, 0, 0, 0, 0, 0), VERDICT_INCOMPLETE },
+	{ "log: no SessionFinish beats too many failures",
+	    LOG(1, REPORT_PARSED, 0, 0, 0, 9, 9, 0, 2), VERDICT_INCOMPLETE },
+	{ "log: a collection error beats no SessionFinish",
+	    LOG(1, REPORT_PARSED, 0, 0, 1, 3, 1, 0, 0),
+	    VERDICT_COLLECTION_ERROR },
+	{ "log: a collection error beats a differing SessionFinish",
+	    LOG(0, REPORT_PARSED, 1, 1, 1, 3, 1, 0, 0),
+	    VERDICT_COLLECTION_ERROR },
+	{ "log: a signal beats no SessionFinish",
+	    LOG(137, REPORT_PARSED, 0, 0, 0, 3, 0, 1, 0), VERDICT_SIGNAL },
+	{ "log: exit 2 beats a differing SessionFinish",
+	    LOG(2, REPORT_PARSED, 1, 1, 0, 3, 1, 0, 0), VERDICT_INTERRUPTED },
+	{ "log: exit 6 beats SessionFinish 0 (--max-warnings)",
+	    LOG(6, REPORT_PARSED, 1, 0, 0, 3, 0, 0, 0), VERDICT_MAX_WARNINGS },
+	{ "log: exit 7 beats SessionFinish 0 (--fail-on-flaky)",
+	    LOG(7, REPORT_PARSED, 1, 0, 0, 3, 0, 0, 0), VERDICT_EXIT_STATUS },
+	{ "log: a bad log beats no SessionFinish",
+	    LOG(1, REPORT_BAD, 0, 0, 0, 3, 1, 0, 0), VERDICT_BAD_REPORT },
+	{ "log: an unknown outcome is incomplete though finished",
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 3, 1, 1, 0), VERDICT_INCOMPLETE },
+	{ "log: an unknown outcome beats a differing SessionFinish",
+	    LOG(0, REPORT_PARSED, 1, 1, 0, 3, 0, 1, 0), VERDICT_INCOMPLETE },
+	{ "log: exit 1 but SessionFinish 0 is inconsistent",
+	    LOG(1, REPORT_PARSED, 1, 0, 0, 3, 1, 0, 0), VERDICT_INCONSISTENT },
+	{ "log: exit 0 but SessionFinish 1 is inconsistent",
+	    LOG(0, REPORT_PARSED, 1, 1, 0, 3, 0, 0, 0), VERDICT_INCONSISTENT },
+	{ "log: a differing SessionFinish beats unrecorded failure",
+	    LOG(1, REPORT_PARSED, 1, 0, 0, 3, 0, 0, 0), VERDICT_INCONSISTENT },
+	{ "log: a differing SessionFinish beats too many failures",
+	    LOG(1, REPORT_PARSED, 1, 0, 0, 9, 9, 0, 2), VERDICT_INCONSISTENT },
+	{ "log: SessionFinish 1 and exit 1 with nothing failed is unrecorded",
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 3, 0, 0, 0),
+	    VERDICT_UNRECORDED_FAILURE },
+	{ "log: exit 0, SessionFinish 0 and a failure is inconsistent",
+	    LOG(0, REPORT_PARSED, 1, 0, 0, 3, 1, 0, 0), VERDICT_INCONSISTENT },
+	{ "log: too many failures",
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 9, 3, 0, 2),
+	    VERDICT_TOO_MANY_FAILURES },
+	{ "log: a SessionFinish outside 0-255 differs from every status",
+	    LOG(1, REPORT_PARSED, 1, 257, 0, 3, 1, 0, 0),
+	    VERDICT_INCONSISTENT },
+	{ "collector: no SessionFinish is needed",
+	    F(1, REPORT_PARSED, 0, 3, 1, 0, 0), VERDICT_RETRY },
 };
 
 /* One row of the table: its own test, named for what it shows. */
@@ -262,7 +327,7 @@ assert_reason(enum verdict v, const struct facts *f, const char *detail,
 static void
 test_signal_reason_names_sigkill_for_137(void **state)
 {
-	struct facts f = { 137, REPORT_MISSING, 0, 0, 0, 0, 0 };
+	struct facts f = F(137, REPORT_MISSING, 0, 0, 0, 0, 0);
 
 	(void)state;
 	assert_reason(VERDICT_SIGNAL, &f, NULL,
@@ -272,7 +337,7 @@ test_signal_reason_names_sigkill_for_137(void **state)
 static void
 test_signal_reason_for_128_names_no_signal(void **state)
 {
-	struct facts f = { 128, REPORT_PARSED, 0, 0, 0, 0, 0 };
+	struct facts f = F(128, REPORT_PARSED, 0, 0, 0, 0, 0);
 
 	(void)state;
 	assert_reason(VERDICT_SIGNAL, &f, NULL, "pytest exited with status "
@@ -282,7 +347,7 @@ test_signal_reason_for_128_names_no_signal(void **state)
 static void
 test_signal_reason_for_unnamed_signal_gives_its_number(void **state)
 {
-	struct facts f = { 200, REPORT_PARSED, 0, 0, 0, 0, 0 };
+	struct facts f = F(200, REPORT_PARSED, 0, 0, 0, 0, 0);
 
 	(void)state;
 	assert_reason(VERDICT_SIGNAL, &f, NULL,
@@ -292,25 +357,27 @@ test_signal_reason_for_unnamed_signal_gives_its_number(void **state)
 static void
 test_reasons_carry_the_counts(void **state)
 {
-	struct facts retry = { 1, REPORT_PARSED, 0, 7, 2, 0, 0 };
-	struct facts one = { 0, REPORT_PARSED, 0, 1, 0, 0, 0 };
-	struct facts incomplete = { 1, REPORT_PARSED, 0, 5, 1, 3, 0 };
-	struct facts inconsistent = { 0, REPORT_PARSED, 0, 4, 2, 0, 0 };
-	struct facts toomany = { 1, REPORT_PARSED, 0, 9, 6, 0, 5 };
-	struct facts status = { 42, REPORT_PARSED, 0, 0, 0, 0, 0 };
+	struct facts retry = F(1, REPORT_PARSED, 0, 7, 2, 0, 0);
+	struct facts one = F(0, REPORT_PARSED, 0, 1, 0, 0, 0);
+	struct facts incomplete = F(1, REPORT_PARSED, 0, 5, 1, 3, 0);
+	struct facts inconsistent = F(0, REPORT_PARSED, 0, 4, 2, 0, 0);
+	struct facts toomany = F(1, REPORT_PARSED, 0, 9, 6, 0, 5);
+	struct facts status = F(42, REPORT_PARSED, 0, 0, 0, 0, 0);
 
 	(void)state;
 	assert_reason(VERDICT_RETRY, &retry, NULL,
 	    "2 of 7 tests failed; retrying them");
 	assert_reason(VERDICT_PASSED, &one, NULL, "1 test, none failed");
 	assert_reason(VERDICT_PASSED, &retry, NULL, "7 tests, none failed");
-	assert_reason(VERDICT_INCOMPLETE, &incomplete, NULL,
-	    "no final outcome for 3 of 5 tests (records without a result, "
-	    "as reruns plugins and --setup-only write)");
+	assert_reason(VERDICT_INCOMPLETE, &incomplete, "t.py::a",
+	    "no final outcome for 3 of 5 tests, the first t.py::a: "
+	    "pytest-rerunfailures and --setup-only leave result out of the "
+	    "collector's report; pytest --report-log sees them");
 	incomplete.tests = incomplete.unknown = 1;
-	assert_reason(VERDICT_INCOMPLETE, &incomplete, NULL,
-	    "no final outcome for 1 of 1 test (records without a result, "
-	    "as reruns plugins and --setup-only write)");
+	assert_reason(VERDICT_INCOMPLETE, &incomplete, "t.py::a",
+	    "no final outcome for 1 of 1 test, the first t.py::a: "
+	    "pytest-rerunfailures and --setup-only leave result out of the "
+	    "collector's report; pytest --report-log sees them");
 	assert_reason(VERDICT_INCONSISTENT, &inconsistent, NULL,
 	    "pytest exited 0, but 2 of 4 tests failed in the report");
 	assert_reason(VERDICT_TOO_MANY_FAILURES, &toomany, NULL,
@@ -320,9 +387,49 @@ test_reasons_carry_the_counts(void **state)
 }
 
 static void
+test_reasons_of_a_log_say_what_the_log_shows(void **state)
+{
+	struct facts unfinished = LOG(1, REPORT_PARSED, 0, 0, 0, 3, 1, 0, 0);
+	struct facts unknown = LOG(1, REPORT_PARSED, 1, 1, 0, 4, 1, 2, 0);
+	struct facts differs = LOG(1, REPORT_PARSED, 1, 0, 0, 3, 1, 0, 0);
+	struct facts negative = LOG(0, REPORT_PARSED, 1, -3, 0, 3, 0, 0, 0);
+	struct facts failed0 = LOG(0, REPORT_PARSED, 1, 0, 0, 3, 2, 0, 0);
+	struct facts unrecorded = LOG(1, REPORT_PARSED, 1, 1, 0, 3, 0, 0, 0);
+	struct facts collector = F(1, REPORT_PARSED, 0, 3, 0, 0, 0);
+
+	(void)state;
+	assert_reason(VERDICT_INCOMPLETE, &unfinished, NULL,
+	    "the log has no SessionFinish line: pytest did not finish "
+	    "(killed?)");
+	/* not finished wins even when outcomes are unknown too */
+	unfinished.unknown = 1;
+	assert_reason(VERDICT_INCOMPLETE, &unfinished, "t.py::a",
+	    "the log has no SessionFinish line: pytest did not finish "
+	    "(killed?)");
+	assert_reason(VERDICT_INCOMPLETE, &unknown, "t.py::b",
+	    "no final outcome for 2 of 4 tests, the first t.py::b: it never "
+	    "finished (killed, pytest.exit()), ran no call (--setup-only) or "
+	    "reported a word pytriage does not know");
+	assert_reason(VERDICT_INCONSISTENT, &differs, NULL,
+	    "pytest exited 1, but the log's SessionFinish says 0 (a lost or "
+	    "stale exit status?)");
+	assert_reason(VERDICT_INCONSISTENT, &negative, NULL,
+	    "pytest exited 0, but the log's SessionFinish says -3 (a lost or "
+	    "stale exit status?)");
+	assert_reason(VERDICT_INCONSISTENT, &failed0, NULL,
+	    "pytest exited 0, but 2 of 3 tests failed in the report");
+	assert_reason(VERDICT_UNRECORDED_FAILURE, &unrecorded, NULL,
+	    "pytest exited 1, but no test failed in the log");
+	assert_reason(VERDICT_UNRECORDED_FAILURE, &collector, NULL,
+	    "pytest exited 1, but no test failed in the report (a teardown "
+	    "error or a conftest.py error that the report cannot show; "
+	    "pytest --report-log shows them)");
+}
+
+static void
 test_reasons_of_report_verdicts_are_the_callers_detail(void **state)
 {
-	struct facts f = { 1, REPORT_BAD, 0, 0, 0, 0, 0 };
+	struct facts f = F(1, REPORT_BAD, 0, 0, 0, 0, 0);
 
 	(void)state;
 	assert_reason(VERDICT_BAD_REPORT, &f,
@@ -337,7 +444,7 @@ test_reasons_of_report_verdicts_are_the_callers_detail(void **state)
 static void
 test_every_verdict_has_a_reason(void **state)
 {
-	struct facts f = { 1, REPORT_PARSED, 0, 2, 1, 0, 0 };
+	struct facts f = F(1, REPORT_PARSED, 0, 2, 1, 0, 0);
 	struct strbuf sb;
 	int v;
 
@@ -370,6 +477,7 @@ main(void)
 		cmocka_unit_test(
 		    test_signal_reason_for_unnamed_signal_gives_its_number),
 		cmocka_unit_test(test_reasons_carry_the_counts),
+		cmocka_unit_test(test_reasons_of_a_log_say_what_the_log_shows),
 		cmocka_unit_test(
 		    test_reasons_of_report_verdicts_are_the_callers_detail),
 		cmocka_unit_test(test_every_verdict_has_a_reason),
