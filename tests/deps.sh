@@ -6,6 +6,9 @@
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz)
+#   sh tests/deps.sh --bench  also the peers of make bench: jq, python3,
+#                             a C++ compiler with simdjson, and Go (CI does
+#                             not run the bench)
 #
 # Looks first (command -v, pkg-config) and installs only what is missing,
 # with apt-get as root or through sudo; elsewhere it names the packages.
@@ -29,6 +32,13 @@ if [ "${1:-}" = "--tools" ]; then
 	ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a \
 	    >/dev/null 2>&1 || want libclang-rt-14-dev
 	command -v valgrind >/dev/null 2>&1 || want valgrind
+fi
+if [ "${1:-}" = "--bench" ]; then
+	command -v jq >/dev/null 2>&1 || want jq
+	command -v python3 >/dev/null 2>&1 || want python3
+	command -v c++ >/dev/null 2>&1 || want g++
+	pkg-config --exists simdjson 2>/dev/null || want libsimdjson-dev
+	command -v go >/dev/null 2>&1 || want golang-go
 fi
 
 [ -z "$need" ] && exit 0
