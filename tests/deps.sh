@@ -8,6 +8,9 @@
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz); bash-completion, zsh
 #                             and fish (the completion tests in make check)
+#   sh tests/deps.sh --bench  also the peers of make bench: jq, python3,
+#                             a C++ compiler with simdjson, and Go (CI does
+#                             not run the bench)
 #
 # Looks first (command -v, pkg-config) and installs only what is missing,
 # with apt-get as root or through sudo; elsewhere it names the packages.
@@ -37,6 +40,13 @@ if [ "${1:-}" = "--tools" ]; then
 	    want bash-completion
 	command -v zsh >/dev/null 2>&1 || want zsh
 	command -v fish >/dev/null 2>&1 || want fish
+fi
+if [ "${1:-}" = "--bench" ]; then
+	command -v jq >/dev/null 2>&1 || want jq
+	command -v python3 >/dev/null 2>&1 || want python3
+	command -v c++ >/dev/null 2>&1 || want g++
+	pkg-config --exists simdjson 2>/dev/null || want libsimdjson-dev
+	command -v go >/dev/null 2>&1 || want golang-go
 fi
 
 [ -z "$need" ] && exit 0
