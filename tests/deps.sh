@@ -7,7 +7,8 @@
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz); bash-completion, zsh
-#                             and fish (the completion tests in make check)
+#                             and fish (the completion tests in make check),
+#                             cmark-gfm (the rendering test)
 #   sh tests/deps.sh --bench  also the peers of make bench: jq, python3,
 #                             a C++ compiler with simdjson, and Go (CI does
 #                             not run the bench)
