@@ -37,6 +37,7 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_triage
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
+TEST_HEADERS = tests/tools/capture.h
 
 all: pytriage
 
@@ -54,6 +55,13 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
+# Forks the fast reader between chunks to check thousands of prefixes in
+# one reading: source_next wrapped at link time.
+tests/tools/difftest: tests/tools/difftest.c libpytriage.a $(HEADERS) \
+	    $(TEST_HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Wl,--wrap=source_next \
+	    -o $@ tests/tools/difftest.c libpytriage.a $(JSONC_LIBS)
+
 # Counts allocations: malloc, calloc and realloc wrapped at link time.
 tests/unit/test_alloc: tests/unit/test_alloc.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
@@ -66,7 +74,7 @@ tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
 	    -Wl,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
-tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS)
+tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(JSONC_LIBS)
 
@@ -116,7 +124,7 @@ FUZZ_SECONDS = 60
 LIB_SRCS     = $(LIB_OBJS:.o=.c)
 FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff
 
-tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS)
+tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
 	    $(LIB_SRCS) $(JSONC_LIBS)
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # difftest.sh: the fast reader against the json-c reference over testdata/:
-# every file whole at many chunk sizes, its proper prefixes (all of them for
-# the small files, thousands for the big one) and seeded mutants.
+# every collector's report and every pytest-reportlog log whole at many
+# chunk sizes, its proper prefixes (never passed or retry; all of them or
+# thousands for the small files, thousands for the big ones, every one
+# near the end), seeded mutants, and generated reports and logs.
 #
 # usage: sh tests/difftest.sh ./tests/tools/difftest
 # DIFFTEST_SCALE=small: fewer prefixes and mutants (for sanitizers, valgrind).
@@ -11,15 +13,22 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top/testdata" || exit 2
 
 if [ "${DIFFTEST_SCALE:-full}" = small ]; then
-	small="-p 1500 -m 300"; big="-p 5 -P 60 -m 2"; gen=5000
+	reports="-p 1500 -m 300"; logs="-p 300 -m 60 -E 20"
+	big="-p 3 -P 60 -E 20 -m 2"; gen="-g 2000 -l 3000"
 else
-	small="-p 40000 -m 1500"; big="-p 20 -P 3000 -m 20"; gen=100000
+	reports="-p 40000 -m 1500"; logs="-p 2000 -m 400 -E 20"
+	big="-p 8 -P 1500 -E 200 -m 6"; gen="-g 20000 -l 10000"
 fi
 big_report=corpus/18_big_suite/report.json
+big_log=logs/18_big_suite/log.jsonl
 rc=0
 # shellcheck disable=SC2046,SC2086
-"$tool" $small -s 1 $(ls corpus/*/report.json hostile/*.json fuzz/*.json \
+"$tool" $reports -s 1 $(ls corpus/*/report.json hostile/*.json fuzz/* \
     2>/dev/null | grep -v "^$big_report\$") || rc=1
+# shellcheck disable=SC2046,SC2086
+"$tool" $logs -s 3 $(ls logs/*/log.jsonl | grep -v "^$big_log\$") || rc=1
 # shellcheck disable=SC2086
-"$tool" $big -s 2 "$big_report" || rc=1
+"$tool" $big -s 2 "$big_report" "$big_log" || rc=1
+# shellcheck disable=SC2086
+"$tool" $gen -s 4 || rc=1
 exit $rc

@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz.sh: run the libFuzzer targets for SECONDS in all, seeded from
-# testdata/, after replaying the regression inputs in testdata/fuzz/.
+# testdata/ (reports and logs) with tests/fuzz/report.dict, after
+# replaying every seed and the regression inputs in testdata/fuzz/.
 #
 # usage: sh tests/fuzz.sh [SECONDS]
 # A finding is left in the current directory as crash-* (or leak-*,
@@ -13,17 +14,24 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$top"
 
 # fuzz_triage reads two control bytes first (exit status, options);
-# fuzz_diff one (chunk size).  Seeds get them in front.
+# fuzz_diff one (chunk size, messages).  Seeds get them in front: a log
+# its own exit status, formats lines and json, messages or not.
 mkdir "$tmp/triage" "$tmp/diff"
 n=0
 for f in testdata/corpus/*/report.json testdata/hostile/*.json \
-    testdata/fuzz/*.json; do
+    testdata/logs/*/log.jsonl testdata/fuzz/*; do
 	[ -f "$f" ] || continue
 	[ "$(wc -c <"$f")" -le 65536 ] || continue
 	n=$((n + 1))
-	{ printf '\001\000'; cat "$f"; } >"$tmp/triage/seed-$n"
-	{ printf '\000\002'; cat "$f"; } >"$tmp/triage/seed-$n-0"
+	status=1
+	[ -f "$(dirname "$f")/exit_status" ] &&
+		status=$(cat "$(dirname "$f")/exit_status")
+	octal=$(printf '%03o' $((status % 256)))
+	{ printf "\\$octal\\000"; cat "$f"; } >"$tmp/triage/seed-$n"
+	{ printf '\000\003'; cat "$f"; } >"$tmp/triage/seed-$n-0"
+	{ printf '\001\203'; cat "$f"; } >"$tmp/triage/seed-$n-1"
 	{ printf '\003'; cat "$f"; } >"$tmp/diff/seed-$n"
+	{ printf '\205'; cat "$f"; } >"$tmp/diff/seed-$n-m"
 done
 
 # Regressions first: every saved input must pass both targets.
@@ -38,6 +46,7 @@ for target in triage diff; do
 	echo "fuzz: fuzz_$target for ${half}s from $n seeds"
 	if ! ./tests/tools/fuzz_$target -max_total_time=$half -max_len=65536 \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -dict=tests/fuzz/report.dict \
 	    "$tmp/$target" >"$tmp/log" 2>&1; then
 		tail -n 60 "$tmp/log"
 		echo "fuzz: fuzz_$target found a problem; the input is in crash-* here"

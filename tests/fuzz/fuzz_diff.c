@@ -1,68 +1,41 @@
 /*
  * fuzz_diff.c: libFuzzer target holding the fast reader against the json-c
- * reference on the same bytes.  Byte 0 picks the fast reader's chunk size;
- * the rest is the report.  Any difference in status, counts, selectors or
- * collection errors aborts.
+ * reference on the same bytes, a collector's report or a log.  Byte 0
+ * picks the fast reader's chunk size (low bits) and whether failure
+ * messages are kept (bit 7); the rest is the report.  Any difference in
+ * what capture.h compares (status, SessionFinish, counts, selectors,
+ * flaky and unknown node IDs, collection errors and their reasons, and
+ * with messages each failure's message, path and line) aborts.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "report.h"
-#include "source.h"
-#include "tally.h"
+#include "../tools/capture.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static void
-read_with(int reference, const uint8_t *data, size_t size, size_t chunk,
-    struct tally *t, enum report_status *status)
-{
-	struct report_error err;
-	struct source src;
-
-	source_from_memory(&src, data, size, chunk);
-	if (tally_init(t, 3) == -1)
-		abort();
-	*status = reference ? refread_read(&src, t, &err) :
-	    report_read(&src, t, &err);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tally fast, ref;
-	struct tally_id *a, *b, ea, eb;
-	enum report_status sf, sr;
-	size_t na, nb, i;
+	struct capture fast, ref;
+	int messages;
 
 	if (size < 1)
 		return 0;
-	read_with(0, data + 1, size - 1, data[0] % 17, &fast, &sf);
-	read_with(1, data + 1, size - 1, 0, &ref, &sr);
-	if (sf != sr || memcmp(&fast.counts, &ref.counts,
-	    sizeof(fast.counts)) != 0 ||
-	    fast.error_records != ref.error_records ||
-	    fast.nerrors != ref.nerrors)
+	messages = data[0] >> 7;
+	if (capture_read(&fast, 0, data + 1, size - 1, (data[0] & 0x7f) % 17,
+	    messages, 3) == -1 ||
+	    capture_read(&ref, 1, data + 1, size - 1, 0, messages, 5) == -1)
 		abort();
-	if (tally_selectors(&fast, &a, &na) == -1 ||
-	    tally_selectors(&ref, &b, &nb) == -1 || na != nb)
+	if (!capture_same(&fast, &ref)) {
+		capture_describe(stderr, "json-c", &ref);
+		capture_describe(stderr, "fast", &fast);
+		capture_print(stderr, "json-c", &ref);
+		capture_print(stderr, "fast", &fast);
 		abort();
-	for (i = 0; i < na; i++)
-		if (a[i].len != b[i].len ||
-		    memcmp(a[i].id, b[i].id, a[i].len) != 0)
-			abort();
-	for (i = 0; i < fast.nerrors; i++) {
-		tally_collection_error(&fast, i, &ea);
-		tally_collection_error(&ref, i, &eb);
-		if (ea.len != eb.len || memcmp(ea.id, eb.id, ea.len) != 0 ||
-		    ea.reason_len != eb.reason_len ||
-		    memcmp(ea.reason, eb.reason, ea.reason_len) != 0)
-			abort();
 	}
-	free(a);
-	free(b);
-	tally_free(&fast);
-	tally_free(&ref);
+	capture_free(&fast);
+	capture_free(&ref);
 	return 0;
 }

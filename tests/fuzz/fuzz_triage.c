@@ -1,68 +1,168 @@
 /*
  * fuzz_triage.c: libFuzzer target over the whole path after the command
- * line: report bytes and an exit status to verdict, output and exit code.
+ * line: report bytes (a collector's report or a log) and an exit status,
+ * through a reader, triage_run() and a writer, as main.c goes.
  *
- * Input: byte 0 is pytest's exit status, byte 1 picks the format (low two
- * bits), --max-failures (next two bits) and the read chunk size; the rest
- * is the report.  Besides the sanitizers it checks the promises that keep
- * builds red: passed and retry only from a report that parsed, and a
- * selector only when the verdict is retry.
+ * Input: byte 0 is pytest's exit status; byte 1 picks the format (bits
+ * 0-2, among those the program has), --max-failures (bits 3-4), the read
+ * chunk size (bits 5-6) and the reader (bit 7: the json-c reference, as
+ * --reference); the rest is the report.  Besides the sanitizers it checks
+ * the promises that keep builds red:
+ *   - exit 0 (passed, retry) only from a report that parsed, with exit
+ *     status 0 or 1, no test of unknown outcome, no collection error, and
+ *     for a log only when its SessionFinish says that same status;
+ *   - passed with nothing failed, retry with something failed;
+ *   - selectors (lines, null, json) only for retry;
+ *   - the json format is one valid JSON object naming the verdict.
  */
+#include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
-#include "report.h"
+#include "reader.h"
 #include "source.h"
+#include "strbuf.h"
 #include "tally.h"
+#include "triage.h"
+#include "verdict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define EXIT_TROUBLE	2
+
+/* The formats this build has, in a fixed order. */
+static const struct format *
+pick_format(unsigned which)
+{
+	static const char *const names[] = {
+		"lines", "null", "verdict", "json", "markdown", "github"
+	};
+	const struct format *f;
+	unsigned i;
+
+	for (i = 0; i < 6; i++)
+		if ((f = output_format(names[(which + i) % 6])) != NULL)
+			return f;
+	abort();
+}
+
+/* The JSON format's object: valid JSON, the verdict named, selectors
+ * only for retry. */
+static void
+check_json(const char *text, size_t len, const struct triage *t)
+{
+	struct json_tokener *tok;
+	struct json_object *o, *v;
+
+	if ((tok = json_tokener_new()) == NULL)
+		abort();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "verdict", &v) ||
+	    strcmp(json_object_get_string(v), verdict_name(t->verdict)) != 0 ||
+	    !json_object_object_get_ex(o, "selectors", &v) ||
+	    !json_object_is_type(v, json_type_array) ||
+	    (t->verdict != VERDICT_RETRY && json_object_array_length(v) != 0))
+		abort();
+	json_object_put(o);
+	json_tokener_free(tok);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t chunks[] = { 0, 1, 7, 4096 };
-	struct run_options opt;
-	struct report_error err;
+	const struct format *format;
+	struct triage_options opt;
+	struct write_options wopt;
+	struct reading rd;
 	struct source src;
+	struct strbuf why;
 	struct tally tally;
+	struct triage t;
 	enum report_status status;
 	char *text = NULL;
-	size_t len = 0;
-	FILE *out, *devnull;
-	int rc, exit_status;
+	size_t len = 0, which;
+	FILE *out;
+	int rc, exit_status, reference, parsed;
 
 	if (size < 2)
 		return 0;
 	exit_status = data[0];
-	opt.format = (enum format)(data[1] & 3);
-	opt.max_failures = (data[1] >> 2) & 3;
-	source_from_memory(&src, data + 2, size - 2, chunks[(data[1] >> 4) & 3]);
+	format = pick_format(data[1] & 7);
+	reference = data[1] >> 7;
+	memset(&opt, 0, sizeof(opt));
+	opt.exit_status = exit_status;
+	opt.max_failures = (data[1] >> 3) & 3;
+	memset(&wopt, 0, sizeof(wopt));
+	wopt.max_bytes = 1000000;
+	source_from_memory(&src, data + 2, size - 2,
+	    chunks[(data[1] >> 5) & 3]);
 	if (tally_init(&tally, 7) == -1)
 		return 0;
-	status = report_read(&src, &tally, &err);
-	if ((out = open_memstream(&text, &len)) == NULL ||
-	    (devnull = fopen("/dev/null", "w")) == NULL)
+	memset(&rd, 0, sizeof(rd));
+	rd.tally = &tally;
+	rd.messages = format->messages;
+	status = reference ? refread_read(&src, &rd) : report_read(&src, &rd);
+	/* main.c: trouble (exit 2) for all but these three. */
+	if (status != REPORT_READ_OK && status != REPORT_READ_EMPTY &&
+	    status != REPORT_READ_BAD) {
+		tally_free(&tally);
+		return 0;
+	}
+	parsed = status == REPORT_READ_OK;
+	strbuf_init(&why);
+	if (triage_run(&t, &rd, (int)status, &opt, &why) == -1)
+		abort();	/* out of memory: not under the fuzzer */
+	if ((out = open_memstream(&text, &len)) == NULL)
 		abort();
-	rc = output_triage(out, devnull, &opt, exit_status, status, &err,
-	    &tally, NULL);
-	fclose(out);
-	fclose(devnull);
+	if (output_unfit(format, t.failed, t.verdict == VERDICT_RETRY ?
+	    t.nfailed : 0, &which) != NULL)
+		rc = EXIT_TROUBLE;
+	else if (format->write(out, &t, &wopt) == -1)
+		abort();	/* memory streams do not fail */
+	else
+		rc = verdict_exit(t.verdict);
+	if (fclose(out) == EOF)
+		abort();
 
-	/* Exit 0 (passed, retry) only from a report that parsed. */
-	if (rc == 0 && status != REPORT_READ_OK)
+	/* Exit 0 only from a whole report that agrees with the status. */
+	if (rc == 0 && (!parsed || exit_status > 1 ||
+	    tally_counts(&tally)->unknown > 0 || t.nerrors > 0 ||
+	    tally_error_records(&tally) > 0))
 		abort();
-	if (rc == 0 && exit_status > 1)
+	if (rc == 0 && rd.input == INPUT_REPORTLOG && (!rd.finished ||
+	    rd.session_status != exit_status))
 		abort();
-	/* Selectors only for retry, and retry only with exit status 1. */
-	if ((opt.format == FORMAT_LINES || opt.format == FORMAT_NULL) &&
-	    len > 0 && !(rc == 0 && exit_status == 1))
+	if (rc == 0 && rd.input == INPUT_NONE)
 		abort();
-	if (rc != 0 && rc != 1 && rc != OUTPUT_TROUBLE)
+	if (t.verdict == VERDICT_PASSED && (exit_status != 0 ||
+	    t.nfailed > 0))
+		abort();
+	if (t.verdict == VERDICT_RETRY && (exit_status != 1 ||
+	    t.nfailed == 0))
+		abort();
+	/* Selectors only for retry. */
+	if (format->arguments && len > 0 && t.verdict != VERDICT_RETRY)
+		abort();
+	if (rc == EXIT_TROUBLE && t.verdict != VERDICT_RETRY)
+		abort();
+	if (rc != 0 && rc != 1 && rc != EXIT_TROUBLE)
+		abort();
+	if (rc != EXIT_TROUBLE && strcmp(format->name, "json") == 0)
+		check_json(text, len, &t);
+	if (rc != EXIT_TROUBLE && strcmp(format->name, "verdict") == 0 &&
+	    (len != strlen(verdict_name(t.verdict)) + 1 ||
+	    memcmp(text, verdict_name(t.verdict), len - 1) != 0))
 		abort();
 	free(text);
+	triage_free(&t);
+	strbuf_free(&why);
 	tally_free(&tally);
 	return 0;
 }

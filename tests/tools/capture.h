@@ -1,0 +1,172 @@
+/*
+ * capture.h: one reader's run over some bytes, kept in the form that the
+ * differential test and the differential fuzzer compare.
+ *
+ * Both readers must agree on everything the triage and the writers use:
+ * the status, the kind of input, a log's SessionFinish and its exit
+ * status, every count, and, byte for byte and in order, the failed node
+ * IDs, the flaky ones, those of unknown outcome and the collection errors
+ * with their reasons; with messages wanted, also each failure's message,
+ * path and line.  The lists are flattened into one buffer of
+ * length-prefixed fields, so that one memcmp compares them.
+ *
+ * Static functions in a header: each tool is one file, and the Makefile
+ * builds each from its own source.
+ */
+#ifndef PYTRIAGE_CAPTURE_H
+#define PYTRIAGE_CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reader.h"
+#include "source.h"
+#include "strbuf.h"
+#include "tally.h"
+
+struct capture {
+	struct tally tally;	/* alive until capture_free(): triage_run */
+	struct reading rd;	/* can be run on it */
+	enum report_status status;
+	struct tally_counts counts;
+	uint64_t error_records;
+	struct strbuf lists;	/* failed | flaky | unknown | errors */
+	int nomem;
+};
+
+static void
+capture_field(struct capture *c, const void *p, size_t len)
+{
+	uint64_t n = len;
+
+	if (strbuf_append(&c->lists, &n, sizeof(n)) == -1 ||
+	    (len > 0 && strbuf_append(&c->lists, p, len) == -1))
+		c->nomem = 1;
+}
+
+static void
+capture_ids(struct capture *c, enum outcome outcome, int messages)
+{
+	struct tally_id *ids;
+	size_t n, i;
+
+	if (tally_kept(&c->tally, outcome, &ids, &n) == -1) {
+		c->nomem = 1;
+		return;
+	}
+	capture_field(c, &n, sizeof(n));
+	for (i = 0; i < n; i++) {
+		capture_field(c, ids[i].id, ids[i].len);
+		if (!messages)
+			continue;
+		capture_field(c, ids[i].reason, ids[i].reason_len);
+		capture_field(c, ids[i].path, ids[i].path_len);
+		capture_field(c, &ids[i].line, sizeof(ids[i].line));
+	}
+	free(ids);
+}
+
+/*
+ * Read data with one reader (reference: json-c), lent chunk bytes at a
+ * time (0: all at once).  0, or -1 when out of memory.
+ */
+static int
+capture_read(struct capture *c, int reference, const unsigned char *data,
+    size_t len, size_t chunk, int messages, uint64_t seed)
+{
+	struct source src;
+	struct tally_id e;
+	size_t i, n;
+
+	memset(c, 0, sizeof(*c));
+	strbuf_init(&c->lists);
+	if (tally_init(&c->tally, seed) == -1)
+		return -1;
+	c->rd.tally = &c->tally;
+	c->rd.messages = messages;
+	source_from_memory(&src, data, len, chunk);
+	c->status = reference ? refread_read(&src, &c->rd) :
+	    report_read(&src, &c->rd);
+	c->counts = *tally_counts(&c->tally);
+	c->error_records = tally_error_records(&c->tally);
+	capture_ids(c, OUTCOME_FAILED, messages);
+	capture_ids(c, OUTCOME_PASSED, messages);	/* flaky */
+	capture_ids(c, OUTCOME_UNKNOWN, messages);
+	n = tally_nerrors(&c->tally);
+	capture_field(c, &n, sizeof(n));
+	for (i = 0; i < n; i++) {
+		tally_collection_error(&c->tally, i, &e);
+		capture_field(c, e.id, e.len);
+		if (messages)
+			capture_field(c, e.reason, e.reason_len);
+	}
+	return c->nomem ? -1 : 0;
+}
+
+static void
+capture_free(struct capture *c)
+{
+	tally_free(&c->tally);
+	strbuf_free(&c->lists);
+}
+
+static int
+capture_same(const struct capture *a, const struct capture *b)
+{
+	return a->status == b->status && a->rd.input == b->rd.input &&
+	    a->rd.finished == b->rd.finished &&
+	    a->rd.session_status == b->rd.session_status &&
+	    memcmp(&a->counts, &b->counts, sizeof(a->counts)) == 0 &&
+	    a->error_records == b->error_records &&
+	    a->lists.len == b->lists.len &&
+	    memcmp(a->lists.data, b->lists.data, a->lists.len) == 0;
+}
+
+static void
+capture_describe(FILE *fp, const char *what, const struct capture *c)
+{
+	fprintf(fp, "  %s: status %d input %d finished %d/%lld records %llu "
+	    "tests %llu passed %llu failed %llu skipped %llu unknown %llu "
+	    "errors %llu lists %zu bytes\n", what, (int)c->status,
+	    (int)c->rd.input, c->rd.finished,
+	    (long long)c->rd.session_status,
+	    (unsigned long long)c->counts.records,
+	    (unsigned long long)c->counts.tests,
+	    (unsigned long long)c->counts.passed,
+	    (unsigned long long)c->counts.failed,
+	    (unsigned long long)c->counts.skipped,
+	    (unsigned long long)c->counts.unknown,
+	    (unsigned long long)c->error_records, c->lists.len);
+}
+
+/* The lists, one field a line, escaped: for a person looking at a
+ * disagreement. */
+static void
+capture_print(FILE *fp, const char *what, const struct capture *c)
+{
+	const unsigned char *p = (const unsigned char *)c->lists.data;
+	const unsigned char *end = p + c->lists.len;
+	uint64_t n, i;
+
+	fprintf(fp, "  %s lists:", what);
+	while (end - p >= (ptrdiff_t)sizeof(n)) {
+		memcpy(&n, p, sizeof(n));
+		p += sizeof(n);
+		if (n > (uint64_t)(end - p))
+			break;
+		fputs(" \"", fp);
+		for (i = 0; i < n && i < 120; i++)
+			if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '"')
+				putc(p[i], fp);
+			else
+				fprintf(fp, "\\x%02x", p[i]);
+		fputs(i < n ? "...\"" : "\"", fp);
+		p += n;
+	}
+	putc('\n', fp);
+}
+
+#endif
