@@ -1,8 +1,8 @@
 /*
  * nodeid.c: pytest node IDs.
  *
- * The collector splits a node ID on every "::" into scope and name
- * (facts.md), so joining them again with "::" is lossless, even when a
+ * The collector splits a node ID on every "::" into scope and name, so
+ * joining them again with "::" is lossless, even when a
  * parametrize ID holds "::" itself.  Node IDs come from strict UTF-8 input,
  * so the multi-byte line breaks are found by their exact byte sequences.
  */
