@@ -25,6 +25,8 @@
 
 #define KEY_KEEP	40	/* longest key we compare, plus room */
 #define LOCATION_KEEP	4096	/* a longer location is no use to anyone */
+#define RECORD_BYTES_MIN 384	/* fewer in a record: the collector's id,
+				 * location and history are more */
 
 struct collector {
 	struct scanner *s;
@@ -509,6 +511,8 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.tagkey);
 	strbuf_init(&col.tagval);
 	strbuf_init(&col.nodeid);
+	if (s->src->size > 0)
+		tally_expect(col.tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
 	if (scan_push(s, 0) == -1)
 		goto out;
 	s->pos++;

@@ -26,6 +26,8 @@
 #define KEY_KEEP	40	/* longest key we compare, plus room */
 #define WORD_KEEP	64	/* longer than any word compared */
 #define PATH_KEEP	4096	/* a longer path is no use to anyone */
+#define TEST_BYTES_MIN	512	/* fewer per test in a log: its setup, call and
+				 * teardown lines are more */
 
 enum line_key {
 	LKEY_OTHER, LKEY_TYPE, LKEY_NODEID, LKEY_WHEN, LKEY_OUTCOME,
@@ -409,6 +411,8 @@ reportlog_read(struct scanner *s, struct reading *rd)
 		status = REPORT_READ_NOMEM;
 		goto out;
 	}
+	if (s->src->size > 0)
+		tally_expect(rd->tally, (uint64_t)s->src->size / TEST_BYTES_MIN);
 	s->lines = 1;
 	s->err->line = 1;
 	/* Lines before the first object were counted by the caller's

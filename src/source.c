@@ -7,17 +7,19 @@
  * large report; windows are unmapped as the reader moves on, so memory
  * stays bounded whatever the file's size.
  */
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "source.h"
 
-#define READ_CHUNK	(64 * 1024)
+#define READ_CHUNK	(1024 * 1024)	/* Linux's largest pipe for anyone */
 #define WINDOW		((size_t)2 << 20)	/* a multiple of any page size */
 
 void
@@ -78,8 +80,15 @@ decide(struct source *src)
 	off_t at;
 
 	src->mapping = -1;
-	if (fstat(src->fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size <= 0)
+	if (fstat(src->fd, &st) == -1)
+		return;
+#ifdef F_SETPIPE_SZ
+	/* A larger pipe, read whole: the writer and pytriage wake each
+	 * other less often.  Only a hint: the size may be refused. */
+	if (S_ISFIFO(st.st_mode))
+		(void)fcntl(src->fd, F_SETPIPE_SZ, READ_CHUNK);
+#endif
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
 		return;
 	/* Start where the descriptor stands (stdin may be part read). */
 	if ((at = lseek(src->fd, 0, SEEK_CUR)) == -1 || at != 0)

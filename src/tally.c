@@ -34,6 +34,8 @@
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
 #define MESSAGE_MAX	1024	/* bytes of a failed test's message kept */
 #define PATH_KEEP	4096	/* a longer path is no use to anyone */
+#define EXPECT_MAX	(1u << 19)	/* tally_expect() reserves at most
+					 * 8 MiB of table ahead */
 
 /*
  * SipHash (Aumasson and Bernstein): a keyed hash built so that without
@@ -221,10 +223,11 @@ find_slot(const uint64_t *hashes, size_t cap, uint64_t hash)
 	return i;
 }
 
+/* Move to a table of cap slots, walking the old one in slot order. */
 static int
-grow(struct tally *t)
+rehash(struct tally *t, size_t cap)
 {
-	size_t cap = t->cap + t->cap / 2, i, j;
+	size_t i, j;
 	size_t hashes_done = 0, meta_done = 0;
 	uint64_t *hashes;
 	uint32_t *meta;
@@ -257,6 +260,25 @@ grow(struct tally *t)
 	t->meta = meta;
 	t->cap = cap;
 	return 0;
+}
+
+static int
+grow(struct tally *t)
+{
+	return rehash(t, t->cap + t->cap / 2);
+}
+
+void
+tally_expect(struct tally *t, uint64_t tests)
+{
+	size_t cap = t->cap;
+
+	if (tests > EXPECT_MAX)
+		tests = EXPECT_MAX;
+	while (tests * 5 > (uint64_t)cap * 4)
+		cap += cap / 2;
+	if (cap > t->cap)
+		(void)rehash(t, cap);	/* on failure, it grows as it goes */
 }
 
 static uint64_t *

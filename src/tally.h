@@ -6,7 +6,8 @@
  * the exact text of every node ID that ever failed or ended unknown, with
  * where and why it first failed, and the collection errors.  Memory grows
  * with distinct node IDs (a 64-bit hash and 32 bits of bookkeeping each)
- * and with those kept, never with the bytes of the report.
+ * and with those kept, never with the bytes of the report (beyond what
+ * tally_expect() reserves ahead, at most 8 MiB).
  */
 #ifndef PYTRIAGE_TALLY_H
 #define PYTRIAGE_TALLY_H
@@ -108,6 +109,14 @@ struct tally {
 
 int	tally_init(struct tally *, uint64_t seed);
 void	tally_free(struct tally *);
+
+/*
+ * Make room at once for about this many distinct node IDs, when a reader
+ * can tell from the input's size: growing step by step costs each step's
+ * table, zeroed, and the moves.  At most 2^19 node IDs are reserved
+ * ahead (8 MiB).  Only a hint: nothing fails if it cannot.
+ */
+void	tally_expect(struct tally *, uint64_t tests);
 
 /* Keep failure messages and paths from now on (off by default). */
 void	tally_keep_messages(struct tally *);

@@ -437,6 +437,37 @@ test_many_distinct_ids_grow_the_table_and_stay_exact(void **state)
 	tally_free(&t);
 }
 
+/* Room made ahead, with node IDs already in: none lost, order kept, the
+ * reservation bounded. */
+static void
+test_expect_makes_room_once_and_keeps_what_is_in(void **state)
+{
+	static const char *const failed[] = { "a::f1", "c::f2" };
+	struct tally t;
+	size_t cap;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec(&t, "a::f1", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b::p", OUTCOME_PASSED), TALLY_OK);
+	tally_expect(&t, 100000);
+	assert_true(t.cap * 4 >= 100000u * 5);
+	cap = t.cap;
+	assert_int_equal(rec(&t, "c::f2", OUTCOME_FAILED), TALLY_OK);
+	assert_int_equal(rec(&t, "b::p", OUTCOME_PASSED), TALLY_OK);
+	assert_counts(&t, 4, 3, 1, 2, 0, 0);
+	assert_selectors(&t, failed, 2);
+	tally_expect(&t, 10);		/* never shrinks */
+	assert_int_equal(t.cap, cap);
+	tally_expect(&t, UINT64_MAX);	/* bounded: 2^19 IDs, 8 MiB */
+	assert_true(t.cap * 4 >= (1u << 19) * 5u);
+	assert_true(t.cap * (sizeof(*t.hashes) + sizeof(*t.meta)) <=
+	    (size_t)8 << 20);
+	assert_counts(&t, 4, 3, 1, 2, 0, 0);
+	assert_selectors(&t, failed, 2);
+	tally_free(&t);
+}
+
 static void
 test_hash_is_deterministic_for_a_seed(void **state)
 {
@@ -902,6 +933,8 @@ main(void)
 		    test_collection_error_reason_cut_never_splits_utf8),
 		cmocka_unit_test(
 		    test_many_distinct_ids_grow_the_table_and_stay_exact),
+		cmocka_unit_test(
+		    test_expect_makes_room_once_and_keeps_what_is_in),
 		cmocka_unit_test(test_hash_is_deterministic_for_a_seed),
 		cmocka_unit_test(test_hash_differs_across_seeds_and_inputs),
 		cmocka_unit_test(
