@@ -523,34 +523,54 @@ scan_key_text(struct scanner *r, int c, struct sink *k, const char **text,
 	return 0;
 }
 
-/* A key we do not read, its colon, and the white space after it. */
+/* Is the innermost open container an object? */
 static inline int
 top_is_object(const struct scanner *r)
 {
 	return r->stack[r->depth - 1];
 }
 
-/* A key we do not read, its colon, and the white space after it. */
-static int
-object_key(struct scanner *r)
+/* The long way of object_key(): an escape, UTF-8 or the buffer's end.
+ * Apart, so that the common case does not set up a sink. */
+static __attribute__((noinline)) int
+object_key_slow(struct scanner *r, int c)
 {
 	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	const char *text;
+	size_t len;
+
+	if (scan_key_text(r, c, &none, &text, &len) == -1)
+		return -1;
+	return scan_key_colon(r);
+}
+
+/* A key we do not read, its colon, and the white space after it. */
+static inline int
+object_key(struct scanner *r)
+{
 	const char *text;
 	size_t len;
 	int c = scan_skip_ws(r);
 
 	if (c == '"' && scan_plain_string(r, &text, &len))
 		return scan_key_colon(r);	/* the common case, inline */
-	if (scan_key_text(r, c, &none, &text, &len) == -1)
-		return -1;
-	return scan_key_colon(r);
+	return object_key_slow(r, c);
+}
+
+/* A string the long way: an escape, UTF-8 or the buffer's end.  Apart,
+ * so that the common case does not set up a sink. */
+static __attribute__((noinline)) int
+string_slow(struct scanner *r)
+{
+	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+
+	return scan_string(r, &none);
 }
 
 /* A scalar value at r->pos (white space already skipped). */
-static int
+static inline int
 scalar(struct scanner *r, int c)
 {
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
 	const char *text;
 	size_t len;
 
@@ -558,7 +578,7 @@ scalar(struct scanner *r, int c)
 	case '"':
 		if (scan_plain_string(r, &text, &len))
 			return 0;
-		return scan_string(r, &none);
+		return string_slow(r);
 	case 't':
 		return scan_literal(r, "true");
 	case 'f':
