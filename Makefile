@@ -23,6 +23,7 @@ LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
 	   src/rootdir.o src/output.o src/markdown.o src/github.o
+LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
 	   src/rootdir.h src/scan.h src/source.h src/strbuf.h src/tally.h \
@@ -34,9 +35,12 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
 	     tests/unit/test_github tests/unit/test_reportlog \
-	     tests/unit/test_triage
+	     tests/unit/test_triage tests/unit/test_scan
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
+# The same program and differential test with the scanner's portable way
+# forced (scan.h), so that both of its ways run the end-to-end tests.
+PORTABLE   = tests/tools/portable/pytriage tests/tools/difftest-portable
 TEST_HEADERS = tests/tools/capture.h
 
 all: pytriage
@@ -74,16 +78,27 @@ tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
 	    -Wl,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
+tests/tools/portable/pytriage: src/main.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p tests/tools/portable
+	$(CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(ALL_CFLAGS) \
+	    $(LDFLAGS) -o $@ src/main.c $(LIB_SRCS) $(JSONC_LIBS)
+
+tests/tools/difftest-portable: tests/tools/difftest.c $(LIB_SRCS) $(HEADERS) \
+	    $(TEST_HEADERS)
+	$(CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(ALL_CFLAGS) \
+	    $(LDFLAGS) -Wl,--wrap=source_next -o $@ tests/tools/difftest.c \
+	    $(LIB_SRCS) $(JSONC_LIBS)
+
 tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(JSONC_LIBS)
 
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
-# readers, the hostile-input and fault tests, the rendered markdown,
+# readers (both again with the scanner's portable way), the hostile-input and fault tests, the rendered markdown,
 # the shell completions, and the documentation's examples against a
 # stub pytest.
-check: pytriage $(UNIT_TESTS) $(TOOLS)
+check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
 	@if command -v mandoc >/dev/null; then \
@@ -92,6 +107,9 @@ check: pytriage $(UNIT_TESTS) $(TOOLS)
 	else echo "mandoc not installed: run sh tests/deps.sh"; exit 1; fi
 	@sh tests/golden.sh ./pytriage
 	@sh tests/difftest.sh ./tests/tools/difftest
+	@echo "== the scanner's portable way"
+	@sh tests/golden.sh ./tests/tools/portable/pytriage
+	@DIFFTEST_SCALE=small sh tests/difftest.sh ./tests/tools/difftest-portable
 	@sh tests/system_test.sh ./pytriage
 	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 	@sh tests/render_test.sh --binary ./pytriage
@@ -110,8 +128,11 @@ sanitize-check:
 	$(MAKE) clean
 
 # The end-to-end suites with every run of the binary under memcheck.
-valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport
+valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
+	    tests/tools/portable/pytriage
 	PYTRIAGE_REAL="$(CURDIR)/pytriage" sh tests/golden.sh tests/valgrind.sh
+	PYTRIAGE_REAL="$(CURDIR)/tests/tools/portable/pytriage" \
+	    sh tests/golden.sh tests/valgrind.sh
 	PYTRIAGE_REAL="$(CURDIR)/pytriage" PYTRIAGE_SANITIZED=1 \
 	    SYSTEM_TEST_SCALE=small sh tests/system_test.sh tests/valgrind.sh
 
@@ -121,12 +142,17 @@ FUZZ_CC      = clang
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
-LIB_SRCS     = $(LIB_OBJS:.o=.c)
-FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff
+FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \
+	       tests/tools/fuzz_diff_portable
 
 tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
 	    $(LIB_SRCS) $(JSONC_LIBS)
+
+tests/tools/fuzz_diff_portable: tests/fuzz/fuzz_diff.c $(LIB_SRCS) $(HEADERS) \
+	    $(TEST_HEADERS)
+	$(FUZZ_CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(WARN) \
+	    $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(JSONC_LIBS)
 
 fuzz: $(FUZZERS)
 	sh tests/fuzz.sh $(FUZZ_SECONDS)
@@ -159,7 +185,8 @@ uninstall:
 	    $(DESTDIR)$(FISHCOMPDIR)/pytriage.fish
 
 clean:
-	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS)
+	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS) \
+	    $(PORTABLE)
 
 .PHONY: all check sanitize-check valgrind-check fuzz sample bench install \
 	uninstall clean

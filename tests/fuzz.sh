@@ -39,15 +39,19 @@ done
 	{ cat "$tmp/log"; exit 1; }
 ./tests/tools/fuzz_diff -runs=0 "$tmp/diff" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log"; exit 1; }
+./tests/tools/fuzz_diff_portable -runs=0 "$tmp/diff" >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log"; exit 1; }
 
-half=$((seconds / 2))
-[ $half -ge 1 ] || half=1
-for target in triage diff; do
-	echo "fuzz: fuzz_$target for ${half}s from $n seeds"
-	if ! ./tests/tools/fuzz_$target -max_total_time=$half -max_len=65536 \
+# fuzz_diff_portable: fuzz_diff with the scanner's portable way forced.
+third=$((seconds / 3))
+[ $third -ge 1 ] || third=1
+for target in triage diff diff_portable; do
+	seeds=${target%_portable}
+	echo "fuzz: fuzz_$target for ${third}s from $n seeds"
+	if ! ./tests/tools/fuzz_$target -max_total_time=$third -max_len=65536 \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -dict=tests/fuzz/report.dict \
-	    "$tmp/$target" >"$tmp/log" 2>&1; then
+	    "$tmp/$seeds" >"$tmp/log" 2>&1; then
 		tail -n 60 "$tmp/log"
 		echo "fuzz: fuzz_$target found a problem; the input is in crash-* here"
 		exit 1
