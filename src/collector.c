@@ -23,8 +23,6 @@
 #include "reader.h"
 #include "scan.h"
 
-#define KEY_KEEP	40	/* longest key we compare, plus room */
-#define LOCATION_KEEP	4096	/* a longer location is no use to anyone */
 #define RECORD_BYTES_MIN 384	/* fewer in a record: the collector's id,
 				 * location and history are more */
 
@@ -278,7 +276,7 @@ text_field(struct collector *col, int c, const char *what, struct strbuf *out)
 static int
 tags_field(struct collector *col, int c, int *collection_error)
 {
-	struct sink key = { &col->tagkey, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &col->tagkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
 	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
 	int is_true, tag, overflow, more, empty;
 	const char *text;
@@ -366,7 +364,7 @@ location_field(struct collector *col, int c, struct record_fields *f)
 
 	if (c != '"')
 		return scan_skip_value(col->s);
-	if (scan_string_value(col->s, &col->location, LOCATION_KEEP, 0,
+	if (scan_string_value(col->s, &col->location, TALLY_PATH_KEEP, 0,
 	    &overflow) == -1)
 		return -1;
 	if (!overflow) {
@@ -380,7 +378,7 @@ static int
 read_record(struct collector *col, enum report_status *status)
 {
 	struct tally *t = col->tally;
-	struct sink key = { &col->key, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &col->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
 	struct record_fields f;
 	enum record_key which;
 	const char *text;

@@ -17,6 +17,18 @@ static const struct {
 	{ '{', INPUT_REPORTLOG, reportlog_read },
 };
 
+void
+reading_start(struct reading *rd)
+{
+	memset(&rd->err, 0, sizeof(rd->err));
+	rd->err.record = REPORT_NO_RECORD;
+	rd->input = INPUT_NONE;
+	rd->finished = 0;
+	rd->session_status = 0;
+	if (rd->messages)
+		tally_keep_messages(rd->tally);
+}
+
 enum report_status
 report_read(struct source *src, struct reading *rd)
 {
@@ -25,13 +37,7 @@ report_read(struct source *src, struct reading *rd)
 	size_t i;
 	int c;
 
-	memset(&rd->err, 0, sizeof(rd->err));
-	rd->err.record = REPORT_NO_RECORD;
-	rd->input = INPUT_NONE;
-	rd->finished = 0;
-	rd->session_status = 0;
-	if (rd->messages)
-		tally_keep_messages(rd->tally);
+	reading_start(rd);
 	scan_init(&s, src, &rd->err);
 	if (scan_peek(&s) == 0xef) {	/* a UTF-8 byte order mark */
 		s.pos++;

@@ -69,6 +69,10 @@ struct reading {
 enum report_status report_read(struct source *, struct reading *);
 enum report_status refread_read(struct source *, struct reading *);
 
+/* What both readers do first: clear what the reader sets, and tell the
+ * tally whether messages are wanted. */
+void	reading_start(struct reading *);
+
 /* The fast readers, one per input, called at its first byte. */
 struct scanner;
 enum report_status collector_read(struct scanner *, struct reading *);

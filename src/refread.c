@@ -32,7 +32,6 @@
 #include "reader.h"
 
 #define REF_CHUNK	(64 * 1024)
-#define PATH_KEEP	4096	/* as the fast readers keep */
 
 enum lex_state { LEX_OUT, LEX_STRING, LEX_ESCAPE, LEX_HEX };
 
@@ -511,7 +510,7 @@ detail_of(struct json_object *o, struct failure_detail *d)
 			if (json_object_object_get_ex(crash, "path", &x) &&
 			    json_object_is_type(x, json_type_string) &&
 			    (len = (size_t)json_object_get_string_len(x)) <=
-			    PATH_KEEP) {
+			    TALLY_PATH_KEEP) {
 				d->path = json_object_get_string(x);
 				d->path_len = len;
 			}
@@ -533,7 +532,7 @@ detail_of(struct json_object *o, struct failure_detail *d)
 	    (x = json_object_array_get_idx(v, 0)) != NULL &&
 	    json_object_is_type(x, json_type_string) &&
 	    (len = (size_t)json_object_get_string_len(x)) > 0 &&
-	    len <= PATH_KEEP) {
+	    len <= TALLY_PATH_KEEP) {
 		d->path = json_object_get_string(x);
 		d->path_len = len;
 		d->line = 0;
@@ -881,13 +880,7 @@ refread_read(struct source *src, struct reading *rd)
 	int lexed;
 
 	memset(&r, 0, sizeof(r));
-	memset(&rd->err, 0, sizeof(rd->err));
-	rd->err.record = REPORT_NO_RECORD;
-	rd->input = INPUT_NONE;
-	rd->finished = 0;
-	rd->session_status = 0;
-	if (rd->messages)
-		tally_keep_messages(t);
+	reading_start(rd);
 	r.rd = rd;
 	r.err = &rd->err;
 	r.status = REPORT_READ_OK;

@@ -23,9 +23,7 @@
 #include "reader.h"
 #include "scan.h"
 
-#define KEY_KEEP	40	/* longest key we compare, plus room */
 #define WORD_KEEP	64	/* longer than any word compared */
-#define PATH_KEEP	4096	/* a longer path is no use to anyone */
 #define TEST_BYTES_MIN	512	/* fewer per test in a log: its setup, call and
 				 * teardown lines are more */
 
@@ -159,7 +157,7 @@ line_number(struct logreader *lr, int c, uint64_t *line, int *known)
 static int
 subkey(struct logreader *lr, int c, const char *const *names, int *which)
 {
-	struct sink k = { &lr->subkey, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink k = { &lr->subkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
 	const char *text;
 	size_t len;
 	int i;
@@ -190,8 +188,8 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 			return -1;
 		c = scan_peek(lr->s);
 		if (which == 1 && c == '"') {
-			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
-			    &overflow) == -1)
+			if (scan_string_value(lr->s, &lr->path,
+			    TALLY_PATH_KEEP, 0, &overflow) == -1)
 				return -1;
 			l->detail.path = overflow ? NULL : lr->path.data;
 			l->detail.path_len = overflow ? 0 : lr->path.len;
@@ -266,7 +264,7 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 	}
 	for (;; index++) {
 		if (index == 0 && c == '"') {
-			if (scan_string_value(lr->s, &lr->location, PATH_KEEP,
+			if (scan_string_value(lr->s, &lr->location, TALLY_PATH_KEEP,
 			    0, &overflow) == -1)
 				return -1;
 			if (overflow)
@@ -296,7 +294,7 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 static int
 read_line(struct logreader *lr, struct log_line *l)
 {
-	struct sink key = { &lr->key, KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &lr->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
 	struct scanner *s = lr->s;
 	enum line_key which;
 	const char *text;

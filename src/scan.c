@@ -457,6 +457,34 @@ number_in_buffer(struct scanner *r)
 	return 1;
 }
 
+/*
+ * After a number's integer part: its fraction and exponent, if any.  1
+ * when it had either, 0 when neither, -1 on a fault.
+ */
+static int
+number_tail(struct scanner *r)
+{
+	int c = scan_peek(r), other = 0;
+
+	if (c == '.') {
+		other = 1;
+		r->pos++;
+		if (digits(r) == -1)
+			return -1;
+		c = scan_peek(r);
+	}
+	if (c == 'e' || c == 'E') {
+		other = 1;
+		r->pos++;
+		c = scan_peek(r);
+		if (c == '+' || c == '-')
+			r->pos++;
+		if (digits(r) == -1)
+			return -1;
+	}
+	return other;
+}
+
 /* RFC 8259 numbers, and -Infinity. */
 int
 scan_number(struct scanner *r)
@@ -477,22 +505,7 @@ scan_number(struct scanner *r)
 		r->pos++;
 	else if (digits(r) == -1)
 		return -1;
-	c = scan_peek(r);
-	if (c == '.') {
-		r->pos++;
-		if (digits(r) == -1)
-			return -1;
-		c = scan_peek(r);
-	}
-	if (c == 'e' || c == 'E') {
-		r->pos++;
-		c = scan_peek(r);
-		if (c == '+' || c == '-')
-			r->pos++;
-		if (digits(r) == -1)
-			return -1;
-	}
-	return 0;
+	return number_tail(r) == -1 ? -1 : 0;
 }
 
 /*
@@ -714,22 +727,11 @@ scan_integer(struct scanner *r, int64_t *value)
 		}
 	if (n == 0)
 		return digits(r);	/* the fault: no digit */
-	c = scan_peek(r);
-	if (c == '.') {
-		other = 1;
-		r->pos++;
-		if (digits(r) == -1)
-			return -1;
-		c = scan_peek(r);
-	}
-	if (c == 'e' || c == 'E') {
-		other = 1;
-		r->pos++;
-		c = scan_peek(r);
-		if (c == '+' || c == '-')
-			r->pos++;
-		if (digits(r) == -1)
-			return -1;
+	switch (number_tail(r)) {
+	case -1:
+		return -1;
+	case 1:
+		return 1;
 	}
 	if (other)
 		return 1;

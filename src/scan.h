@@ -47,6 +47,9 @@ struct scanner {
 	unsigned char stack[REPORT_DEPTH_MAX];	/* per level, 1: object */
 };
 
+/* Room for the longest key a reader compares, and more. */
+#define SCAN_KEY_KEEP	40
+
 /* Decode into out while it holds less than keep bytes. */
 struct sink {
 	struct strbuf *out;	/* NULL: validate only */

@@ -33,7 +33,6 @@
 
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
 #define MESSAGE_MAX	1024	/* bytes of a failed test's message kept */
-#define PATH_KEEP	4096	/* a longer path is no use to anyone */
 #define EXPECT_MAX	(1u << 19)	/* tally_expect() reserves at most
 					 * 8 MiB of table ahead */
 
@@ -448,7 +447,8 @@ keep_detail(struct tally *t, struct tally_failed *f,
 		return TALLY_OK;
 	if (d->message != NULL)
 		mlen = first_line(d->message, d->message_len, MESSAGE_MAX);
-	plen = d->path != NULL && d->path_len <= PATH_KEEP ? d->path_len : 0;
+	plen = d->path != NULL && d->path_len <= TALLY_PATH_KEEP ?
+	    d->path_len : 0;
 	f->detail_off = t->failed_ids.len;
 	if (strbuf_append(&t->failed_ids, d->message, mlen) == -1 ||
 	    strbuf_append(&t->failed_ids, d->path, plen) == -1)

@@ -24,6 +24,9 @@ enum outcome {
 	OUTCOME_SKIPPED
 };
 
+/* A failure's path longer than this is not kept: no use to anyone. */
+#define TALLY_PATH_KEEP	4096
+
 /* Most distinct node IDs one report may hold. */
 #define TALLY_MAX_TESTS	((uint32_t)(1u << 28) - 1)
 
