@@ -508,10 +508,11 @@ detail_of(struct json_object *o, struct failure_detail *d)
 		else if (json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(v, "reprcrash", &crash) &&
 		    json_object_is_type(crash, json_type_object)) {
+			/* An empty path names no file: location may. */
 			if (json_object_object_get_ex(crash, "path", &x) &&
 			    json_object_is_type(x, json_type_string) &&
-			    (len = (size_t)json_object_get_string_len(x)) <=
-			    PATH_KEEP) {
+			    (len = (size_t)json_object_get_string_len(x)) > 0 &&
+			    len <= PATH_KEEP) {
 				d->path = json_object_get_string(x);
 				d->path_len = len;
 			}

@@ -179,7 +179,7 @@ subkey(struct logreader *lr, int c, const char *const *names, int *which)
  * longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
  * "message": the exception's line}.  As in JSON read whole, the last of a
  * key given twice is the one that counts, whatever its type: a path or
- * message that is not a string leaves none.
+ * message that is not a string, or an empty path, leaves none.
  */
 static int
 reprcrash_field(struct logreader *lr, struct log_line *l)
@@ -205,7 +205,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 			if (scan_string_value(lr->s, &lr->path, PATH_KEEP, 0,
 			    &overflow) == -1)
 				return -1;
-			if (!overflow) {
+			if (!overflow && lr->path.len > 0) {
 				l->detail.path = lr->path.data;
 				l->detail.path_len = lr->path.len;
 			}

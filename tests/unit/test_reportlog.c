@@ -1366,6 +1366,32 @@ test_failure_details_the_last_key_given_counts(void **state)
 	check_details(doc, w, sizeof(w) / sizeof(w[0]));
 }
 
+/* An empty reprcrash path is no path: location names the place, even
+ * after a line whose path was read; with no location, reprcrash's line
+ * stays. */
+static void
+test_failure_details_an_empty_path_is_none(void **state)
+{
+	static const char doc[] = START
+	    ATTEMPT("t.py::a", "\"location\": [\"t.py\", 4, \"a\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/t.py\", "
+	    "\"lineno\": 7, \"message\": \"AssertionError: a\"}}")
+	    ATTEMPT("t.py::b", "\"location\": [\"t.py\", 12, \"b\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"\", \"lineno\": 30, "
+	    "\"message\": \"AssertionError: b\"}}")
+	    ATTEMPT("t.py::c", "\"longrepr\": {\"reprcrash\": {\"path\": "
+	    "\"\", \"lineno\": 30, \"message\": \"AssertionError: c\"}}")
+	    FINISH(1);
+	static const struct detail_want w[] = {
+		{ "t.py::a", "AssertionError: a", "/b/t.py", 7 },
+		{ "t.py::b", "AssertionError: b", "t.py", 13 },
+		{ "t.py::c", "AssertionError: c", "", 30 },
+	};
+
+	(void)state;
+	check_details(doc, w, sizeof(w) / sizeof(w[0]));
+}
+
 /* Logs through file descriptors, and large. */
 
 enum fd_kind { FROM_MEMORY, FROM_FILE, FROM_PIPE };
@@ -1845,6 +1871,7 @@ main(void)
 		cmocka_unit_test(test_failure_details_where_and_why),
 		cmocka_unit_test(
 		    test_failure_details_the_last_key_given_counts),
+		cmocka_unit_test(test_failure_details_an_empty_path_is_none),
 		cmocka_unit_test(
 		    test_a_log_larger_than_the_read_buffers_is_exact),
 		cmocka_unit_test(
