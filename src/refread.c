@@ -33,6 +33,7 @@
 
 #define REF_CHUNK	(64 * 1024)
 #define PATH_KEEP	4096	/* as the fast readers keep */
+#define LOCATION_KEEP	4096	/* as the collector's fast reader keeps */
 
 enum lex_state { LEX_OUT, LEX_STRING, LEX_ESCAPE, LEX_HEX };
 
@@ -436,10 +437,12 @@ fields_of(struct json_object *o, struct record_fields *f)
 		f->reason_text = json_object_get_string(v);
 		f->reason_len = (size_t)json_object_get_string_len(v);
 	}
+	/* A longer location is none, as in the fast reader. */
 	if (json_object_object_get_ex(o, "location", &v) &&
-	    json_object_is_type(v, json_type_string)) {
+	    json_object_is_type(v, json_type_string) &&
+	    (len = (size_t)json_object_get_string_len(v)) <= LOCATION_KEEP) {
 		f->location_text = json_object_get_string(v);
-		f->location_len = (size_t)json_object_get_string_len(v);
+		f->location_len = len;
 	}
 }
 

@@ -1746,6 +1746,33 @@ test_failure_details_the_last_location_and_reason_count(void **state)
 	check_details(doc, sizeof(doc) - 1, w, sizeof(w) / sizeof(w[0]));
 }
 
+/* A location longer than 4096 bytes names no place in either reader;
+ * one of exactly 4096 bytes does. */
+static void
+test_a_location_over_4096_bytes_is_none(void **state)
+{
+	struct detail_want w = { "t.py::test_a", "", "", 0 };
+	struct strbuf doc, path;
+	size_t extra, i;
+
+	(void)state;
+	for (extra = 0; extra < 2; extra++) {
+		/* "PATH:12", 4096 bytes long, then 4097 */
+		strbuf_init(&path);
+		for (i = 0; i < 4096 - 3 + extra; i++)
+			assert_int_equal(strbuf_appendc(&path, 'x'), 0);
+		strbuf_init(&doc);
+		assert_int_equal(strbuf_printf(&doc, "[{\"scope\": \"t.py\", "
+		    "\"name\": \"test_a\", \"result\": \"failed\", "
+		    "\"location\": \"%s:12\"}]", path.data), 0);
+		w.path = extra == 0 ? path.data : "";
+		w.line = extra == 0 ? 13 : 0;
+		check_details(doc.data, doc.len, &w, 1);
+		strbuf_free(&doc);
+		strbuf_free(&path);
+	}
+}
+
 static int
 run_table(const char *group, const void *table, size_t size, size_t n,
     void (*f)(void **))
@@ -1814,6 +1841,7 @@ main(void)
 		    test_a_valid_character_anywhere_in_a_long_string_passes),
 		cmocka_unit_test(
 		    test_failure_details_the_last_location_and_reason_count),
+		cmocka_unit_test(test_a_location_over_4096_bytes_is_none),
 	};
 	int failed = 0;
 
