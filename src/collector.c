@@ -356,12 +356,15 @@ reason_field(struct collector *col, int c)
 	    TRIAGE_MESSAGE_MAX : REPORT_REASON_KEEP, 1, &overflow);
 }
 
-/* location, when messages are wanted: "path:line", a string, or null. */
+/* location, when messages are wanted: "path:line", a string, or null.
+ * A location given again replaces the earlier one. */
 static int
 location_field(struct collector *col, int c, struct record_fields *f)
 {
 	int overflow;
 
+	f->location_text = NULL;
+	f->location_len = 0;
 	if (c != '"')
 		return scan_skip_value(col->s);
 	if (scan_string_value(col->s, &col->location, TALLY_PATH_KEEP, 0,

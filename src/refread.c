@@ -435,10 +435,13 @@ fields_of(struct json_object *o, struct record_fields *f)
 		f->reason_text = json_object_get_string(v);
 		f->reason_len = (size_t)json_object_get_string_len(v);
 	}
+	/* A longer location is none, as in the fast reader. */
 	if (json_object_object_get_ex(o, "location", &v) &&
-	    json_object_is_type(v, json_type_string)) {
+	    json_object_is_type(v, json_type_string) &&
+	    (len = (size_t)json_object_get_string_len(v)) <=
+	    TALLY_PATH_KEEP) {
 		f->location_text = json_object_get_string(v);
-		f->location_len = (size_t)json_object_get_string_len(v);
+		f->location_len = len;
 	}
 }
 
@@ -507,10 +510,11 @@ detail_of(struct json_object *o, struct failure_detail *d)
 		else if (json_object_is_type(v, json_type_object) &&
 		    json_object_object_get_ex(v, "reprcrash", &crash) &&
 		    json_object_is_type(crash, json_type_object)) {
+			/* An empty path names no file: location may. */
 			if (json_object_object_get_ex(crash, "path", &x) &&
 			    json_object_is_type(x, json_type_string) &&
-			    (len = (size_t)json_object_get_string_len(x)) <=
-			    TALLY_PATH_KEEP) {
+			    (len = (size_t)json_object_get_string_len(x)) > 0 &&
+			    len <= TALLY_PATH_KEEP) {
 				d->path = json_object_get_string(x);
 				d->path_len = len;
 			}

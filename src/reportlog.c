@@ -12,7 +12,8 @@
  * line with no line feed, is a bad report.
  *
  * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
- * a line is a bad report, as is any of them of the wrong type.
+ * a line is a bad report, as is any of them of the wrong type.  Of any
+ * other key given twice, the last one counts, as in json-c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,8 +173,12 @@ subkey(struct logreader *lr, int c, const char *const *names, int *which)
 	return scan_key_colon(lr->s);
 }
 
-/* longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
- * "message": the exception's line}. */
+/*
+ * longrepr's reprcrash: {"path": absolute, "lineno": 1-based,
+ * "message": the exception's line}.  As in JSON read whole, the last of a
+ * key given twice is the one that counts, whatever its type: a path or
+ * message that is not a string, or an empty path, leaves none.
+ */
 static int
 reprcrash_field(struct logreader *lr, struct log_line *l)
 {
@@ -187,12 +192,21 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 		if (subkey(lr, c, names, &which) == -1)
 			return -1;
 		c = scan_peek(lr->s);
+		if (which == 1) {
+			l->detail.path = NULL;
+			l->detail.path_len = 0;
+		} else if (which == 3) {
+			l->detail.message = NULL;
+			l->detail.message_len = 0;
+		}
 		if (which == 1 && c == '"') {
 			if (scan_string_value(lr->s, &lr->path,
 			    TALLY_PATH_KEEP, 0, &overflow) == -1)
 				return -1;
-			l->detail.path = overflow ? NULL : lr->path.data;
-			l->detail.path_len = overflow ? 0 : lr->path.len;
+			if (!overflow && lr->path.len > 0) {
+				l->detail.path = lr->path.data;
+				l->detail.path_len = lr->path.len;
+			}
 		} else if (which == 2) {
 			if (line_number(lr, c, &l->detail.line, &known) == -1)
 				return -1;
@@ -209,8 +223,11 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 	}
 }
 
-/* longrepr: a string (its last line that is not empty), an object with a
- * reprcrash, or anything else (skipped). */
+/*
+ * longrepr: a string (its last line that is not empty), an object with a
+ * reprcrash, or anything else (skipped).  Each longrepr, and each
+ * reprcrash in it, replaces what an earlier one said: the last counts.
+ */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
@@ -218,6 +235,7 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
 	int more, which;
 
+	memset(&l->detail, 0, sizeof(l->detail));
 	if (c == '"') {
 		strbuf_reset(&lr->message);
 		if (scan_string(lr->s, &last) == -1)
@@ -234,6 +252,8 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 		if (subkey(lr, c, names, &which) == -1)
 			return -1;
 		c = scan_peek(lr->s);
+		if (which == 1)
+			memset(&l->detail, 0, sizeof(l->detail));
 		if (which == 1 && c == '{') {
 			if (reprcrash_field(lr, l) == -1)
 				return -1;
@@ -245,12 +265,15 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 }
 
 /* location: [path relative to the rootdir, 0-based line or null,
- * domain]; kept where longrepr names no place. */
+ * domain]; kept where longrepr names no place.  A location given again
+ * replaces the earlier one. */
 static int
 location_field(struct logreader *lr, int c, uint64_t *line)
 {
 	int overflow, index = 0, known;
 
+	strbuf_reset(&lr->location);
+	*line = 0;
 	if (c != '[')
 		return scan_skip_value(lr->s);
 	if (scan_push(lr->s, 0) == -1)

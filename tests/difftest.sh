@@ -1,7 +1,8 @@
 #!/bin/sh
 # difftest.sh: the fast reader against the json-c reference over testdata/:
-# every collector's report and every pytest-reportlog log whole at many
-# chunk sizes, its proper prefixes (never passed or retry; all of them or
+# every collector's report and every pytest-reportlog log (real and
+# hand-made) whole at many chunk sizes, without failure messages and with
+# them, its proper prefixes (never passed or retry; all of them or
 # thousands for the small files, thousands for the big ones, every one
 # near the end), seeded mutants, and generated reports and logs.
 #
@@ -26,7 +27,8 @@ rc=0
 "$tool" $reports -s 1 $(ls corpus/*/report.json hostile/*.json fuzz/* \
     2>/dev/null | grep -v "^$big_report\$") || rc=1
 # shellcheck disable=SC2046,SC2086
-"$tool" $logs -s 3 $(ls logs/*/log.jsonl | grep -v "^$big_log\$") || rc=1
+"$tool" $logs -s 3 $(ls logs/*/log.jsonl hostile/*.jsonl |
+    grep -v "^$big_log\$") || rc=1
 # shellcheck disable=SC2086
 "$tool" $big -s 2 "$big_report" "$big_log" || rc=1
 # shellcheck disable=SC2086

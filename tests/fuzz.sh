@@ -19,7 +19,7 @@ cd "$top"
 mkdir "$tmp/triage" "$tmp/diff"
 n=0
 for f in testdata/corpus/*/report.json testdata/hostile/*.json \
-    testdata/logs/*/log.jsonl testdata/fuzz/*; do
+    testdata/hostile/*.jsonl testdata/logs/*/log.jsonl testdata/fuzz/*; do
 	[ -f "$f" ] || continue
 	[ "$(wc -c <"$f")" -le 65536 ] || continue
 	n=$((n + 1))

@@ -6,9 +6,13 @@
  * the status, the kind of input, a log's SessionFinish and its exit
  * status, every count, and, byte for byte and in order, the failed node
  * IDs, the flaky ones, those of unknown outcome and the collection errors
- * with their reasons; with messages wanted, also each failure's message,
- * path and line.  The lists are flattened into one buffer of
- * length-prefixed fields, so that one memcmp compares them.
+ * with their reasons (the reason of a collection-error verdict names
+ * them, whatever the format); with messages wanted, also each failure's
+ * message, path and line.  The lists are flattened into one buffer of
+ * length-prefixed fields, the messages and places into another, so that
+ * a memcmp compares each.  Messages and places are compared when both
+ * readings kept them: a reading with them can be held against one
+ * without, on everything else.
  *
  * Static functions in a header: each tool is one file, and the Makefile
  * builds each from its own source.
@@ -34,17 +38,31 @@ struct capture {
 	struct tally_counts counts;
 	uint64_t error_records;
 	struct strbuf lists;	/* failed | flaky | unknown | errors */
+	struct strbuf details;	/* each kept node ID's message and place */
+	int messages;		/* details were kept */
 	int nomem;
 };
 
 static void
-capture_field(struct capture *c, const void *p, size_t len)
+capture_put(struct capture *c, struct strbuf *sb, const void *p, size_t len)
 {
 	uint64_t n = len;
 
-	if (strbuf_append(&c->lists, &n, sizeof(n)) == -1 ||
-	    (len > 0 && strbuf_append(&c->lists, p, len) == -1))
+	if (strbuf_append(sb, &n, sizeof(n)) == -1 ||
+	    (len > 0 && strbuf_append(sb, p, len) == -1))
 		c->nomem = 1;
+}
+
+static void
+capture_field(struct capture *c, const void *p, size_t len)
+{
+	capture_put(c, &c->lists, p, len);
+}
+
+static void
+capture_detail(struct capture *c, const void *p, size_t len)
+{
+	capture_put(c, &c->details, p, len);
 }
 
 static void
@@ -62,9 +80,9 @@ capture_ids(struct capture *c, enum outcome outcome, int messages)
 		capture_field(c, ids[i].id, ids[i].len);
 		if (!messages)
 			continue;
-		capture_field(c, ids[i].reason, ids[i].reason_len);
-		capture_field(c, ids[i].path, ids[i].path_len);
-		capture_field(c, &ids[i].line, sizeof(ids[i].line));
+		capture_detail(c, ids[i].reason, ids[i].reason_len);
+		capture_detail(c, ids[i].path, ids[i].path_len);
+		capture_detail(c, &ids[i].line, sizeof(ids[i].line));
 	}
 	free(ids);
 }
@@ -83,10 +101,12 @@ capture_read(struct capture *c, int reference, const unsigned char *data,
 
 	memset(c, 0, sizeof(*c));
 	strbuf_init(&c->lists);
+	strbuf_init(&c->details);
 	if (tally_init(&c->tally, seed) == -1)
 		return -1;
 	c->rd.tally = &c->tally;
 	c->rd.messages = messages;
+	c->messages = messages;
 	source_from_memory(&src, data, len, chunk);
 	c->status = reference ? refread_read(&src, &c->rd) :
 	    report_read(&src, &c->rd);
@@ -100,8 +120,7 @@ capture_read(struct capture *c, int reference, const unsigned char *data,
 	for (i = 0; i < n; i++) {
 		tally_collection_error(&c->tally, i, &e);
 		capture_field(c, e.id, e.len);
-		if (messages)
-			capture_field(c, e.reason, e.reason_len);
+		capture_field(c, e.reason, e.reason_len);
 	}
 	return c->nomem ? -1 : 0;
 }
@@ -111,6 +130,7 @@ capture_free(struct capture *c)
 {
 	tally_free(&c->tally);
 	strbuf_free(&c->lists);
+	strbuf_free(&c->details);
 }
 
 static int
@@ -122,7 +142,10 @@ capture_same(const struct capture *a, const struct capture *b)
 	    memcmp(&a->counts, &b->counts, sizeof(a->counts)) == 0 &&
 	    a->error_records == b->error_records &&
 	    a->lists.len == b->lists.len &&
-	    memcmp(a->lists.data, b->lists.data, a->lists.len) == 0;
+	    memcmp(a->lists.data, b->lists.data, a->lists.len) == 0 &&
+	    (!a->messages || !b->messages ||
+	    (a->details.len == b->details.len && (a->details.len == 0 ||
+	    memcmp(a->details.data, b->details.data, a->details.len) == 0)));
 }
 
 static void
@@ -130,8 +153,8 @@ capture_describe(FILE *fp, const char *what, const struct capture *c)
 {
 	fprintf(fp, "  %s: status %d input %d finished %d/%lld records %llu "
 	    "tests %llu passed %llu failed %llu skipped %llu unknown %llu "
-	    "errors %llu lists %zu bytes\n", what, (int)c->status,
-	    (int)c->rd.input, c->rd.finished,
+	    "errors %llu lists %zu bytes details %zu bytes\n", what,
+	    (int)c->status, (int)c->rd.input, c->rd.finished,
 	    (long long)c->rd.session_status,
 	    (unsigned long long)c->counts.records,
 	    (unsigned long long)c->counts.tests,
@@ -139,19 +162,25 @@ capture_describe(FILE *fp, const char *what, const struct capture *c)
 	    (unsigned long long)c->counts.failed,
 	    (unsigned long long)c->counts.skipped,
 	    (unsigned long long)c->counts.unknown,
-	    (unsigned long long)c->error_records, c->lists.len);
+	    (unsigned long long)c->error_records, c->lists.len,
+	    c->details.len);
 }
 
-/* The lists, one field a line, escaped: for a person looking at a
- * disagreement. */
+/* Length-prefixed fields, escaped, on one line. */
 static void
-capture_print(FILE *fp, const char *what, const struct capture *c)
+capture_print_fields(FILE *fp, const char *what, const char *which,
+    const struct strbuf *sb)
 {
-	const unsigned char *p = (const unsigned char *)c->lists.data;
-	const unsigned char *end = p + c->lists.len;
+	const unsigned char *p, *end;
 	uint64_t n, i;
 
-	fprintf(fp, "  %s lists:", what);
+	fprintf(fp, "  %s %s:", what, which);
+	if (sb->len == 0) {	/* an empty strbuf has no data */
+		putc('\n', fp);
+		return;
+	}
+	p = (const unsigned char *)sb->data;
+	end = p + sb->len;
 	while (end - p >= (ptrdiff_t)sizeof(n)) {
 		memcpy(&n, p, sizeof(n));
 		p += sizeof(n);
@@ -167,6 +196,16 @@ capture_print(FILE *fp, const char *what, const struct capture *c)
 		p += n;
 	}
 	putc('\n', fp);
+}
+
+/* The lists and the details, one field a line, escaped: for a person
+ * looking at a disagreement. */
+static void
+capture_print(FILE *fp, const char *what, const struct capture *c)
+{
+	capture_print_fields(fp, what, "lists", &c->lists);
+	if (c->messages)
+		capture_print_fields(fp, what, "details", &c->details);
 }
 
 #endif

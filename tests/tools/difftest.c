@@ -6,11 +6,13 @@
  *
  * For every file, and for every input made from it, both readers run over
  * the same bytes, cut into chunks of many sizes so that every refill path
- * of the fast reader is reached, with and without failure messages, and
- * must agree on everything the triage reads (capture.h): the status, a
- * log's SessionFinish, every count, and byte for byte the selectors, the
- * flaky and unknown node IDs and the collection errors with their
- * reasons.  The inputs are:
+ * of the fast reader is reached, and must agree on everything the triage
+ * and the writers read (capture.h): the status, a log's SessionFinish,
+ * every count, and byte for byte the selectors, the flaky and unknown
+ * node IDs and the collection errors with their reasons.  json-c keeps
+ * failure messages; the fast reader reads every input without them and
+ * with them, and with them must agree on each failure's message, path and
+ * line too (what -f markdown and -f github print).  The inputs are:
  *   - the file itself, a collector's report or a pytest-reportlog log;
  *   - its proper prefixes (every one, or -p of them spread evenly).  No
  *     prefix may triage as passed or retry, under the exit status in the
@@ -25,12 +27,15 @@
  *     deleted, duplicated and inserted; for a log also whole lines
  *     duplicated, dropped, swapped, cut, blank lines and CR LF put in;
  *   - with -g N, N generated collector's reports (keys reordered, escapes
- *     in keys and values, odd types, nested junk in skipped fields);
+ *     in keys and values, odd types, nested junk in skipped fields,
+ *     failure_reason and location twice, locations about the longest kept);
  *   - with -l N, N generated logs: a session of CollectReport, TestReport,
  *     SubTestReport and WarningMessage lines, tests interleaved, phases in
  *     valid and invalid orders, every outcome and odd words, odd types,
- *     duplicate and escaped keys, junk in skipped keys, blank lines, CR LF,
- *     SessionFinish or none, and lines after it.
+ *     duplicate and escaped keys (longrepr, reprcrash and its members,
+ *     location twice), paths about the longest kept, messages longer than
+ *     those kept, junk in skipped keys, blank lines, CR LF, SessionFinish
+ *     or none, and lines after it.
  * Prints one line per disagreement and a closing line; exits 1 on any.
  * DIFFTEST_SAVE=DIR keeps each disagreeing input there.
  */
@@ -181,12 +186,15 @@ prefix_broken(const char *name, size_t cut, struct capture *c,
 #define BIG	((size_t)4 << 20)
 
 /*
- * Both readers over one input.  A whole file: both at every chunk size,
- * with and without messages.  Anything else: json-c once, the fast reader
- * whole and at one random chunk size, messages or not at random.  When ss
- * is set the input is a proper prefix (of name, cut bytes long) and must
- * not go green.  Returns the fast reader's status on the whole input, its
- * kind in *input.
+ * Both readers over one input.  json-c reads it once, whole, keeping
+ * messages; the fast reader reads it without messages and with them, and
+ * capture_same() holds each reading to json-c's (messages and places
+ * only when both kept them).  A whole file: the fast reader at every
+ * chunk size both ways, and json-c again at each chunk size.  Anything
+ * else: the fast reader whole without messages and at one random chunk
+ * size with them.  When ss is set the input is a proper prefix (of name,
+ * cut bytes long) and must not go green.  Returns the fast reader's
+ * status on the whole input, its kind in *input.
  */
 static enum report_status
 check(const char *name, const char *kind, const unsigned char *data,
@@ -199,28 +207,24 @@ check(const char *name, const char *kind, const unsigned char *data,
 	struct capture want, got;
 	size_t i, chunk, nchunks;
 	enum report_status status = REPORT_READ_OK;
-	int bad = 0, messages, pass;
+	int bad = 0, messages, pass, npasses;
 
 	nchunks = whole ? sizeof(all_chunks) / sizeof(all_chunks[0]) : 2;
 	if (whole && len > BIG) {
 		chunks = big_chunks;
 		nchunks = sizeof(big_chunks) / sizeof(big_chunks[0]);
 	}
+	npasses = whole ? 2 : 1;
 	st->inputs++;
-	/* Messages and places are no part of the verdict, and the two
-	 * readers still differ on some of them: they are compared only
-	 * through what decides (status, counts, lists of node IDs). */
-	for (pass = 0; pass < 1 && !bad; pass++) {
-		messages = 0;
-		capture(&want, 1, data, len, 0, messages);
-		if (pass == 0) {
-			if (want.status == REPORT_READ_OK)
-				st->accepted++;
-			else
-				st->rejected++;
-		}
+	capture(&want, 1, data, len, 0, 1);
+	if (want.status == REPORT_READ_OK)
+		st->accepted++;
+	else
+		st->rejected++;
+	for (pass = 0; pass < npasses && !bad; pass++) {
 		for (i = 0; i < nchunks && !bad; i++) {
 			chunk = whole || i == 0 ? chunks[i] : 1 + rng() % 97;
+			messages = whole ? pass : i > 0;
 			capture(&got, 0, data, len, chunk, messages);
 			if (i == 0 && pass == 0) {
 				status = got.status;
@@ -245,7 +249,10 @@ check(const char *name, const char *kind, const unsigned char *data,
 				bad = 1;
 			}
 			capture_free(&got);
-			if (!whole || chunk == 0 || bad || len > BIG)
+			/* json-c at the other chunk sizes: with messages,
+			 * which holds everything. */
+			if (!whole || !messages || chunk == 0 || bad ||
+			    len > BIG)
 				continue;
 			capture(&got, 1, data, len, chunk, messages);
 			if (!capture_same(&want, &got)) {
@@ -257,8 +264,8 @@ check(const char *name, const char *kind, const unsigned char *data,
 			}
 			capture_free(&got);
 		}
-		capture_free(&want);
 	}
+	capture_free(&want);
 	st->disagreements += (unsigned long)bad;
 	return status;
 }
@@ -307,6 +314,23 @@ put_string(struct strbuf *sb, const char *text)
 		if (one_in(odds))
 			put(sb, odd[rng() % (sizeof(odd) / sizeof(odd[0]))]);
 	}
+	put(sb, "\"");
+}
+
+/* A string of head, at least n bytes of 'x' and up to spread more, then
+ * tail (JSON text): one near a length that a reader cuts at. */
+static void
+put_long(struct strbuf *sb, const char *head, size_t n, size_t spread,
+    const char *tail)
+{
+	size_t i;
+
+	n += rng() % (spread + 1);
+	put(sb, "\"");
+	put(sb, head);
+	for (i = 0; i < n; i++)
+		put(sb, "x");
+	put(sb, tail);
 	put(sb, "\"");
 }
 
@@ -395,10 +419,14 @@ put_record(struct strbuf *sb, unsigned ids)
 		"\"TRUE\"", "\"true \"", "\"\"", "1"
 	};
 	char name[64];
-	int order[9], i, t, n = 9;
+	int order[11], i, t, n = 9;
 
 	for (i = 0; i < n; i++)
 		order[i] = i;
+	if (one_in(6))			/* failure_reason twice: last wins */
+		order[n++] = 6;
+	if (one_in(6))			/* location twice: last wins */
+		order[n++] = 7;
 	shuffle(order, n);
 	put(sb, "{");
 	for (i = 0, t = 0; i < n; i++) {
@@ -452,15 +480,24 @@ put_record(struct strbuf *sb, unsigned ids)
 		case 6:
 			put_string(sb, "failure_reason");
 			put(sb, ": ");
-			put_string(sb, rng() % 2 ?
-			    "AssertionError: first line\nsecond" :
-			    "\r\nE   ImportError: x\r\n");
+			if (one_in(30))
+				put_long(sb, "AssertionError: ", 1000, 40,
+				    "\\u00e9\\nsecond");
+			else if (one_in(8))
+				put_junk(sb, 1);
+			else
+				put_string(sb, rng() % 2 ?
+				    "AssertionError: first line\nsecond" :
+				    "\r\nE   ImportError: x\r\n");
 			break;
 		case 7:
 			put_string(sb, "location");
 			put(sb, ": ");
-			if (rng() % 4)
-				put_string(sb, "tests/t.py:12");
+			if (one_in(30))	/* about the longest kept */
+				put_long(sb, "tests/", 4080, 12, ".py:3");
+			else if (rng() % 4)
+				put_string(sb, rng() % 2 ? "tests/t.py:12" :
+				    "tests/u.py:7");
 			else
 				put_junk(sb, 1);
 			break;
@@ -529,8 +566,10 @@ put_word(struct strbuf *sb, const char *text)
 		put_string(sb, text);
 }
 
+/* reprcrash's members in any order, now and then one of them twice (the
+ * last one counts) or left out. */
 static void
-put_longrepr(struct strbuf *sb, int kind)
+put_reprcrash(struct strbuf *sb)
 {
 	static const char *const linenos[] = {
 		"8", "0", "-3", "1.5", "1e2", "\"8\"", "null",
@@ -538,8 +577,56 @@ put_longrepr(struct strbuf *sb, int kind)
 		"123456789012345678901234567890"
 	};
 	static const char *const paths[] = {
-		"/builds/example/tests/t.py", "tests/t.py", "", "/", "\\u00e9.py"
+		"/builds/example/tests/t.py", "tests/t.py", "", "/", "\\u00e9.py",
+		"/builds/example/tests/u.py"
 	};
+	static const char *const keys[] = { "path", "lineno", "message" };
+	int order[4], i, n = 3;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	if (one_in(5))
+		order[n++] = (int)(rng() % 3);
+	shuffle(order, n);
+	put(sb, "{");
+	for (i = 0; i < n; i++) {
+		if (one_in(20))
+			continue;
+		if (sb->data[sb->len - 1] != '{')
+			put(sb, ", ");
+		put_key(sb, keys[order[i]]);
+		put(sb, ": ");
+		switch (order[i]) {
+		case 0:
+			if (one_in(8))
+				put(sb, rng() % 2 ? "7" : "null");
+			else if (one_in(30))	/* about the longest kept */
+				put_long(sb, "/builds/", 4080, 12, ".py");
+			else
+				put_string(sb, paths[rng() % 6]);
+			break;
+		case 1:
+			put(sb, linenos[rng() % 10 < 7 ? 0 : rng() % 10]);
+			break;
+		default:
+			if (one_in(8))
+				put_junk(sb, 1);
+			else if (one_in(30))
+				put_long(sb, "AssertionError: ", 1000, 40,
+				    "\\u00e9\\nmore");
+			else
+				put_string(sb, rng() % 2 ?
+				    "assert (1 + 1) == 3" :
+				    "AssertionError: one\nassert 0 >= 1");
+			break;
+		}
+	}
+	put(sb, "}");
+}
+
+static void
+put_longrepr(struct strbuf *sb, int kind)
+{
 	int i, n;
 
 	switch (kind) {
@@ -547,9 +634,13 @@ put_longrepr(struct strbuf *sb, int kind)
 		put(sb, "null");
 		break;
 	case 1:
-		put_string(sb, rng() % 2 ?
-		    "Traceback:\n  File x\nE   ImportError: no module\n\n" :
-		    "worker 'gw1' crashed while running 't.py::test_1'");
+		if (one_in(30))
+			put_long(sb, "Traceback\\nE   ", 1000, 40,
+			    "\\u00e9\\n\\n");
+		else
+			put_string(sb, rng() % 2 ?
+			    "Traceback:\n  File x\nE   ImportError: no module\n\n" :
+			    "worker 'gw1' crashed while running 't.py::test_1'");
 		break;
 	case 2:
 		put(sb, "[");
@@ -566,26 +657,10 @@ put_longrepr(struct strbuf *sb, int kind)
 				put(sb, ", ");
 			if (i == n - 1 || one_in(3)) {
 				put(sb, "\"reprcrash\": ");
-				if (one_in(8)) {
+				if (one_in(8))
 					put_junk(sb, 2);
-					continue;
-				}
-				put(sb, "{\"path\": ");
-				if (one_in(8))
-					put(sb, "7");
 				else
-					put_string(sb, paths[rng() % 5]);
-				put(sb, ", \"lineno\": ");
-				put(sb, linenos[rng() % 10 < 7 ? 0 :
-				    rng() % 10]);
-				put(sb, ", \"message\": ");
-				if (one_in(8))
-					put_junk(sb, 1);
-				else
-					put_string(sb, rng() % 2 ?
-					    "assert (1 + 1) == 3" :
-					    "AssertionError: one\nassert 0 >= 1");
-				put(sb, "}");
+					put_reprcrash(sb);
 			} else {
 				put(sb, "\"reprtraceback\": ");
 				put_junk(sb, 4);
@@ -615,7 +690,10 @@ put_location(struct strbuf *sb)
 		break;
 	default:
 		put(sb, "[");
-		put_string(sb, rng() % 8 ? "tests/t.py" : "");
+		if (one_in(30))		/* about the longest kept */
+			put_long(sb, "tests/", 4080, 12, ".py");
+		else
+			put_string(sb, rng() % 8 ? "tests/t.py" : "");
 		put(sb, ", ");
 		put(sb, lines[rng() % 4 ? 0 : rng() % 6]);
 		put(sb, ", ");

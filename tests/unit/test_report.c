@@ -1656,6 +1656,123 @@ test_a_valid_character_anywhere_in_a_long_string_passes(void **state)
 		}
 }
 
+/* Failure details, read when messages are wanted. */
+
+struct detail_want {
+	const char *id;
+	const char *message;
+	const char *path;
+	uint64_t line;
+};
+
+/* Both readers, every chunk size, with messages: the selectors and their
+ * messages, paths and lines exactly. */
+static void
+check_details(const char *doc, size_t len, const struct detail_want *w,
+    size_t n)
+{
+	struct tally_id *ids;
+	struct source src;
+	struct reading rd;
+	struct tally t;
+	size_t r, k, i, got;
+
+	for (r = 0; r < NREADERS; r++)
+		for (k = 0; k < NCHUNKS; k++) {
+			assert_int_equal(tally_init(&t, SEED), 0);
+			memset(&rd, 0, sizeof(rd));
+			rd.tally = &t;
+			rd.messages = 1;
+			source_from_memory(&src, doc, len, chunks[k]);
+			assert_int_equal(readers[r].read(&src, &rd),
+			    REPORT_READ_OK);
+			assert_int_equal(tally_selectors(&t, &ids, &got), 0);
+			assert_int_equal(got, n);
+			for (i = 0; i < n; i++) {
+				if (ids[i].len != strlen(w[i].id) ||
+				    memcmp(ids[i].id, w[i].id, ids[i].len) != 0 ||
+				    ids[i].reason_len != strlen(w[i].message) ||
+				    memcmp(ids[i].reason, w[i].message,
+				    ids[i].reason_len) != 0 ||
+				    ids[i].path_len != strlen(w[i].path) ||
+				    memcmp(ids[i].path, w[i].path,
+				    ids[i].path_len) != 0 ||
+				    ids[i].line != w[i].line)
+					fail_msg("%s, chunk %zu, #%zu: \"%.*s\" "
+					    "\"%.*s\" at \"%.*s\" line %ju",
+					    readers[r].name, chunks[k], i,
+					    (int)ids[i].len, ids[i].id,
+					    (int)ids[i].reason_len,
+					    ids[i].reason,
+					    (int)ids[i].path_len, ids[i].path,
+					    (uintmax_t)ids[i].line);
+			}
+			free(ids);
+			tally_free(&t);
+		}
+}
+
+/* location "path:line" (0-based) and failure_reason's first line; of a
+ * key given twice the last one counts, whatever its type, as in json-c. */
+static void
+test_failure_details_the_last_location_and_reason_count(void **state)
+{
+	static const char doc[] = "["
+	    "{\"scope\": \"t.py\", \"name\": \"test_a\", \"location\": "
+	    "\"t.py:3\", \"result\": \"failed\", \"failure_reason\": "
+	    "\"AssertionError: a\\nmore\"}, "
+	    /* the second location counts */
+	    "{\"scope\": \"t.py\", \"name\": \"test_b\", \"location\": "
+	    "\"first.py:1\", \"failure_reason\": \"first\", \"location\": "
+	    "\"second.py:2\", \"failure_reason\": \"second\", \"result\": "
+	    "\"failed\"}, "
+	    /* a location, then null: none */
+	    "{\"scope\": \"t.py\", \"name\": \"test_c\", \"location\": "
+	    "\"first.py:1\", \"location\": null, \"failure_reason\": "
+	    "\"first\", \"failure_reason\": 7, \"result\": \"failed\"}, "
+	    /* a location, then one that is no "path:line": none */
+	    "{\"scope\": \"t.py\", \"name\": \"test_d\", \"location\": "
+	    "\"first.py:1\", \"location\": \"second.py\", \"result\": "
+	    "\"failed\"}"
+	    "]";
+	static const struct detail_want w[] = {
+		{ "t.py::test_a", "AssertionError: a", "t.py", 4 },
+		{ "t.py::test_b", "second", "second.py", 3 },
+		{ "t.py::test_c", "", "", 0 },
+		{ "t.py::test_d", "", "", 0 },
+	};
+
+	(void)state;
+	check_details(doc, sizeof(doc) - 1, w, sizeof(w) / sizeof(w[0]));
+}
+
+/* A location longer than 4096 bytes names no place in either reader;
+ * one of exactly 4096 bytes does. */
+static void
+test_a_location_over_4096_bytes_is_none(void **state)
+{
+	struct detail_want w = { "t.py::test_a", "", "", 0 };
+	struct strbuf doc, path;
+	size_t extra, i;
+
+	(void)state;
+	for (extra = 0; extra < 2; extra++) {
+		/* "PATH:12", 4096 bytes long, then 4097 */
+		strbuf_init(&path);
+		for (i = 0; i < 4096 - 3 + extra; i++)
+			assert_int_equal(strbuf_appendc(&path, 'x'), 0);
+		strbuf_init(&doc);
+		assert_int_equal(strbuf_printf(&doc, "[{\"scope\": \"t.py\", "
+		    "\"name\": \"test_a\", \"result\": \"failed\", "
+		    "\"location\": \"%s:12\"}]", path.data), 0);
+		w.path = extra == 0 ? path.data : "";
+		w.line = extra == 0 ? 13 : 0;
+		check_details(doc.data, doc.len, &w, 1);
+		strbuf_free(&doc);
+		strbuf_free(&path);
+	}
+}
+
 static int
 run_table(const char *group, const void *table, size_t size, size_t n,
     void (*f)(void **))
@@ -1722,6 +1839,9 @@ main(void)
 		    test_a_bad_byte_anywhere_in_a_long_string_is_seen),
 		cmocka_unit_test(
 		    test_a_valid_character_anywhere_in_a_long_string_passes),
+		cmocka_unit_test(
+		    test_failure_details_the_last_location_and_reason_count),
+		cmocka_unit_test(test_a_location_over_4096_bytes_is_none),
 	};
 	int failed = 0;
 

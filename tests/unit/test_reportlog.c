@@ -583,6 +583,26 @@ static const struct valid_case valid_cases[] = {
 	    B("e.py") }, .nerr = 5, .err = { B("a.py"), B("b.py"), B("c.py"),
 	    B("d.py"), B("e.py") }, .reason = { B("E   ModuleNotFoundError: x"),
 	    B("NameError: y"), B(""), B(""), B("") }, .error_records = 5 } },
+	{ "a collection error's reason: the last longrepr, reprcrash and "
+	    "message given count",
+	    B(START CRERR("a.py", "\"first\", \"longrepr\": {\"reprcrash\": "
+	    "{\"message\": \"second\"}}")
+	    CRERR("b.py", "{\"reprcrash\": {\"message\": \"first\"}}, "
+	    "\"longrepr\": null")
+	    CRERR("c.py", "{\"reprcrash\": {\"message\": \"first\"}, "
+	    "\"reprcrash\": {\"lineno\": 1}}")
+	    CRERR("d.py", "{\"reprcrash\": {\"message\": \"first\", "
+	    "\"message\": null}}")
+	    CRERR("e.py", "{\"reprcrash\": {\"message\": \"first\", "
+	    "\"message\": \"second\"}}")
+	    CRERR("f.py", "{\"reprcrash\": {\"message\": \"first\"}}, "
+	    "\"longrepr\": \"Traceback\\nE   second\\n\"") FINISH(2)),
+	    { COUNTS(8, 6, 0, 6, 0, 0), .finished = 1, .session_status = 2,
+	    .nsel = 6, .sel = { B("a.py"), B("b.py"), B("c.py"), B("d.py"),
+	    B("e.py"), B("f.py") }, .nerr = 6, .err = { B("a.py"), B("b.py"),
+	    B("c.py"), B("d.py"), B("e.py"), B("f.py") },
+	    .reason = { B("second"), B(""), B(""), B(""), B("second"),
+	    B("E   second") }, .error_records = 6 } },
 };
 
 /* Nesting: a line counts as 1, so a value may open 999 more levels. */
@@ -1284,6 +1304,94 @@ test_failure_details_where_and_why(void **state)
 	check_details(doc, w, sizeof(w) / sizeof(w[0]));
 }
 
+/* A failed call report with these members between nodeid and outcome. */
+#define TRX(id, members)	"{\"nodeid\": \"" id "\", " members ", " \
+	"\"outcome\": \"failed\", \"when\": \"call\", \"$report_type\": " \
+	"\"TestReport\"}\n"
+#define TRP(id, when)	"{\"nodeid\": \"" id "\", \"when\": \"" when "\", " \
+	"\"outcome\": \"passed\", \"$report_type\": \"TestReport\"}\n"
+#define ATTEMPT(id, members)	TRP(id, "setup") TRX(id, members) \
+	TRP(id, "teardown")
+
+/*
+ * Of longrepr, reprcrash, their path, lineno and message, and location
+ * given twice, the last one counts, whatever its type, as in json-c: an
+ * earlier one leaves nothing behind.
+ */
+static void
+test_failure_details_the_last_key_given_counts(void **state)
+{
+	static const char doc[] = START
+	    /* longrepr, then another: the string's last line */
+	    ATTEMPT("t.py::a", "\"location\": [\"t.py\", 4, \"a\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/first.py\", "
+	    "\"lineno\": 1, \"message\": \"first\"}}, "
+	    "\"longrepr\": \"Traceback\\nE   second\\n\"")
+	    /* reprcrash, then one with a line only */
+	    ATTEMPT("t.py::b", "\"location\": [\"t.py\", 6, \"b\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/first.py\", "
+	    "\"lineno\": 1, \"message\": \"first\"}, \"reprtraceback\": {}, "
+	    "\"reprcrash\": {\"lineno\": 2}}")
+	    /* reprcrash, then null */
+	    ATTEMPT("t.py::c", "\"location\": [\"t.py\", 8, \"c\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/first.py\", "
+	    "\"lineno\": 1, \"message\": \"first\"}, \"reprcrash\": null}")
+	    /* path and message again, as another type; lineno again */
+	    ATTEMPT("t.py::d", "\"location\": [\"t.py\", 10, \"d\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/first.py\", "
+	    "\"lineno\": 1, \"message\": \"first\", \"path\": 7, "
+	    "\"message\": null, \"lineno\": 3}}")
+	    /* path, lineno and message again, as strings and a number */
+	    ATTEMPT("t.py::e", "\"longrepr\": {\"reprcrash\": {\"path\": "
+	    "\"/b/first.py\", \"lineno\": 1, \"message\": \"first\", "
+	    "\"path\": \"/b/second.py\", \"message\": \"second\", "
+	    "\"lineno\": 2}}")
+	    /* location, then one without a line, then null */
+	    ATTEMPT("t.py::f", "\"location\": [\"first.py\", 5, \"f\"], "
+	    "\"location\": [\"second.py\"], \"longrepr\": \"boom\"")
+	    ATTEMPT("t.py::g", "\"location\": [\"first.py\", 5, \"g\"], "
+	    "\"longrepr\": \"boom\", \"location\": null")
+	    FINISH(1);
+	static const struct detail_want w[] = {
+		{ "t.py::a", "E   second", "t.py", 5 },
+		{ "t.py::b", "", "t.py", 7 },
+		{ "t.py::c", "", "t.py", 9 },
+		{ "t.py::d", "", "t.py", 11 },
+		{ "t.py::e", "second", "/b/second.py", 2 },
+		{ "t.py::f", "boom", "second.py", 0 },
+		{ "t.py::g", "boom", "", 0 },
+	};
+
+	(void)state;
+	check_details(doc, w, sizeof(w) / sizeof(w[0]));
+}
+
+/* An empty reprcrash path is no path: location names the place, even
+ * after a line whose path was read; with no location, reprcrash's line
+ * stays. */
+static void
+test_failure_details_an_empty_path_is_none(void **state)
+{
+	static const char doc[] = START
+	    ATTEMPT("t.py::a", "\"location\": [\"t.py\", 4, \"a\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"/b/t.py\", "
+	    "\"lineno\": 7, \"message\": \"AssertionError: a\"}}")
+	    ATTEMPT("t.py::b", "\"location\": [\"t.py\", 12, \"b\"], "
+	    "\"longrepr\": {\"reprcrash\": {\"path\": \"\", \"lineno\": 30, "
+	    "\"message\": \"AssertionError: b\"}}")
+	    ATTEMPT("t.py::c", "\"longrepr\": {\"reprcrash\": {\"path\": "
+	    "\"\", \"lineno\": 30, \"message\": \"AssertionError: c\"}}")
+	    FINISH(1);
+	static const struct detail_want w[] = {
+		{ "t.py::a", "AssertionError: a", "/b/t.py", 7 },
+		{ "t.py::b", "AssertionError: b", "t.py", 13 },
+		{ "t.py::c", "AssertionError: c", "", 30 },
+	};
+
+	(void)state;
+	check_details(doc, w, sizeof(w) / sizeof(w[0]));
+}
+
 /* Logs through file descriptors, and large. */
 
 enum fd_kind { FROM_MEMORY, FROM_FILE, FROM_PIPE };
@@ -1761,6 +1869,9 @@ main(void)
 		cmocka_unit_test(test_no_final_line_feed_names_the_last_line),
 		cmocka_unit_test(test_lines_before_a_fault_are_counted),
 		cmocka_unit_test(test_failure_details_where_and_why),
+		cmocka_unit_test(
+		    test_failure_details_the_last_key_given_counts),
+		cmocka_unit_test(test_failure_details_an_empty_path_is_none),
 		cmocka_unit_test(
 		    test_a_log_larger_than_the_read_buffers_is_exact),
 		cmocka_unit_test(
