@@ -140,24 +140,38 @@ slot_of(uint64_t hash, size_t cap)
 }
 
 /*
- * Zeroed pages of our own, so that parts can be given back early.  They
- * are populated at once: a table is written all over as it fills, and a
- * page first touched by a prefetch (a read) would fault a second time
- * when the tally writes to it.
+ * Zeroed pages of our own, so that parts can be given back early.  Left
+ * to fault in on first use, a page of a table faults twice: the probe
+ * reads it (the kernel maps its zero page), then the tally writes it.
+ * So a table that will be written all over is populated for writing
+ * ahead of use, where the kernel can (populate()); one made ready from a
+ * file's size is not, so that a report of few tests keeps few pages.
  */
-#ifdef MAP_POPULATE
-#define MAP_POPULATE_IF	MAP_POPULATE
-#else
-#define MAP_POPULATE_IF	0
-#endif
-
 static void *
 map_zeroed(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE_IF, -1, 0);
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Populate the whole pages of [base + *done, base + upto) for writing. */
+static void
+populate(unsigned char *base, size_t *done, size_t upto, size_t page)
+{
+#ifdef MADV_POPULATE_WRITE
+	upto -= upto % page;
+	if (upto > *done) {
+		(void)madvise(base + *done, upto - *done, MADV_POPULATE_WRITE);
+		*done = upto;
+	}
+#else
+	(void)base;
+	(void)done;
+	(void)upto;
+	(void)page;
+#endif
 }
 
 static void
@@ -222,12 +236,18 @@ find_slot(const uint64_t *hashes, size_t cap, uint64_t hash)
 	return i;
 }
 
-/* Move to a table of cap slots, walking the old one in slot order. */
+/*
+ * Move to a table of cap slots, walking the old one in slot order.  The
+ * new table fills front to back: with fill set, it is populated a little
+ * ahead of the walk, as the old one is given back behind it, so that the
+ * two are never both whole in memory.
+ */
 static int
-rehash(struct tally *t, size_t cap)
+rehash(struct tally *t, size_t cap, int fill)
 {
-	size_t i, j;
+	size_t i, j, ahead;
 	size_t hashes_done = 0, meta_done = 0;
+	size_t hashes_filled = 0, meta_filled = 0;
 	uint64_t *hashes;
 	uint32_t *meta;
 
@@ -239,6 +259,17 @@ rehash(struct tally *t, size_t cap)
 		return -1;
 	}
 	for (i = 0; i < t->cap; i++) {
+		if (fill && i % 65536 == 0) {
+			/* Where the next 65536 old slots land, and more. */
+			ahead = (i + 2 * 65536) / t->cap * cap +
+			    (i + 2 * 65536) % t->cap * cap / t->cap;
+			if (ahead > cap)
+				ahead = cap;
+			populate((unsigned char *)hashes, &hashes_filled,
+			    ahead * sizeof(*hashes), t->page);
+			populate((unsigned char *)meta, &meta_filled,
+			    ahead * sizeof(*meta), t->page);
+		}
 		if (t->hashes[i] != 0) {
 			j = find_slot(hashes, cap, t->hashes[i]);
 			hashes[j] = t->hashes[i];
@@ -255,6 +286,12 @@ rehash(struct tally *t, size_t cap)
 	    t->cap * sizeof(*t->hashes) - hashes_done);
 	unmap((unsigned char *)t->meta + meta_done,
 	    t->cap * sizeof(*t->meta) - meta_done);
+	if (fill) {
+		populate((unsigned char *)hashes, &hashes_filled,
+		    cap * sizeof(*hashes) + t->page - 1, t->page);
+		populate((unsigned char *)meta, &meta_filled,
+		    cap * sizeof(*meta) + t->page - 1, t->page);
+	}
 	t->hashes = hashes;
 	t->meta = meta;
 	t->cap = cap;
@@ -264,7 +301,7 @@ rehash(struct tally *t, size_t cap)
 static int
 grow(struct tally *t)
 {
-	return rehash(t, t->cap + t->cap / 2);
+	return rehash(t, t->cap + t->cap / 2, 1);
 }
 
 void
@@ -277,7 +314,7 @@ tally_expect(struct tally *t, uint64_t tests)
 	while (tests * 5 > (uint64_t)cap * 4)
 		cap += cap / 2;
 	if (cap > t->cap)
-		(void)rehash(t, cap);	/* on failure, it grows as it goes */
+		(void)rehash(t, cap, 0);	/* on failure, it grows as it goes */
 }
 
 static uint64_t *

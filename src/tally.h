@@ -6,8 +6,8 @@
  * the exact text of every node ID that ever failed or ended unknown, with
  * where and why it first failed, and the collection errors.  Memory grows
  * with distinct node IDs (a 64-bit hash and 32 bits of bookkeeping each)
- * and with those kept, never with the bytes of the report (beyond what
- * tally_expect() reserves ahead, at most 8 MiB).
+ * and with those kept, never with the bytes of the report: what
+ * tally_expect() reserves ahead is memory only as its slots fill.
  */
 #ifndef PYTRIAGE_TALLY_H
 #define PYTRIAGE_TALLY_H
