@@ -48,8 +48,9 @@
 #   against each other and the generator's count instead. `wc -l FILE` is
 #   timed as the floor (reading the bytes). Every report of BENCH_SIZES is
 #   also streamed through a pipe (`cat FILE | pytriage 1`, timeit wrapping
-#   pytriage alone), beside the pipe's own floor (`cat FILE | wc -c`: what
-#   cat and the pipe cost a reader that does nothing).
+#   pytriage alone), beside the pipe's own floor (`cat FILE | drain`,
+#   tests/bench/drain.c: what cat and the pipe cost a reader that reads as
+#   pytriage does and does nothing with the bytes).
 #   Each command runs BENCH_RUNS times (peers BENCH_PEER_RUNS), the tools
 #   taking turns so that other load on the machine hits them alike; the
 #   table gives the median wall time and the largest peak RSS (getrusage of
@@ -142,6 +143,7 @@ PYTRIAGE=$W/pytriage
 say "building gen and timeit with $CC into $W"
 $CC -std=c11 -O2 -o "$W/gen" "$here/gen.c" || die "cannot build gen"
 $CC -std=c11 -O2 -o "$W/timeit" "$here/timeit.c" || die "cannot build timeit"
+$CC -std=c11 -O2 -o "$W/drain" "$here/drain.c" || die "cannot build drain"
 
 # ---------------------------------------------------------------- peers
 # Each command gets the file's path appended as its last argument.
@@ -253,9 +255,9 @@ run_once() {
 		# shellcheck disable=SC2002
 		cat "$_f" | "$W/timeit" "$_r" "$PYTRIAGE" 1 >"$W/out" 2>"$W/err" || _st=$? ;;
 	wc) "$W/timeit" "$_r" wc -l "$_f" >"$W/out" 2>"$W/err" || _st=$? ;;
-	pipewc) # the pipe's own floor: the same cat, a reader that only counts
+	drain) # the pipe's own floor: the same cat, a reader that only reads
 		# shellcheck disable=SC2002
-		cat "$_f" | "$W/timeit" "$_r" wc -c >"$W/out" 2>"$W/err" || _st=$? ;;
+		cat "$_f" | "$W/timeit" "$_r" "$W/drain" >"$W/out" 2>"$W/err" || _st=$? ;;
 	*) "$W/timeit" "$_r" sh -c "$(peer_cmd "$_tool" "$_case") \"\$1\"" sh "$_f" >"$W/out" 2>"$W/err" || _st=$? ;;
 	esac
 	[ "$_ref" = - ] && return 0
@@ -367,7 +369,7 @@ for c in $CASES; do
 	# Rounds: every tool once per round, so that load from elsewhere on the
 	# machine hits all of them alike; peers stop after BENCH_PEER_RUNS.
 	tools="$tools wc"
-	case $c in u*) tools="$tools pipewc" ;; esac
+	case $c in u*) tools="$tools drain" ;; esac
 	for t in $tools; do : >"$W/t.$c.$t"; done
 	rounds=$BENCH_RUNS
 	[ "$BENCH_PEER_RUNS" -gt "$rounds" ] && rounds=$BENCH_PEER_RUNS
@@ -377,12 +379,12 @@ for c in $CASES; do
 		say "$label: round $i of $rounds:$tools"
 		for t in $tools; do
 			case $t in
-			pytriage | pipe | wc | pipewc)
+			pytriage | pipe | wc | drain)
 				[ "$i" -le "$BENCH_RUNS" ] || continue ;;
 			*) [ "$i" -le "$BENCH_PEER_RUNS" ] || continue ;;
 			esac
 			r=$ref
-			case $t in wc | pipewc) r=- ;; esac
+			case $t in wc | drain) r=- ;; esac
 			run_once "$c" "$t" "$f" "$r"
 		done
 	done
@@ -433,7 +435,7 @@ awk -v info="$INFO" '
 		if (t == "pytriage") return "`pytriage 1 FILE`"
 		if (t == "pipe") return "`cat FILE \\| pytriage 1`"
 		if (t == "wc") return "`wc -l FILE` (floor)"
-		if (t == "pipewc") return "`cat FILE \\| wc -c` (pipe floor)"
+		if (t == "drain") return "`cat FILE \\| drain` (pipe floor)"
 		if (t == "go") return "go encoding/json"
 		if (t == "simdjson") return "simdjson On-Demand, huge pages"
 		return t
@@ -501,7 +503,7 @@ awk -v info="$INFO" -v variant="$BENCH_VARIANT_MB" -v largest="$largest" -v g="$
 			faster("simdjson", "simdjson On-Demand with huge pages", 1.3)
 			printf "- %s: peak RSS %.1f MiB (goal at most 16 MiB): %s\n", gl, rss[g, "pytriage"] / 1024, verdict(rss[g, "pytriage"] <= 16 * 1024)
 			if (have[g, "pipe"])
-				printf "- %s: `cat FILE | pytriage 1` takes %.2fx the time of `pytriage 1 FILE` (goal at most 1.3x): %s%s\n", gl, med[g, "pipe"] / p, verdict(med[g, "pipe"] / p <= 1.3), have[g, "pipewc"] ? sprintf(" (the pipe alone, `cat FILE | wc -c`, takes %.2fx)", med[g, "pipewc"] / p) : ""
+				printf "- %s: `cat FILE | pytriage 1` takes %.2fx the time of `pytriage 1 FILE` (goal at most 1.3x): %s%s\n", gl, med[g, "pipe"] / p, verdict(med[g, "pipe"] / p <= 1.3), have[g, "drain"] ? sprintf(" (the pipe alone, `cat FILE | drain`, takes %.2fx)", med[g, "drain"] / p) : ""
 		}
 		line = ""
 		for (i = 1; i <= nc; i++) { c = ord[i]; if (c ~ /^u/ && have[c, "pytriage"]) line = line sprintf("%s %s MB: %.3f", line == "" ? "" : ";", substr(c, 2), med[c, "pytriage"] / bytes[c] * 1e8) }
