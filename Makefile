@@ -17,7 +17,7 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DPYTRIAGE_VERSION='"$(VERSION)"' -Isrc \
 	       $(JSONC_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(WARN) $(CFLAGS)
+ALL_CFLAGS   = $(WARN) -pthread $(CFLAGS)
 
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
@@ -139,7 +139,7 @@ valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 # libFuzzer targets (clang): the whole triage path, and the fast reader
 # against json-c.  Seeds come from testdata/.
 FUZZ_CC      = clang
-FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS  = -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
 FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \

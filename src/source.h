@@ -4,7 +4,8 @@
  * A source hands out the report in chunks, from a file descriptor or from
  * memory.  source_read() copies into the caller's buffer; source_next()
  * lends the next chunk without a copy: a regular file is mapped a window
- * at a time, memory is pointed into, and only a pipe is read into a buffer
+ * at a time (after the first, by a thread, a window ahead of the reader),
+ * memory is pointed into, and only a pipe is read into a buffer
  * of the source's own.  Memory sources can be cut into small chunks so
  * that tests and fuzzers reach every refill path of the readers.
  */
@@ -29,7 +30,12 @@ struct source {
 	void *window;
 	size_t window_len;
 	unsigned char *buf;	/* for a descriptor that cannot be mapped */
+	struct mapper *mapper;	/* maps ahead in a thread, if started */
 };
+
+/* A regular file is mapped this much at a time (a multiple of any page
+ * size). */
+#define SOURCE_WINDOW	((size_t)1 << 20)
 
 void	source_from_fd(struct source *, int fd);
 void	source_from_memory(struct source *, const void *data, size_t len,

@@ -128,8 +128,8 @@ expect "$tiny records, 100 node IDs" 0 $?
 bounded "$tiny records over 100 node IDs (flat)" "$(cat "$tmp/rss")" 16384
 # A regular file's size makes the tally's table ready at once, but only
 # the pages of slots in use are memory: 100 MB over 100 node IDs stays
-# near what a small report takes (about 4 MiB, the 2 MiB window of the
-# file included), not that plus the 4 MiB the table could fill.
+# near what a small report takes (about 4 MiB, the two 1 MiB windows of
+# the file included), not that plus the 4 MiB the table could fill.
 "$tools/mkreport" tiny 2000000 100 >"$tmp/few.json"
 "$tools/maxrss" "$tmp/rss" "$bin" -q -f verdict 1 "$tmp/few.json" >"$tmp/out"
 expect "a 100 MB file over 100 node IDs" 0 $?

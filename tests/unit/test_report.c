@@ -1490,7 +1490,7 @@ test_a_report_larger_than_the_read_buffers_is_exact(void **state)
 		    i < 2000 ? "failed" : results[i % 10]), 0);
 	}
 	assert_int_equal(strbuf_appendc(&sb, ']'), 0);
-	assert_true(sb.len > ((size_t)2 << 20) + 1000000);
+	assert_true(sb.len > 2 * SOURCE_WINDOW + 1000000);
 	for (r = 0; r < NREADERS; r++)
 		for (from = 0; from < 3; from++) {
 			st = from == 0 ? run(r, sb.data, sb.len, 0, &t, &err) :
@@ -1518,8 +1518,8 @@ test_a_report_larger_than_the_read_buffers_is_exact(void **state)
 }
 
 /*
- * A collection error record placed across the source's 2 MiB mapping
- * window boundary (WINDOW in source.c) at many offsets: every key and
+ * A collection error record placed across the source's mapping
+ * window boundary (SOURCE_WINDOW) at many offsets: every key and
  * value of the record lies across the boundary once, and must be read as
  * from memory.
  */
@@ -1533,7 +1533,7 @@ test_a_record_across_a_mapping_window_is_read_whole(void **state)
 	    "\"true\"}}]";
 	static const char head[] = "[{\"scope\": \"\", \"name\": \"pad\", "
 	    "\"x\": \"";
-	const size_t window = (size_t)2 << 20;
+	const size_t window = SOURCE_WINDOW;
 	struct report_error err;
 	struct tally_id e;
 	struct tally t;

@@ -1498,7 +1498,7 @@ test_a_log_larger_than_the_read_buffers_is_exact(void **state)
 		    i % 10 == 3 ? tb.data : "", id), 0);
 	}
 	assert_int_equal(strbuf_puts(&sb, FINISH(1)), 0);
-	assert_true(sb.len > ((size_t)2 << 20) + 1000000);
+	assert_true(sb.len > 2 * SOURCE_WINDOW + 1000000);
 	for (r = 0; r < NREADERS; r++)
 		for (kind = 0; kind < 3; kind++) {
 			st = run_from(r, (enum fd_kind)kind, sb.data, sb.len,
@@ -1551,7 +1551,7 @@ test_a_line_across_a_mapping_window_is_read_whole(void **state)
 	    "\"outcome\": \"failed\", \"longrepr\": \"Traceback\\nE: x\", "
 	    "\"result\": null, \"$report_type\": \"CollectReport\"}\r\n"
 	    FINISH(2);
-	const size_t window = (size_t)2 << 20;
+	const size_t window = SOURCE_WINDOW;
 	struct reading rd;
 	struct tally_id e;
 	struct tally t;

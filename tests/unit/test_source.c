@@ -6,10 +6,12 @@
  * with their errno, and retry a read(2) that a signal interrupted.  The
  * same for source_next(), which lends chunks in place: memory is pointed
  * into, a regular file is mapped a window at a time (a file larger than
- * the window comes out whole and in order), a pipe is read.  The
- * EINTR test installs a SIGALRM handler without SA_RESTART, so that the
- * kernel really does fail the blocked read with EINTR (a control test
- * shows it does), and a child writes the data only after the timer fired.
+ * the window comes out whole and in order; past the first window a
+ * thread maps one ahead, and at most two are ever mapped), a pipe is
+ * read.  The EINTR test installs a SIGALRM handler without SA_RESTART, so
+ * that the kernel really does fail the blocked read with EINTR (a control
+ * test shows it does), and a child writes the data only after the timer
+ * fired.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -264,7 +268,7 @@ file_of(const unsigned char *data, size_t len)
 	return tmp;
 }
 
-/* A regular file larger than the mapping window (2 MiB) comes out whole
+/* A regular file larger than the mapping window comes out whole
  * and in order, in a few large chunks. */
 static void
 test_next_hands_out_a_large_file_whole_and_in_order(void **state)
@@ -289,6 +293,193 @@ test_next_hands_out_a_large_file_whole_and_in_order(void **state)
 	fclose(tmp);
 	free(data);
 	free(out);
+}
+
+/* How many mappings of the file open on fd this process has. */
+static int
+mappings_now(int fd)
+{
+	unsigned long inode;
+	char line[1024];
+	struct stat st;
+	FILE *maps;
+	int n = 0;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_non_null(maps = fopen("/proc/self/maps", "r"));
+	while (fgets(line, sizeof(line), maps) != NULL)
+		if (sscanf(line, "%*s %*s %*s %*s %lu", &inode) == 1 &&
+		    inode == (unsigned long)st.st_ino)
+			n++;
+	fclose(maps);
+	return n;
+}
+
+/*
+ * The same, once the mapper is still: /proc/self/maps is not read at one
+ * instant, and a window mapped while it is read can show beside the one
+ * unmapped.  A mapper that kept more windows would keep them through the
+ * pause and through both readings.
+ */
+static int
+mappings_of(int fd)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	int a, b;
+
+	nanosleep(&pause, NULL);
+	a = mappings_now(fd);
+	nanosleep(&pause, NULL);
+	b = mappings_now(fd);
+	return a < b ? a : b;
+}
+
+static unsigned char *
+pattern(size_t len)
+{
+	unsigned char *data;
+	size_t i;
+
+	assert_non_null(data = malloc(len));
+	for (i = 0; i < len; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	return data;
+}
+
+/* Past the first window, a thread maps the next window ahead and unmaps
+ * the ones read: never more than two windows are mapped, and none is
+ * left when the source ends. */
+static void
+test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
+{
+	enum { LEN = (9 << 20) + 7 };
+	const unsigned char *chunk;
+	unsigned char *data;
+	struct source src;
+	size_t total = 0;
+	ssize_t n;
+	FILE *tmp;
+
+	(void)state;
+	data = pattern(LEN);
+	tmp = file_of(data, LEN);
+	source_from_fd(&src, fileno(tmp));
+	assert_int_equal(n = source_next(&src, &chunk), SOURCE_WINDOW);
+	assert_null(src.mapper);		/* the first window: no thread */
+	assert_int_equal(mappings_of(fileno(tmp)), 1);
+	assert_memory_equal(chunk, data, (size_t)n);
+	total = (size_t)n;
+	while ((n = source_next(&src, &chunk)) > 0) {
+		assert_non_null(src.mapper);
+		assert_true(mappings_of(fileno(tmp)) <= 2);
+		assert_true(total + (size_t)n <= LEN);
+		assert_memory_equal(chunk, data + total, (size_t)n);
+		total += (size_t)n;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(total, LEN);
+	assert_int_equal(source_next(&src, &chunk), 0);
+	source_end(&src);
+	assert_null(src.mapper);
+	assert_int_equal(mappings_of(fileno(tmp)), 0);
+	fclose(tmp);
+	free(data);
+}
+
+/* A reader that stops early (a bad report) leaves nothing mapped. */
+static void
+test_ending_early_unmaps_the_windows_ahead(void **state)
+{
+	enum { LEN = 9 << 20 };
+	const unsigned char *chunk;
+	unsigned char *data;
+	struct source src;
+	FILE *tmp;
+
+	(void)state;
+	data = pattern(LEN);
+	tmp = file_of(data, LEN);
+	source_from_fd(&src, fileno(tmp));
+	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
+	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
+	assert_non_null(src.mapper);
+	assert_memory_equal(chunk, data + SOURCE_WINDOW, SOURCE_WINDOW);
+	assert_true(mappings_of(fileno(tmp)) >= 1);
+	source_end(&src);
+	assert_null(src.mapper);
+	assert_int_equal(mappings_of(fileno(tmp)), 0);
+	fclose(tmp);
+	free(data);
+}
+
+/* Pages of address space this process has, from /proc/self/statm. */
+static unsigned long
+address_space(void)
+{
+	unsigned long pages = 0;
+	FILE *statm;
+
+	if ((statm = fopen("/proc/self/statm", "r")) == NULL)
+		return 0;
+	if (fscanf(statm, "%lu", &pages) != 1)
+		pages = 0;
+	fclose(statm);
+	return pages;
+}
+
+/*
+ * A window the thread cannot map is the reader's error, with its errno,
+ * and stays one: the next call fails again instead of waiting for a
+ * window that will never come.  In a child, whose address space is
+ * capped below what it has once the thread runs, so that the windows
+ * after the next cannot be mapped.
+ */
+static void
+test_a_window_the_thread_cannot_map_is_an_error(void **state)
+{
+	enum { LEN = 11 << 20 };
+	const unsigned char *chunk;
+	unsigned char *data;
+	struct source src;
+	struct rlimit cap;
+	unsigned long pages;
+	int status, code;
+	ssize_t n;
+	pid_t child;
+	FILE *tmp;
+
+	(void)state;
+	data = pattern(LEN);
+	tmp = file_of(data, LEN);
+	assert_true((child = fork()) >= 0);
+	if (child == 0) {
+		alarm(10);	/* a reader left waiting fails the test */
+		source_from_fd(&src, fileno(tmp));
+		if (source_next(&src, &chunk) != SOURCE_WINDOW ||
+		    source_next(&src, &chunk) != SOURCE_WINDOW ||
+		    src.mapper == NULL)
+			_exit(2);
+		if ((pages = address_space()) == 0)
+			_exit(3);
+		/* Less than it has by two windows: giving back the two it
+		 * may hold never makes room for a third. */
+		cap.rlim_cur = cap.rlim_max =
+		    (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) -
+		    2 * SOURCE_WINDOW;
+		if (setrlimit(RLIMIT_AS, &cap) != 0)
+			_exit(4);
+		while ((n = source_next(&src, &chunk)) > 0)
+			continue;
+		code = n == -1 && src.error == ENOMEM &&
+		    source_next(&src, &chunk) == -1 ? 0 : 5;
+		source_end(&src);
+		_exit(code);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	fclose(tmp);
+	free(data);
 }
 
 static void
@@ -496,6 +687,11 @@ main(void)
 		cmocka_unit_test(test_next_reads_a_pipe_to_its_end),
 		cmocka_unit_test(
 		    test_next_hands_out_a_large_file_whole_and_in_order),
+		cmocka_unit_test(
+		    test_next_maps_ahead_in_a_thread_and_unmaps_behind),
+		cmocka_unit_test(test_ending_early_unmaps_the_windows_ahead),
+		cmocka_unit_test(
+		    test_a_window_the_thread_cannot_map_is_an_error),
 		cmocka_unit_test(test_next_starts_where_the_descriptor_stands),
 		cmocka_unit_test(test_next_of_an_empty_file_is_at_end),
 		cmocka_unit_test(test_next_reports_a_read_error_with_errno),
