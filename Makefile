@@ -41,7 +41,7 @@ TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 # The same program and differential test with the scanner's portable way
 # forced (scan.h), so that both of its ways run the end-to-end tests.
 PORTABLE   = tests/tools/portable/pytriage tests/tools/difftest-portable
-TEST_HEADERS = tests/tools/capture.h
+TEST_HEADERS = tests/tools/capture.h tests/unit/unit.h
 
 all: pytriage
 
@@ -55,7 +55,7 @@ libpytriage.a: $(LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJS)
 
-tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS)
+tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 

@@ -28,6 +28,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "nodeid.h"
 #include "reader.h"
 #include "source.h"
@@ -56,17 +57,6 @@ static const struct {
 
 static const size_t chunks[] = { 1, 2, 3, 7, 64, 0 };	/* 0: whole */
 #define NCHUNKS		(sizeof(chunks) / sizeof(chunks[0]))
-
-static const char *
-status_name(enum report_status s)
-{
-	static const char *const names[] = {
-		"OK", "EMPTY", "BAD", "IOERR", "NOMEM", "TOO_MANY", "COLLISION",
-	};
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ?
-	    names[s] : "?";
-}
 
 /* Read a source with one reader into an initialised tally; the input
  * read must be the collector's, or none. */
@@ -1658,24 +1648,16 @@ test_a_valid_character_anywhere_in_a_long_string_passes(void **state)
 
 /* Failure details, read when messages are wanted. */
 
-struct detail_want {
-	const char *id;
-	const char *message;
-	const char *path;
-	uint64_t line;
-};
-
 /* Both readers, every chunk size, with messages: the selectors and their
  * messages, paths and lines exactly. */
 static void
 check_details(const char *doc, size_t len, const struct detail_want *w,
     size_t n)
 {
-	struct tally_id *ids;
 	struct source src;
 	struct reading rd;
 	struct tally t;
-	size_t r, k, i, got;
+	size_t r, k;
 
 	for (r = 0; r < NREADERS; r++)
 		for (k = 0; k < NCHUNKS; k++) {
@@ -1686,28 +1668,8 @@ check_details(const char *doc, size_t len, const struct detail_want *w,
 			source_from_memory(&src, doc, len, chunks[k]);
 			assert_int_equal(readers[r].read(&src, &rd),
 			    REPORT_READ_OK);
-			assert_int_equal(tally_selectors(&t, &ids, &got), 0);
-			assert_int_equal(got, n);
-			for (i = 0; i < n; i++) {
-				if (ids[i].len != strlen(w[i].id) ||
-				    memcmp(ids[i].id, w[i].id, ids[i].len) != 0 ||
-				    ids[i].reason_len != strlen(w[i].message) ||
-				    memcmp(ids[i].reason, w[i].message,
-				    ids[i].reason_len) != 0 ||
-				    ids[i].path_len != strlen(w[i].path) ||
-				    memcmp(ids[i].path, w[i].path,
-				    ids[i].path_len) != 0 ||
-				    ids[i].line != w[i].line)
-					fail_msg("%s, chunk %zu, #%zu: \"%.*s\" "
-					    "\"%.*s\" at \"%.*s\" line %ju",
-					    readers[r].name, chunks[k], i,
-					    (int)ids[i].len, ids[i].id,
-					    (int)ids[i].reason_len,
-					    ids[i].reason,
-					    (int)ids[i].path_len, ids[i].path,
-					    (uintmax_t)ids[i].line);
-			}
-			free(ids);
+			check_kept_details(&t, w, n, readers[r].name,
+			    chunks[k]);
 			tally_free(&t);
 		}
 }
@@ -1771,26 +1733,6 @@ test_a_location_over_4096_bytes_is_none(void **state)
 		strbuf_free(&doc);
 		strbuf_free(&path);
 	}
-}
-
-static int
-run_table(const char *group, const void *table, size_t size, size_t n,
-    void (*f)(void **))
-{
-	struct CMUnitTest *tests;
-	size_t i;
-	int failed;
-
-	assert_non_null(tests = calloc(n, sizeof(*tests)));
-	for (i = 0; i < n; i++) {
-		/* each row begins with its name */
-		tests[i].initial_state = (char *)table + i * size;
-		tests[i].name = *(const char *const *)tests[i].initial_state;
-		tests[i].test_func = f;
-	}
-	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
-	free(tests);
-	return failed;
 }
 
 int

@@ -31,6 +31,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "logstate.h"
 #include "nodeid.h"
 #include "reader.h"
@@ -91,17 +92,6 @@ static const struct {
 #define WARN	"{\"category\": \"UserWarning\", \"filename\": \"/b/t.py\", " \
 	"\"lineno\": 4, \"message\": \"w\", \"$report_type\": " \
 	"\"WarningMessage\", \"when\": \"runtest\", \"location\": null}\n"
-
-static const char *
-status_name(enum report_status s)
-{
-	static const char *const names[] = {
-		"OK", "EMPTY", "BAD", "IOERR", "NOMEM", "TOO_MANY", "COLLISION",
-	};
-
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ?
-	    names[s] : "?";
-}
 
 /* Read a source with one reader into a fresh tally. */
 static enum report_status
@@ -1215,21 +1205,13 @@ test_lines_before_a_fault_are_counted(void **state)
 
 /* Failure details, read when messages are wanted. */
 
-struct detail_want {
-	const char *id;
-	const char *message;
-	const char *path;
-	uint64_t line;
-};
-
 static void
 check_details(const char *doc, const struct detail_want *w, size_t n)
 {
-	struct tally_id *ids;
 	struct source src;
 	struct reading rd;
 	struct tally t;
-	size_t r, k, i, got;
+	size_t r, k;
 	static const size_t some[] = { 1, 3, 64, 0 };
 
 	for (r = 0; r < NREADERS; r++)
@@ -1237,28 +1219,8 @@ check_details(const char *doc, const struct detail_want *w, size_t n)
 			source_from_memory(&src, doc, strlen(doc), some[k]);
 			assert_int_equal(read_log(r, &src, &t, &rd, 1),
 			    REPORT_READ_OK);
-			assert_int_equal(tally_selectors(&t, &ids, &got), 0);
-			assert_int_equal(got, n);
-			for (i = 0; i < n; i++) {
-				if (ids[i].len != strlen(w[i].id) ||
-				    memcmp(ids[i].id, w[i].id, ids[i].len) != 0 ||
-				    ids[i].reason_len != strlen(w[i].message) ||
-				    memcmp(ids[i].reason, w[i].message,
-				    ids[i].reason_len) != 0 ||
-				    ids[i].path_len != strlen(w[i].path) ||
-				    memcmp(ids[i].path, w[i].path,
-				    ids[i].path_len) != 0 ||
-				    ids[i].line != w[i].line)
-					fail_msg("%s, chunk %zu, #%zu: \"%.*s\" "
-					    "\"%.*s\" at \"%.*s\" line %ju",
-					    readers[r].name, some[k], i,
-					    (int)ids[i].len, ids[i].id,
-					    (int)ids[i].reason_len,
-					    ids[i].reason,
-					    (int)ids[i].path_len, ids[i].path,
-					    (uintmax_t)ids[i].line);
-			}
-			free(ids);
+			check_kept_details(&t, w, n, readers[r].name,
+			    some[k]);
 			tally_free(&t);
 		}
 }
@@ -1830,26 +1792,6 @@ test_logstate_end_leaves_open_attempts_unknown(void **state)
 	assert_int_equal(t.counts.records, 81);
 	logstate_free(&ls);
 	tally_free(&t);
-}
-
-static int
-run_table(const char *group, const void *table, size_t size, size_t n,
-    void (*f)(void **))
-{
-	struct CMUnitTest *tests;
-	size_t i;
-	int failed;
-
-	assert_non_null(tests = calloc(n, sizeof(*tests)));
-	for (i = 0; i < n; i++) {
-		/* each row begins with its name */
-		tests[i].initial_state = (char *)table + i * size;
-		tests[i].name = *(const char *const *)tests[i].initial_state;
-		tests[i].test_func = f;
-	}
-	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
-	free(tests);
-	return failed;
 }
 
 int

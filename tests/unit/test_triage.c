@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "reader.h"
 #include "source.h"
 #include "strbuf.h"
@@ -773,26 +774,6 @@ test_triage_free_leaves_nothing_and_may_be_repeated(void **state)
 	assert_null(x.t.failed);
 	triage_free(&x.t);
 	tally_free(&x.tally);
-}
-
-static int
-run_table(const char *group, const void *table, size_t size, size_t n,
-    void (*f)(void **))
-{
-	struct CMUnitTest *tests;
-	size_t i;
-	int failed;
-
-	assert_non_null(tests = calloc(n, sizeof(*tests)));
-	for (i = 0; i < n; i++) {
-		/* each row begins with its name */
-		tests[i].initial_state = (char *)table + i * size;
-		tests[i].name = *(const char *const *)tests[i].initial_state;
-		tests[i].test_func = f;
-	}
-	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
-	free(tests);
-	return failed;
 }
 
 int
