@@ -5,13 +5,15 @@
  * no reader has to think about it) and the mapping of regular files.
  * Mapping saves the copy read(2) makes, a fifth of pytriage's time on a
  * large report; windows are unmapped as the reader moves on, so memory
- * stays bounded whatever the file's size.  Past the first window, a
- * thread maps the next one while the reader reads (the mapper, below):
- * the only thread of the program, and it touches no byte of the report.
+ * stays bounded whatever the file's size.  Past the first chunk, a thread
+ * maps or reads the next one while the reader reads this one (the reader
+ * ahead, below): the only thread of the program, and it looks at no byte
+ * of the report.
  */
 #define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,33 +26,38 @@
 #include "source.h"
 
 #define READ_CHUNK	(1024 * 1024)	/* Linux's largest pipe for anyone */
-#define RING		2	/* windows held: the reader's, one ahead */
+#define RING		2	/* chunks held: the reader's, one ahead */
 
 /*
- * The mapper: a thread that maps (and populates) the next window while
- * the reader reads this one, and unmaps the windows the reader is done
- * with.  Mapping and unmapping are a seventh of the time on a large
- * report; this takes them off the reader's way.  The reader's position
- * and the mapper's are counts of windows: taken <= mapped, and
- * unmapped <= returned <= taken.
+ * The reader ahead: a thread that makes the next chunk ready while the
+ * reader reads this one.  From a regular file it maps (and populates) the
+ * next window and unmaps those the reader is done with: mapping and
+ * unmapping are a seventh of the time on a large report.  From a pipe it
+ * reads into the buffer the reader is not reading: the copy out of the
+ * pipe is a sixth.  Positions are counts of chunks: taken <= made, and
+ * freed <= returned <= taken.  A chunk of length 0 is the end of input.
  */
-struct window {
-	void *addr;
+struct chunk {
+	unsigned char *addr;
 	size_t len;
-	int error;		/* errno of a failed mmap */
+	int error;		/* errno of a failed mmap or read */
 };
 
-struct mapper {
+struct ahead {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;	/* the mapper waits for room or the end */
-	pthread_cond_t ready;	/* the reader waits for a window */
+	pthread_cond_t wake;	/* the thread waits for room or the end */
+	pthread_cond_t ready;	/* the reader waits for a chunk */
 	int fd;
-	off_t size, offset;	/* offset: of the next window to map */
-	struct window ring[RING];
-	unsigned long mapped, taken, returned, unmapped;
+	int mapping;		/* 1: map windows; 0: read into bufs */
+	off_t size, offset;	/* mapping: the file's, the next window's */
+	unsigned char *bufs[RING];
+	struct chunk ring[RING];
+	unsigned long made, taken, returned, freed;
 	int holding;		/* the reader has ring[(taken - 1) % RING] */
-	int stop;
+	int done;		/* the thread made its last chunk */
+	int stop;		/* the reader is gone */
+	int ended;		/* the reader took the last chunk (its own) */
 };
 
 void
@@ -60,7 +67,7 @@ source_from_fd(struct source *src, int fd)
 	src->fd = fd;
 	src->window = NULL;
 	src->buf = NULL;
-	src->mapper = NULL;
+	src->ahead = NULL;
 }
 
 void
@@ -74,7 +81,18 @@ source_from_memory(struct source *src, const void *data, size_t len,
 	src->chunk = chunk == 0 ? len : chunk;
 	src->window = NULL;
 	src->buf = NULL;
-	src->mapper = NULL;
+	src->ahead = NULL;
+}
+
+/* read(2), again when a signal interrupted it. */
+static ssize_t
+read_retried(int fd, unsigned char *buf, size_t len)
+{
+	ssize_t n;
+
+	while ((n = read(fd, buf, len)) == -1 && errno == EINTR)
+		continue;
+	return n;
 }
 
 ssize_t
@@ -94,15 +112,9 @@ source_read(struct source *src, unsigned char *buf, size_t len)
 		src->mem_pos += len;
 		return (ssize_t)len;
 	}
-	for (;;) {
-		n = read(src->fd, buf, len);
-		if (n >= 0)
-			return n;
-		if (errno != EINTR) {
-			src->error = errno;
-			return -1;
-		}
-	}
+	if ((n = read_retried(src->fd, buf, len)) == -1)
+		src->error = errno;
+	return n;
 }
 
 /* Map a regular, non-empty file; anything else is read. */
@@ -148,153 +160,204 @@ map_flags(void)
 #endif
 }
 
-static void *
-mapper_main(void *arg)
+/* The next chunk, made without the lock held. */
+static struct chunk
+make_chunk(struct ahead *a)
 {
-	struct mapper *m = arg;
-	struct window w, *slot;
+	struct chunk c = { NULL, 0, 0 };
+	ssize_t n;
+	void *p;
 
-	pthread_mutex_lock(&m->lock);
+	if (a->mapping) {
+		if (a->offset >= a->size)
+			return c;	/* the end */
+		c.len = window_len(a->size, a->offset);
+		p = mmap(NULL, c.len, PROT_READ, map_flags(), a->fd,
+		    a->offset);
+		if (p == MAP_FAILED) {
+			c.len = 0;
+			c.error = errno;
+		} else
+			c.addr = p;
+		return c;
+	}
+	/* A read may wait for a writer that never comes: the reader that
+	 * ends cancels it, here and nowhere else. */
+	c.addr = a->bufs[a->made % RING];
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+	n = read_retried(a->fd, c.addr, READ_CHUNK);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	if (n == -1)
+		c.error = errno;
+	else
+		c.len = (size_t)n;
+	return c;
+}
+
+/* Give back a chunk the reader is done with. */
+static void
+free_chunk(const struct ahead *a, const struct chunk *c)
+{
+	if (a->mapping && c->addr != NULL)
+		munmap(c->addr, c->len);
+}
+
+static void *
+ahead_main(void *arg)
+{
+	struct ahead *a = arg;
+	struct chunk c;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_mutex_lock(&a->lock);
 	for (;;) {
-		while (m->unmapped < m->returned) {
-			w = m->ring[m->unmapped % RING];
-			pthread_mutex_unlock(&m->lock);
-			if (w.addr != NULL)	/* NULL: a window not mapped */
-				munmap(w.addr, w.len);
-			pthread_mutex_lock(&m->lock);
-			m->unmapped++;
+		while (a->freed < a->returned) {
+			c = a->ring[a->freed % RING];
+			pthread_mutex_unlock(&a->lock);
+			free_chunk(a, &c);
+			pthread_mutex_lock(&a->lock);
+			a->freed++;
 		}
-		if (m->stop)
+		if (a->stop)
 			break;
-		if (m->offset >= m->size || m->mapped - m->unmapped == RING) {
-			pthread_cond_wait(&m->wake, &m->lock);
+		if (a->done || a->made - a->freed == RING) {
+			pthread_cond_wait(&a->wake, &a->lock);
 			continue;
 		}
-		w.len = window_len(m->size, m->offset);
-		w.error = 0;
-		pthread_mutex_unlock(&m->lock);
-		w.addr = mmap(NULL, w.len, PROT_READ, map_flags(), m->fd,
-		    m->offset);
-		if (w.addr == MAP_FAILED)
-			w.error = errno;
-		pthread_mutex_lock(&m->lock);
-		slot = &m->ring[m->mapped % RING];
-		*slot = w;
-		if (w.error != 0) {
-			slot->addr = NULL;
-			slot->len = 0;
-			m->size = m->offset;	/* map no more */
-		} else
-			m->offset += (off_t)w.len;
-		m->mapped++;
-		pthread_cond_signal(&m->ready);
+		pthread_mutex_unlock(&a->lock);
+		c = make_chunk(a);
+		pthread_mutex_lock(&a->lock);
+		if (a->mapping && c.error == 0)
+			a->offset += (off_t)c.len;
+		a->done = c.len == 0;	/* the end, or an error */
+		a->ring[a->made++ % RING] = c;
+		pthread_cond_signal(&a->ready);
 	}
-	/* The reader is gone: unmap what it did not give back. */
-	while (m->unmapped < m->mapped) {
-		w = m->ring[m->unmapped++ % RING];
-		if (w.addr != NULL)
-			munmap(w.addr, w.len);
-	}
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&a->lock);
 	return NULL;
 }
 
-/* Map the rest of the file from offset in a thread; -1 if there is none. */
-static int
-mapper_start(struct source *src)
+static void
+ahead_free(struct ahead *a)
 {
-	struct mapper *m;
+	size_t i;
+
+	for (i = 0; i < RING; i++)
+		free(a->bufs[i]);
+	free(a);
+}
+
+/* Make the rest of the input ready in a thread; -1 if none was started. */
+static int
+ahead_start(struct source *src)
+{
+	struct ahead *a;
 	sigset_t all, old;
+	size_t i;
 	int rc;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return -1;
-	m->fd = src->fd;
-	m->size = src->size;
-	m->offset = src->offset;
-	if (pthread_mutex_init(&m->lock, NULL) != 0) {
-		free(m);
-		return -1;
-	}
-	if (pthread_cond_init(&m->wake, NULL) != 0) {
-		pthread_mutex_destroy(&m->lock);
-		free(m);
-		return -1;
-	}
-	if (pthread_cond_init(&m->ready, NULL) != 0) {
-		pthread_cond_destroy(&m->wake);
-		pthread_mutex_destroy(&m->lock);
-		free(m);
+	a->fd = src->fd;
+	a->mapping = src->mapping == 1;
+	a->size = src->size;
+	a->offset = src->offset;
+	for (i = 0; i < RING && !a->mapping; i++)
+		if ((a->bufs[i] = malloc(READ_CHUNK)) == NULL) {
+			ahead_free(a);
+			return -1;
+		}
+	if (pthread_mutex_init(&a->lock, NULL) != 0) {
+		ahead_free(a);
 		return -1;
 	}
-	/* Signals are the reader's to take, not the mapper's. */
+	if (pthread_cond_init(&a->wake, NULL) != 0) {
+		pthread_mutex_destroy(&a->lock);
+		ahead_free(a);
+		return -1;
+	}
+	if (pthread_cond_init(&a->ready, NULL) != 0) {
+		pthread_cond_destroy(&a->wake);
+		pthread_mutex_destroy(&a->lock);
+		ahead_free(a);
+		return -1;
+	}
+	/* Signals are the reader's to take, not the thread's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&m->thread, NULL, mapper_main, m);
+	rc = pthread_create(&a->thread, NULL, ahead_main, a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		pthread_cond_destroy(&m->ready);
-		pthread_cond_destroy(&m->wake);
-		pthread_mutex_destroy(&m->lock);
-		free(m);
+		pthread_cond_destroy(&a->ready);
+		pthread_cond_destroy(&a->wake);
+		pthread_mutex_destroy(&a->lock);
+		ahead_free(a);
 		return -1;
 	}
-	src->mapper = m;
+	src->ahead = a;
 	return 0;
 }
 
-/* Give back the window the reader holds and take the next one. */
+/* Give back the chunk the reader holds and take the next one. */
 static ssize_t
-mapper_next(struct source *src, const unsigned char **chunk)
+ahead_next(struct source *src, const unsigned char **chunk)
 {
-	struct mapper *m = src->mapper;
-	struct window w;
+	struct ahead *a = src->ahead;
+	struct chunk c;
 
-	if (src->error != 0)	/* the mapper maps no more */
+	if (src->error != 0)	/* an error stays one */
 		return -1;
-	pthread_mutex_lock(&m->lock);
-	if (m->holding) {
-		m->returned++;
-		m->holding = 0;
-		pthread_cond_signal(&m->wake);
+	pthread_mutex_lock(&a->lock);
+	if (a->holding) {
+		a->returned++;
+		a->holding = 0;
+		pthread_cond_signal(&a->wake);
 	}
-	if (src->offset >= src->size) {
-		pthread_mutex_unlock(&m->lock);
+	if (a->ended) {
+		pthread_mutex_unlock(&a->lock);
 		return 0;
 	}
-	while (m->mapped == m->taken)
-		pthread_cond_wait(&m->ready, &m->lock);
-	w = m->ring[m->taken++ % RING];
-	m->holding = 1;
-	pthread_mutex_unlock(&m->lock);
-	if (w.error != 0) {
-		src->error = w.error;
+	while (a->made == a->taken)
+		pthread_cond_wait(&a->ready, &a->lock);
+	c = a->ring[a->taken++ % RING];
+	a->holding = 1;
+	a->ended = c.len == 0;
+	pthread_mutex_unlock(&a->lock);
+	if (c.error != 0) {
+		src->error = c.error;
 		return -1;
 	}
-	src->offset += (off_t)w.len;
-	*chunk = w.addr;
-	return (ssize_t)w.len;
+	*chunk = c.addr;
+	return (ssize_t)c.len;
 }
 
 static void
-mapper_end(struct source *src)
+ahead_end(struct source *src)
 {
-	struct mapper *m = src->mapper;
+	struct ahead *a = src->ahead;
+	struct chunk c;
 
-	if (m == NULL)
+	if (a == NULL)
 		return;
-	pthread_mutex_lock(&m->lock);
-	if (m->holding)
-		m->returned++;
-	m->stop = 1;
-	pthread_cond_signal(&m->wake);
-	pthread_mutex_unlock(&m->lock);
-	pthread_join(m->thread, NULL);
-	pthread_cond_destroy(&m->ready);
-	pthread_cond_destroy(&m->wake);
-	pthread_mutex_destroy(&m->lock);
-	free(m);
-	src->mapper = NULL;
+	pthread_mutex_lock(&a->lock);
+	if (a->holding)
+		a->returned++;
+	a->stop = 1;
+	pthread_cond_signal(&a->wake);
+	pthread_mutex_unlock(&a->lock);
+	if (!a->mapping)
+		pthread_cancel(a->thread);	/* it may wait in read(2) */
+	pthread_join(a->thread, NULL);
+	/* Give back what the reader never took. */
+	while (a->freed < a->made) {
+		c = a->ring[a->freed++ % RING];
+		free_chunk(a, &c);
+	}
+	pthread_cond_destroy(&a->ready);
+	pthread_cond_destroy(&a->wake);
+	pthread_mutex_destroy(&a->lock);
+	ahead_free(a);
+	src->ahead = NULL;
 }
 
 static void
@@ -322,8 +385,8 @@ source_next(struct source *src, const unsigned char **chunk)
 	}
 	if (src->mapping == 0)
 		decide(src);
-	if (src->mapper != NULL)
-		return mapper_next(src, chunk);
+	if (src->ahead != NULL)
+		return ahead_next(src, chunk);
 	if (src->mapping == 1) {
 		unmap_window(src);
 		if (src->offset >= src->size)
@@ -331,8 +394,8 @@ source_next(struct source *src, const unsigned char **chunk)
 		/* Past the first window, a thread maps the rest ahead. */
 		if (src->offset > 0 &&
 		    src->size - src->offset > (off_t)SOURCE_WINDOW &&
-		    mapper_start(src) == 0)
-			return mapper_next(src, chunk);
+		    ahead_start(src) == 0)
+			return ahead_next(src, chunk);
 		len = window_len(src->size, src->offset);
 		src->window = mmap(NULL, len, PROT_READ, map_flags(), src->fd,
 		    src->offset);
@@ -353,11 +416,20 @@ source_next(struct source *src, const unsigned char **chunk)
 		*chunk = src->window;
 		return (ssize_t)len;
 	}
+	/* After a first read that was not the end, a thread reads ahead;
+	 * the reader's buffer is not needed past this call. */
+	if (src->reads > 0 && ahead_start(src) == 0) {
+		free(src->buf);
+		src->buf = NULL;
+		return ahead_next(src, chunk);
+	}
 	if (src->buf == NULL && (src->buf = malloc(READ_CHUNK)) == NULL) {
 		src->error = ENOMEM;
 		return -1;
 	}
 	n = source_read(src, src->buf, READ_CHUNK);
+	if (n > 0)
+		src->reads++;
 	*chunk = src->buf;
 	return n;
 }
@@ -365,9 +437,9 @@ source_next(struct source *src, const unsigned char **chunk)
 void
 source_end(struct source *src)
 {
-	mapper_end(src);
+	ahead_end(src);
 	unmap_window(src);
 	free(src->buf);
 	src->buf = NULL;
-	src->mapper = NULL;
+	src->ahead = NULL;
 }

@@ -74,6 +74,20 @@ if command -v timeout >/dev/null 2>&1; then
 	[ $rc -ne 124 ] && ok || not_ok "closed pipe: pytriage hung"
 fi
 
+# A bad report from a writer still running ends pytriage at once: it does
+# not wait for the rest of the input (its thread reading ahead is stopped).
+if command -v timeout >/dev/null 2>&1; then
+	mkfifo "$tmp/fifo"
+	{ printf '['; sleep 0.2; printf 'x'; sleep 30; } >"$tmp/fifo" &
+	writer=$!
+	timeout 10 "$bin" -f verdict 1 <"$tmp/fifo" >"$tmp/out" 2>/dev/null
+	rc=$?
+	kill $writer 2>/dev/null
+	[ $rc -ne 124 ] && ok || not_ok "bad report, writer still open: pytriage hung"
+	expect "bad report, writer still open" 1 $rc
+	[ "$(cat "$tmp/out")" = bad-report ] && ok || not_ok "bad report, writer still open: $(cat "$tmp/out")"
+fi
+
 # A directory, or a file that cannot be read, is pytriage's trouble.
 "$bin" 1 "$top/testdata" >/dev/null 2>"$tmp/err"; rc=$?
 expect "directory as report" 2 $rc

@@ -8,10 +8,12 @@
  * into, a regular file is mapped a window at a time (a file larger than
  * the window comes out whole and in order; past the first window a
  * thread maps one ahead, and at most two are ever mapped), a pipe is
- * read.  The EINTR test installs a SIGALRM handler without SA_RESTART, so
- * that the kernel really does fail the blocked read with EINTR (a control
- * test shows it does), and a child writes the data only after the timer
- * fired.
+ * read (past the first read, by a thread, which an early end stops even
+ * while it waits for a writer), and what the thread cannot map or read
+ * is the reader's error.  The EINTR test installs a SIGALRM handler
+ * without SA_RESTART, so that the kernel really does fail the blocked
+ * read with EINTR (a control test shows it does), and a child writes the
+ * data only after the timer fired.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,9 +21,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -316,9 +320,9 @@ mappings_now(int fd)
 }
 
 /*
- * The same, once the mapper is still: /proc/self/maps is not read at one
+ * The same, once the thread is still: /proc/self/maps is not read at one
  * instant, and a window mapped while it is read can show beside the one
- * unmapped.  A mapper that kept more windows would keep them through the
+ * unmapped.  A thread that kept more windows would keep them through the
  * pause and through both readings.
  */
 static int
@@ -365,12 +369,12 @@ test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
 	tmp = file_of(data, LEN);
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(n = source_next(&src, &chunk), SOURCE_WINDOW);
-	assert_null(src.mapper);		/* the first window: no thread */
+	assert_null(src.ahead);		/* the first window: no thread */
 	assert_int_equal(mappings_of(fileno(tmp)), 1);
 	assert_memory_equal(chunk, data, (size_t)n);
 	total = (size_t)n;
 	while ((n = source_next(&src, &chunk)) > 0) {
-		assert_non_null(src.mapper);
+		assert_non_null(src.ahead);
 		assert_true(mappings_of(fileno(tmp)) <= 2);
 		assert_true(total + (size_t)n <= LEN);
 		assert_memory_equal(chunk, data + total, (size_t)n);
@@ -380,7 +384,7 @@ test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
 	assert_int_equal(total, LEN);
 	assert_int_equal(source_next(&src, &chunk), 0);
 	source_end(&src);
-	assert_null(src.mapper);
+	assert_null(src.ahead);
 	assert_int_equal(mappings_of(fileno(tmp)), 0);
 	fclose(tmp);
 	free(data);
@@ -402,11 +406,11 @@ test_ending_early_unmaps_the_windows_ahead(void **state)
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
 	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
-	assert_non_null(src.mapper);
+	assert_non_null(src.ahead);
 	assert_memory_equal(chunk, data + SOURCE_WINDOW, SOURCE_WINDOW);
 	assert_true(mappings_of(fileno(tmp)) >= 1);
 	source_end(&src);
-	assert_null(src.mapper);
+	assert_null(src.ahead);
 	assert_int_equal(mappings_of(fileno(tmp)), 0);
 	fclose(tmp);
 	free(data);
@@ -457,7 +461,7 @@ test_a_window_the_thread_cannot_map_is_an_error(void **state)
 		source_from_fd(&src, fileno(tmp));
 		if (source_next(&src, &chunk) != SOURCE_WINDOW ||
 		    source_next(&src, &chunk) != SOURCE_WINDOW ||
-		    src.mapper == NULL)
+		    src.ahead == NULL)
 			_exit(2);
 		if ((pages = address_space()) == 0)
 			_exit(3);
@@ -480,6 +484,145 @@ test_a_window_the_thread_cannot_map_is_an_error(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 	fclose(tmp);
 	free(data);
+}
+
+/* A child that writes len bytes of data into a pipe and exits; the
+ * read end. */
+static int
+pipe_of(const unsigned char *data, size_t len, pid_t *child)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	assert_true((*child = fork()) >= 0);
+	if (*child == 0) {
+		close(fds[0]);
+		_exit(write(fds[1], data, len) == (ssize_t)len ? 0 : 1);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+/* Past the first read, a thread reads a pipe ahead: all of it comes out,
+ * in order, and then the end, again and again. */
+static void
+test_next_reads_a_large_pipe_ahead_in_a_thread(void **state)
+{
+	enum { LEN = (5 << 20) + 333 };
+	const unsigned char *chunk;
+	unsigned char *data;
+	struct source src;
+	size_t total = 0;
+	ssize_t n;
+	int fd, status, reads = 0;
+	pid_t child;
+
+	(void)state;
+	data = pattern(LEN);
+	fd = pipe_of(data, LEN, &child);
+	source_from_fd(&src, fd);
+	while ((n = source_next(&src, &chunk)) > 0) {
+		if (++reads > 1)
+			assert_non_null(src.ahead);
+		assert_true(total + (size_t)n <= LEN);
+		assert_memory_equal(chunk, data + total, (size_t)n);
+		total += (size_t)n;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(total, LEN);
+	assert_true(reads > 1);
+	assert_int_equal(source_next(&src, &chunk), 0);
+	assert_int_equal(source_next(&src, &chunk), 0);
+	assert_int_equal(src.error, 0);
+	source_end(&src);
+	assert_null(src.ahead);
+	close(fd);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(data);
+}
+
+/*
+ * A reader that stops early while the thread waits in read(2) for a
+ * writer that writes no more (a bad report from a pytest still running)
+ * is not kept waiting: the source ends at once.  The writer writes "one",
+ * then "two" when told, then holds the pipe open.
+ */
+static void
+test_ending_early_does_not_wait_for_the_writer(void **state)
+{
+	const unsigned char *chunk;
+	struct source src;
+	int data[2], go[2], status;
+	char c;
+	pid_t child;
+
+	(void)state;
+	assert_int_equal(pipe(data), 0);
+	assert_int_equal(pipe(go), 0);
+	assert_true((child = fork()) >= 0);
+	if (child == 0) {
+		close(data[0]);
+		close(go[1]);
+		if (write(data[1], "one", 3) != 3 || read(go[0], &c, 1) != 1 ||
+		    write(data[1], "two", 3) != 3)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(data[1]);
+	close(go[0]);
+	alarm(10);		/* a source that waits fails the test */
+	source_from_fd(&src, data[0]);
+	assert_int_equal(source_next(&src, &chunk), 3);
+	assert_memory_equal(chunk, "one", 3);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(source_next(&src, &chunk), 3);
+	assert_memory_equal(chunk, "two", 3);
+	assert_non_null(src.ahead);
+	source_end(&src);		/* the thread waits in read(2) */
+	alarm(0);
+	assert_null(src.ahead);
+	kill(child, SIGTERM);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	close(data[0]);
+	close(go[1]);
+}
+
+/*
+ * A read the thread makes that fails is the reader's error, with its
+ * errno, and stays one.  /proc/self/mem read from a page of this process
+ * whose next page is not mapped: the first read gives the page, the next
+ * one (the thread's) fails with EIO.
+ */
+static void
+test_a_read_the_thread_makes_that_fails_is_an_error(void **state)
+{
+	const unsigned char *chunk;
+	unsigned char *pages;
+	struct source src;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int fd;
+
+	(void)state;
+	pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(pages != MAP_FAILED);
+	memset(pages, 'p', page);
+	assert_int_equal(munmap(pages + page, page), 0);
+	assert_true((fd = open("/proc/self/mem", O_RDONLY)) >= 0);
+	assert_true(lseek(fd, (off_t)(uintptr_t)pages, SEEK_SET) ==
+	    (off_t)(uintptr_t)pages);
+	source_from_fd(&src, fd);
+	assert_int_equal(source_next(&src, &chunk), (ssize_t)page);
+	assert_memory_equal(chunk, pages, page);
+	assert_int_equal(source_next(&src, &chunk), -1);
+	assert_non_null(src.ahead);
+	assert_int_equal(src.error, EIO);
+	assert_int_equal(source_next(&src, &chunk), -1);
+	source_end(&src);
+	close(fd);
+	munmap(pages, page);
 }
 
 static void
@@ -692,6 +835,10 @@ main(void)
 		cmocka_unit_test(test_ending_early_unmaps_the_windows_ahead),
 		cmocka_unit_test(
 		    test_a_window_the_thread_cannot_map_is_an_error),
+		cmocka_unit_test(test_next_reads_a_large_pipe_ahead_in_a_thread),
+		cmocka_unit_test(test_ending_early_does_not_wait_for_the_writer),
+		cmocka_unit_test(
+		    test_a_read_the_thread_makes_that_fails_is_an_error),
 		cmocka_unit_test(test_next_starts_where_the_descriptor_stands),
 		cmocka_unit_test(test_next_of_an_empty_file_is_at_end),
 		cmocka_unit_test(test_next_reports_a_read_error_with_errno),
