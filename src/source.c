@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ struct ahead {
 	int mapping;		/* 1: map windows; 0: read into bufs */
 	off_t size, offset;	/* mapping: the file's, the next window's */
 	unsigned char *bufs[RING];
+	int wake_pipe[2];	/* reading: written when the reader ends */
 	struct chunk ring[RING];
 	unsigned long made, taken, returned, freed;
 	int holding;		/* the reader has ring[(taken - 1) % RING] */
@@ -165,6 +167,7 @@ static struct chunk
 make_chunk(struct ahead *a)
 {
 	struct chunk c = { NULL, 0, 0 };
+	struct pollfd wait[2];
 	ssize_t n;
 	void *p;
 
@@ -181,13 +184,22 @@ make_chunk(struct ahead *a)
 			c.addr = p;
 		return c;
 	}
-	/* A read may wait for a writer that never comes: the reader that
-	 * ends cancels it, here and nowhere else. */
+	/* A read may wait for a writer that never comes: wait for the
+	 * input or for the reader's end, whichever comes first.  At the
+	 * reader's end the chunk made is never taken. */
+	wait[0].fd = a->fd;
+	wait[0].events = POLLIN;
+	wait[1].fd = a->wake_pipe[0];
+	wait[1].events = POLLIN;
+	while (poll(wait, 2, -1) == -1)
+		if (errno != EINTR) {
+			c.error = errno;
+			return c;
+		}
+	if (wait[1].revents != 0)
+		return c;
 	c.addr = a->bufs[a->made % RING];
-	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-	n = read_retried(a->fd, c.addr, READ_CHUNK);
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-	if (n == -1)
+	if ((n = read_retried(a->fd, c.addr, READ_CHUNK)) == -1)
 		c.error = errno;
 	else
 		c.len = (size_t)n;
@@ -208,7 +220,6 @@ ahead_main(void *arg)
 	struct ahead *a = arg;
 	struct chunk c;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		while (a->freed < a->returned) {
@@ -244,6 +255,10 @@ ahead_free(struct ahead *a)
 
 	for (i = 0; i < RING; i++)
 		free(a->bufs[i]);
+	if (a->wake_pipe[0] != -1) {
+		close(a->wake_pipe[0]);
+		close(a->wake_pipe[1]);
+	}
 	free(a);
 }
 
@@ -262,11 +277,17 @@ ahead_start(struct source *src)
 	a->mapping = src->mapping == 1;
 	a->size = src->size;
 	a->offset = src->offset;
+	a->wake_pipe[0] = a->wake_pipe[1] = -1;
 	for (i = 0; i < RING && !a->mapping; i++)
 		if ((a->bufs[i] = malloc(READ_CHUNK)) == NULL) {
 			ahead_free(a);
 			return -1;
 		}
+	if (!a->mapping && pipe(a->wake_pipe) == -1) {
+		a->wake_pipe[0] = a->wake_pipe[1] = -1;
+		ahead_free(a);
+		return -1;
+	}
 	if (pthread_mutex_init(&a->lock, NULL) != 0) {
 		ahead_free(a);
 		return -1;
@@ -345,8 +366,10 @@ ahead_end(struct source *src)
 	a->stop = 1;
 	pthread_cond_signal(&a->wake);
 	pthread_mutex_unlock(&a->lock);
+	/* It may wait for input that never comes: wake it. */
 	if (!a->mapping)
-		pthread_cancel(a->thread);	/* it may wait in read(2) */
+		while (write(a->wake_pipe[1], "", 1) == -1 && errno == EINTR)
+			continue;
 	pthread_join(a->thread, NULL);
 	/* Give back what the reader never took. */
 	while (a->freed < a->made) {
