@@ -13,7 +13,6 @@
 #define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +35,8 @@
  * unmapping are a seventh of the time on a large report.  From a pipe it
  * reads into the buffer the reader is not reading: the copy out of the
  * pipe is a sixth.  Positions are counts of chunks: taken <= made, and
- * freed <= returned <= taken.  A chunk of length 0 is the end of input.
+ * freed <= returned <= taken; the reader holds a chunk while returned <
+ * taken.  A chunk of length 0 is the end of input.
  */
 struct chunk {
 	unsigned char *addr;
@@ -56,7 +56,6 @@ struct ahead {
 	int wake_pipe[2];	/* reading: written when the reader ends */
 	struct chunk ring[RING];
 	unsigned long made, taken, returned, freed;
-	int holding;		/* the reader has ring[(taken - 1) % RING] */
 	int done;		/* the thread made its last chunk */
 	int stop;		/* the reader is gone */
 	int ended;		/* the reader took the last chunk (its own) */
@@ -145,21 +144,19 @@ decide(struct source *src)
 	src->mapping = 1;
 }
 
-static size_t
-window_len(off_t size, off_t offset)
+/* Map the window of the file at offset, its length in *len; MAP_FAILED
+ * with errno set. */
+static void *
+map_window(int fd, off_t size, off_t offset, size_t *len)
 {
-	return (size_t)(size - offset) < SOURCE_WINDOW ?
-	    (size_t)(size - offset) : SOURCE_WINDOW;
-}
+	int flags = MAP_PRIVATE;
 
-static int
-map_flags(void)
-{
 #ifdef MAP_POPULATE
-	return MAP_PRIVATE | MAP_POPULATE;	/* one call maps it whole */
-#else
-	return MAP_PRIVATE;
+	flags |= MAP_POPULATE;	/* one call maps the whole window */
 #endif
+	*len = (size_t)(size - offset) < SOURCE_WINDOW ?
+	    (size_t)(size - offset) : SOURCE_WINDOW;
+	return mmap(NULL, *len, PROT_READ, flags, fd, offset);
 }
 
 /* The next chunk, made without the lock held. */
@@ -174,9 +171,7 @@ make_chunk(struct ahead *a)
 	if (a->mapping) {
 		if (a->offset >= a->size)
 			return c;	/* the end */
-		c.len = window_len(a->size, a->offset);
-		p = mmap(NULL, c.len, PROT_READ, map_flags(), a->fd,
-		    a->offset);
+		p = map_window(a->fd, a->size, a->offset, &c.len);
 		if (p == MAP_FAILED) {
 			c.len = 0;
 			c.error = errno;
@@ -288,35 +283,31 @@ ahead_start(struct source *src)
 		ahead_free(a);
 		return -1;
 	}
-	if (pthread_mutex_init(&a->lock, NULL) != 0) {
-		ahead_free(a);
-		return -1;
-	}
-	if (pthread_cond_init(&a->wake, NULL) != 0) {
-		pthread_mutex_destroy(&a->lock);
-		ahead_free(a);
-		return -1;
-	}
-	if (pthread_cond_init(&a->ready, NULL) != 0) {
-		pthread_cond_destroy(&a->wake);
-		pthread_mutex_destroy(&a->lock);
-		ahead_free(a);
-		return -1;
-	}
+	if (pthread_mutex_init(&a->lock, NULL) != 0)
+		goto no_lock;
+	if (pthread_cond_init(&a->wake, NULL) != 0)
+		goto no_wake;
+	if (pthread_cond_init(&a->ready, NULL) != 0)
+		goto no_ready;
 	/* Signals are the reader's to take, not the thread's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(&a->thread, NULL, ahead_main, a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_cond_destroy(&a->ready);
-		pthread_cond_destroy(&a->wake);
-		pthread_mutex_destroy(&a->lock);
-		ahead_free(a);
-		return -1;
-	}
+	if (rc != 0)
+		goto no_thread;
 	src->ahead = a;
 	return 0;
+
+no_thread:
+	pthread_cond_destroy(&a->ready);
+no_ready:
+	pthread_cond_destroy(&a->wake);
+no_wake:
+	pthread_mutex_destroy(&a->lock);
+no_lock:
+	ahead_free(a);
+	return -1;
 }
 
 /* Give back the chunk the reader holds and take the next one. */
@@ -329,9 +320,8 @@ ahead_next(struct source *src, const unsigned char **chunk)
 	if (src->error != 0)	/* an error stays one */
 		return -1;
 	pthread_mutex_lock(&a->lock);
-	if (a->holding) {
-		a->returned++;
-		a->holding = 0;
+	if (a->returned < a->taken) {
+		a->returned = a->taken;
 		pthread_cond_signal(&a->wake);
 	}
 	if (a->ended) {
@@ -341,7 +331,6 @@ ahead_next(struct source *src, const unsigned char **chunk)
 	while (a->made == a->taken)
 		pthread_cond_wait(&a->ready, &a->lock);
 	c = a->ring[a->taken++ % RING];
-	a->holding = 1;
 	a->ended = c.len == 0;
 	pthread_mutex_unlock(&a->lock);
 	if (c.error != 0) {
@@ -361,8 +350,7 @@ ahead_end(struct source *src)
 	if (a == NULL)
 		return;
 	pthread_mutex_lock(&a->lock);
-	if (a->holding)
-		a->returned++;
+	a->returned = a->taken;
 	a->stop = 1;
 	pthread_cond_signal(&a->wake);
 	pthread_mutex_unlock(&a->lock);
@@ -419,9 +407,8 @@ source_next(struct source *src, const unsigned char **chunk)
 		    src->size - src->offset > (off_t)SOURCE_WINDOW &&
 		    ahead_start(src) == 0)
 			return ahead_next(src, chunk);
-		len = window_len(src->size, src->offset);
-		src->window = mmap(NULL, len, PROT_READ, map_flags(), src->fd,
-		    src->offset);
+		src->window = map_window(src->fd, src->size, src->offset,
+		    &len);
 		if (src->window == MAP_FAILED && src->offset == 0) {
 			/* A file that cannot be mapped (some in /proc and
 			 * /sys) is read as a pipe is. */

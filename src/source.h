@@ -6,8 +6,9 @@
  * lends the next chunk without a copy: a regular file is mapped a window
  * at a time, memory is pointed into, and only a pipe is read into a
  * buffer of the source's own.  Past the first chunk of a descriptor, a
- * thread maps or reads the next chunk while the caller reads this one.  Memory sources can be cut into small chunks so
- * that tests and fuzzers reach every refill path of the readers.
+ * thread maps or reads the next chunk while the caller reads this one.
+ * Memory sources can be cut into small chunks so that tests and fuzzers
+ * reach every refill path of the readers.
  */
 #ifndef PYTRIAGE_SOURCE_H
 #define PYTRIAGE_SOURCE_H
