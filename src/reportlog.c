@@ -287,8 +287,8 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 	}
 	for (;; index++) {
 		if (index == 0 && c == '"') {
-			if (scan_string_value(lr->s, &lr->location, TALLY_PATH_KEEP,
-			    0, &overflow) == -1)
+			if (scan_string_value(lr->s, &lr->location,
+			    TALLY_PATH_KEEP, 0, &overflow) == -1)
 				return -1;
 			if (overflow)
 				strbuf_reset(&lr->location);

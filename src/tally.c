@@ -314,7 +314,7 @@ tally_expect(struct tally *t, uint64_t tests)
 	while (tests * 5 > (uint64_t)cap * 4)
 		cap += cap / 2;
 	if (cap > t->cap)
-		(void)rehash(t, cap, 0);	/* on failure, it grows as it goes */
+		(void)rehash(t, cap, 0);	/* failed: grows as it fills */
 }
 
 static uint64_t *
