@@ -341,6 +341,13 @@ mappings_of(int fd)
 	return a < b ? a : b;
 }
 
+/* Byte i of the test data: no run of it repeats soon. */
+static unsigned char
+pattern_byte(size_t i)
+{
+	return (unsigned char)(i * 2654435761u >> 13);
+}
+
 static unsigned char *
 pattern(size_t len)
 {
@@ -349,7 +356,7 @@ pattern(size_t len)
 
 	assert_non_null(data = malloc(len));
 	for (i = 0; i < len; i++)
-		data[i] = (unsigned char)(i * 2654435761u >> 13);
+		data[i] = pattern_byte(i);
 	return data;
 }
 
@@ -460,6 +467,7 @@ test_a_window_the_thread_cannot_map_is_an_error(void **state)
 	(void)state;
 	data = pattern(LEN);
 	tmp = file_of(data, LEN);
+	free(data);		/* the child needs the file only */
 	assert_true((child = fork()) >= 0);
 	if (child == 0) {
 		alarm(10);	/* a reader left waiting fails the test */
@@ -488,21 +496,33 @@ test_a_window_the_thread_cannot_map_is_an_error(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	fclose(tmp);
-	free(data);
 }
 
-/* A child that writes len bytes of data into a pipe and exits; the
- * read end. */
+/* A child that writes the first len bytes of pattern() into a pipe,
+ * however many writes that takes, and exits; the read end.  The child
+ * makes the bytes itself, so that it holds no memory it cannot free. */
 static int
-pipe_of(const unsigned char *data, size_t len, pid_t *child)
+pipe_of(size_t len, pid_t *child)
 {
+	unsigned char buf[4096];
+	size_t done, i, part;
+	ssize_t n;
 	int fds[2];
 
 	assert_int_equal(pipe(fds), 0);
 	assert_true((*child = fork()) >= 0);
 	if (*child == 0) {
 		close(fds[0]);
-		_exit(write(fds[1], data, len) == (ssize_t)len ? 0 : 1);
+		for (done = 0; done < len; done += part) {
+			part = len - done < sizeof(buf) ? len - done :
+			    sizeof(buf);
+			for (i = 0; i < part; i++)
+				buf[i] = pattern_byte(done + i);
+			for (i = 0; i < part; i += (size_t)n)
+				if ((n = write(fds[1], buf + i, part - i)) <= 0)
+					_exit(1);
+		}
+		_exit(0);
 	}
 	close(fds[1]);
 	return fds[0];
@@ -522,9 +542,9 @@ test_next_reads_a_large_pipe_ahead_in_a_thread(void **state)
 	pid_t child;
 
 	(void)state;
+	fd = pipe_of(LEN, &child);
 	data = pattern(LEN);
 	assert_non_null(out = malloc(LEN));
-	fd = pipe_of(data, LEN, &child);
 	source_from_fd(&src, fd);
 	assert_int_equal(drain(&src, out, LEN, &chunks), LEN);
 	assert_memory_equal(out, data, LEN);
@@ -567,6 +587,7 @@ test_ending_early_does_not_wait_for_the_writer(void **state)
 		if (write(data[1], "one", 3) != 3 || read(go[0], &c, 1) != 1 ||
 		    write(data[1], "two", 3) != 3)
 			_exit(1);
+		alarm(30);	/* holds the pipe open, but not forever */
 		pause();
 		_exit(0);
 	}
