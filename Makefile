@@ -22,11 +22,12 @@ ALL_CFLAGS   = $(WARN) -pthread $(CFLAGS)
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
-	   src/rootdir.o src/output.o src/markdown.o src/github.o
+	   src/rootdir.o src/output.o src/markdown.o src/github.o src/queue.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
-	   src/rootdir.h src/scan.h src/source.h src/strbuf.h src/tally.h \
+	   src/queue.h src/rootdir.h src/scan.h src/source.h src/strbuf.h \
+	   src/tally.h \
 	   src/triage.h src/verdict.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
@@ -35,12 +36,16 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
 	     tests/unit/test_github tests/unit/test_reportlog \
-	     tests/unit/test_triage tests/unit/test_scan
+	     tests/unit/test_triage tests/unit/test_scan \
+	     tests/unit/test_queue
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 # The same program and differential test with the scanner's portable way
-# forced (scan.h), so that both of its ways run the end-to-end tests.
+# forced (scan.h), so that both of its ways run the end-to-end tests, and
+# with records handed to the counting thread two at a time (queue.h), so
+# that even a short report crosses threads many times.
 PORTABLE   = tests/tools/portable/pytriage tests/tools/difftest-portable
+OTHER_WAYS = -DPYTRIAGE_PORTABLE_SCAN -DQUEUE_BATCH=2
 TEST_HEADERS = tests/tools/capture.h tests/unit/unit.h
 
 all: pytriage
@@ -57,6 +62,12 @@ libpytriage.a: $(LIB_OBJS)
 
 tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+
+# Fails pthread_create and realloc on demand: wrapped at link time.
+tests/unit/test_queue: tests/unit/test_queue.c libpytriage.a $(HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -Wl,--wrap=pthread_create,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 # Forks the fast reader between chunks to check thousands of prefixes in
@@ -80,12 +91,12 @@ tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
 
 tests/tools/portable/pytriage: src/main.c $(LIB_SRCS) $(HEADERS)
 	@mkdir -p tests/tools/portable
-	$(CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(ALL_CFLAGS) \
+	$(CC) $(ALL_CPPFLAGS) $(OTHER_WAYS) $(ALL_CFLAGS) \
 	    $(LDFLAGS) -o $@ src/main.c $(LIB_SRCS) $(JSONC_LIBS)
 
 tests/tools/difftest-portable: tests/tools/difftest.c $(LIB_SRCS) $(HEADERS) \
 	    $(TEST_HEADERS)
-	$(CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(ALL_CFLAGS) \
+	$(CC) $(ALL_CPPFLAGS) $(OTHER_WAYS) $(ALL_CFLAGS) \
 	    $(LDFLAGS) -Wl,--wrap=source_next -o $@ tests/tools/difftest.c \
 	    $(LIB_SRCS) $(JSONC_LIBS)
 
@@ -127,6 +138,24 @@ sanitize-check:
 	    $(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 	$(MAKE) clean
 
+# The threads under ThreadSanitizer: the record queue's and the
+# collector reader's unit tests, the golden tests on both builds (the
+# portable one crosses threads every two records) and the system tests,
+# whose large reports run all three threads.  A race exits 66.
+TSAN_FLAGS = -O1 -g -fsanitize=thread
+thread-check:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" pytriage \
+	    tests/unit/test_queue tests/unit/test_report tests/tools/maxrss \
+	    tests/tools/mkreport tests/tools/portable/pytriage
+	./tests/unit/test_queue
+	./tests/unit/test_report
+	sh tests/golden.sh ./pytriage
+	sh tests/golden.sh ./tests/tools/portable/pytriage
+	PYTRIAGE_SANITIZED=1 SYSTEM_TEST_SCALE=small \
+	    sh tests/system_test.sh ./pytriage
+	$(MAKE) clean
+
 # The end-to-end suites with every run of the binary under memcheck.
 valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	    tests/tools/portable/pytriage
@@ -151,7 +180,7 @@ tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 
 tests/tools/fuzz_diff_portable: tests/fuzz/fuzz_diff.c $(LIB_SRCS) $(HEADERS) \
 	    $(TEST_HEADERS)
-	$(FUZZ_CC) $(ALL_CPPFLAGS) -DPYTRIAGE_PORTABLE_SCAN $(WARN) \
+	$(FUZZ_CC) $(ALL_CPPFLAGS) $(OTHER_WAYS) $(WARN) \
 	    $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(JSONC_LIBS)
 
 fuzz: $(FUZZERS)
@@ -188,5 +217,5 @@ clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS) \
 	    $(PORTABLE)
 
-.PHONY: all check sanitize-check valgrind-check fuzz sample bench install \
-	uninstall clean
+.PHONY: all check sanitize-check thread-check valgrind-check fuzz sample \
+	bench install uninstall clean

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "nodeid.h"
+#include "queue.h"
 #include "reader.h"
 #include "scan.h"
 
@@ -28,7 +29,7 @@
 
 struct collector {
 	struct scanner *s;
-	struct tally *tally;
+	struct record_queue queue;	/* on their way to the tally */
 	int messages;		/* keep failure text and location */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
@@ -122,11 +123,9 @@ location_of(const char *text, size_t len, struct failure_detail *d)
 }
 
 enum report_status
-record_finish(const struct record_fields *f, struct strbuf *nodeid,
-    struct tally *t, struct report_error *err)
+record_check(const struct record_fields *f, struct strbuf *nodeid,
+    struct record *rec, struct report_error *err)
 {
-	struct failure_detail detail = { NULL, 0, NULL, 0, 0 };
-	enum outcome outcome = OUTCOME_UNKNOWN;
 	char what[80];
 
 	if (f->scope == FIELD_ABSENT)
@@ -155,17 +154,19 @@ record_finish(const struct record_fields *f, struct strbuf *nodeid,
 		    "the node ID is longer than %zu bytes", NODEID_MAX);
 		return bad_record(err, "name", what);
 	}
-	if (!f->hashed && nodeid_join(nodeid, f->scope_text, f->scope_len,
-	    f->name_text, f->name_len) == -1)
+	if (nodeid_join(nodeid, f->scope_text, f->scope_len, f->name_text,
+	    f->name_len) == -1)
 		return REPORT_READ_NOMEM;
-	if (f->result == FIELD_PRESENT)
-		outcome = outcome_of(f->result_text, f->result_len);
-	detail.message = f->reason_text;
-	detail.message_len = f->reason_len;
-	location_of(f->location_text, f->location_len, &detail);
-	return report_status_of(tally_record_hashed(t, f->hashed ? f->hash :
-	    tally_hash_id(t, nodeid->data, nodeid->len), nodeid->data,
-	    nodeid->len, outcome, f->collection_error, &detail));
+	memset(rec, 0, sizeof(*rec));
+	rec->id = nodeid->data;
+	rec->len = nodeid->len;
+	rec->outcome = f->result == FIELD_PRESENT ?
+	    outcome_of(f->result_text, f->result_len) : OUTCOME_UNKNOWN;
+	rec->collection_error = f->collection_error;
+	rec->detail.message = f->reason_text;
+	rec->detail.message_len = f->reason_len;
+	location_of(f->location_text, f->location_len, &rec->detail);
+	return REPORT_READ_OK;
 }
 
 enum report_status
@@ -380,9 +381,9 @@ location_field(struct collector *col, int c, struct record_fields *f)
 static int
 read_record(struct collector *col, enum report_status *status)
 {
-	struct tally *t = col->tally;
 	struct sink key = { &col->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
 	struct record_fields f;
+	struct record rec;
 	enum record_key which;
 	const char *text;
 	size_t len;
@@ -453,20 +454,6 @@ read_record(struct collector *col, enum report_status *status)
 			return -1;
 		col->s->key_text = NULL;
 		col->s->err->key[0] = '\0';
-		/* Scope and name known: the slot of the node ID can be on its
-		 * way into cache while the rest of the record is read. */
-		if (!f.hashed && f.scope == FIELD_PRESENT &&
-		    f.name == FIELD_PRESENT &&
-		    (which == KEY_SCOPE || which == KEY_NAME) &&
-		    col->scope.len + 2 + col->name.len <= NODEID_MAX) {
-			if (nodeid_join(&col->nodeid, col->scope.data,
-			    col->scope.len, col->name.data, col->name.len) == -1)
-				return scan_nomem(col->s);
-			f.hash = tally_hash_id(t, col->nodeid.data,
-			    col->nodeid.len);
-			f.hashed = 1;
-			tally_prefetch(t, f.hash);
-		}
 		if ((more = scan_next_member(col->s, &c)) == -1)
 			return -1;
 		if (!more)
@@ -482,7 +469,9 @@ done:
 	f.reason_text = col->reason.data;
 	f.reason_len = col->reason.len;
 	col->s->err->offset = col->s->base + col->s->pos;
-	*status = record_finish(&f, &col->nodeid, t, col->s->err);
+	*status = record_check(&f, &col->nodeid, &rec, col->s->err);
+	if (*status == REPORT_READ_OK)
+		*status = report_status_of(queue_record(&col->queue, &rec));
 	if (*status != REPORT_READ_OK) {
 		col->s->failed = 1;
 		return -1;
@@ -496,12 +485,12 @@ collector_read(struct scanner *s, struct reading *rd)
 {
 	struct collector col;
 	enum report_status status = REPORT_READ_BAD;
+	enum tally_status tstatus;
 	uint64_t index = 0;
 	int c;
 
 	memset(&col, 0, sizeof(col));
 	col.s = s;
-	col.tally = rd->tally;
 	col.messages = rd->messages;
 	strbuf_init(&col.scope);
 	strbuf_init(&col.name);
@@ -513,7 +502,12 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.tagval);
 	strbuf_init(&col.nodeid);
 	if (s->src->size > 0)
-		tally_expect(col.tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
+		tally_expect(rd->tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
+	if (queue_init(&col.queue, rd->tally, QUEUE_BATCH, !rd->one_thread) ==
+	    -1) {
+		status = REPORT_READ_NOMEM;
+		goto free;
+	}
 	if (scan_push(s, 0) == -1)
 		goto out;
 	s->pos++;
@@ -556,6 +550,14 @@ collector_read(struct scanner *s, struct reading *rd)
 	else
 		status = REPORT_READ_OK;
 out:
+	/* Counting ends first: a fault of the tally's was at an earlier
+	 * record than anything the reader met after it. */
+	if ((tstatus = queue_end(&col.queue)) != TALLY_OK) {
+		s->ioerr = 0;
+		s->nomem = 0;
+		status = report_status_of(tstatus);
+	}
+free:
 	strbuf_free(&col.scope);
 	strbuf_free(&col.name);
 	strbuf_free(&col.result);

@@ -59,6 +59,8 @@ struct reading {
 	/* Set by the caller. */
 	struct tally *tally;
 	int messages;		/* keep failure messages and locations */
+	int one_thread;		/* count records in the reader's thread: for
+				 * a caller that forks while it reads */
 	/* Set by the reader. */
 	enum input_kind input;
 	struct report_error err;
@@ -105,9 +107,6 @@ struct record_fields {
 	const char *location_text;	/* "file:line", when a string */
 	size_t location_len;
 	int collection_error;	/* a tag says so, exactly "true" */
-	int hashed;		/* the reader joined the node ID into nodeid
-				 * and hashed it already (into hash) */
-	uint64_t hash;
 };
 
 /* Does this tags key mark a collection error?  0: no; 1: the collector's
@@ -115,11 +114,13 @@ struct record_fields {
 int	report_is_error_tag(const char *key, size_t len);
 
 /*
- * Check a record's fields and count it.  On a bad record fills err->what
- * and err->key and returns REPORT_READ_BAD; nodeid is scratch space.
+ * Check a record's fields and make the record to count, its node ID
+ * joined into nodeid.  On a bad record fills err->what and err->key and
+ * returns REPORT_READ_BAD.
  */
-enum report_status record_finish(const struct record_fields *,
-	    struct strbuf *nodeid, struct tally *, struct report_error *);
+struct record;
+enum report_status record_check(const struct record_fields *,
+	    struct strbuf *nodeid, struct record *, struct report_error *);
 
 /* A tally status as a reader's status. */
 enum report_status report_status_of(enum tally_status);

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "nodeid.h"
+#include "queue.h"
 #include "logstate.h"
 #include "reader.h"
 
@@ -631,6 +632,7 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
     struct tally *t)
 {
 	struct record_fields f;
+	struct record rec;
 
 	if (!json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -638,7 +640,9 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	}
 	fields_of(o, &f);
 	r->err->offset = offset;
-	r->status = record_finish(&f, &r->nodeid, t, r->err);
+	r->status = record_check(&f, &r->nodeid, &rec, r->err);
+	if (r->status == REPORT_READ_OK)
+		r->status = report_status_of(record_count(t, &rec));
 	json_object_put(o);
 	return r->status == REPORT_READ_OK ? 0 : -1;
 }

@@ -7,8 +7,7 @@
  * large report; windows are unmapped as the reader moves on, so memory
  * stays bounded whatever the file's size.  Past the first chunk, a thread
  * maps or reads the next one while the reader reads this one (the reader
- * ahead, below): the only thread of the program, and it looks at no byte
- * of the report.
+ * ahead, below); it looks at no byte of the report.
  */
 #define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <sys/mman.h>

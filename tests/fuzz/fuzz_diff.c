@@ -24,9 +24,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	messages = data[0] >> 7;
-	if (capture_read(&fast, 0, data + 1, size - 1, (data[0] & 0x7f) % 17,
-	    messages, 3) == -1 ||
-	    capture_read(&ref, 1, data + 1, size - 1, 0, messages, 5) == -1)
+	if (capture_read(&fast, CAPTURE_FAST, data + 1, size - 1,
+	    (data[0] & 0x7f) % 17, messages, 3) == -1 ||
+	    capture_read(&ref, CAPTURE_REFERENCE, data + 1, size - 1, 0,
+	    messages, 5) == -1)
 		abort();
 	if (!capture_same(&fast, &ref)) {
 		capture_describe(stderr, "json-c", &ref);

@@ -87,12 +87,20 @@ capture_ids(struct capture *c, enum outcome outcome, int messages)
 	free(ids);
 }
 
+/* Which reader: the fast one, json-c's, or the fast one counting every
+ * record in its own thread (for a caller that forks while it reads). */
+enum capture_reader {
+	CAPTURE_FAST = 0,
+	CAPTURE_REFERENCE = 1,
+	CAPTURE_FAST_ONE_THREAD = 2
+};
+
 /*
- * Read data with one reader (reference: json-c), lent chunk bytes at a
- * time (0: all at once).  0, or -1 when out of memory.
+ * Read data with one reader, lent chunk bytes at a time (0: all at once).
+ * 0, or -1 when out of memory.
  */
 static int
-capture_read(struct capture *c, int reference, const unsigned char *data,
+capture_read(struct capture *c, int reader, const unsigned char *data,
     size_t len, size_t chunk, int messages, uint64_t seed)
 {
 	struct source src;
@@ -106,9 +114,10 @@ capture_read(struct capture *c, int reference, const unsigned char *data,
 		return -1;
 	c->rd.tally = &c->tally;
 	c->rd.messages = messages;
+	c->rd.one_thread = reader == CAPTURE_FAST_ONE_THREAD;
 	c->messages = messages;
 	source_from_memory(&src, data, len, chunk);
-	c->status = reference ? refread_read(&src, &c->rd) :
+	c->status = reader == CAPTURE_REFERENCE ? refread_read(&src, &c->rd) :
 	    report_read(&src, &c->rd);
 	c->counts = *tally_counts(&c->tally);
 	c->error_records = tally_error_records(&c->tally);

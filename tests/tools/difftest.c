@@ -96,12 +96,12 @@ nomem(void)
 }
 
 static void
-capture(struct capture *c, int reference, const unsigned char *data,
+capture(struct capture *c, int reader, const unsigned char *data,
     size_t len, size_t chunk, int messages)
 {
 	/* The readers get different hash seeds: nothing may depend on one. */
-	if (capture_read(c, reference, data, len, chunk, messages,
-	    reference ? 42 : 7) == -1)
+	if (capture_read(c, reader, data, len, chunk, messages,
+	    reader == CAPTURE_REFERENCE ? 42 : 7) == -1)
 		nomem();
 }
 
@@ -216,7 +216,7 @@ check(const char *name, const char *kind, const unsigned char *data,
 	}
 	npasses = whole ? 2 : 1;
 	st->inputs++;
-	capture(&want, 1, data, len, 0, 1);
+	capture(&want, CAPTURE_REFERENCE, data, len, 0, 1);
 	if (want.status == REPORT_READ_OK)
 		st->accepted++;
 	else
@@ -225,7 +225,7 @@ check(const char *name, const char *kind, const unsigned char *data,
 		for (i = 0; i < nchunks && !bad; i++) {
 			chunk = whole || i == 0 ? chunks[i] : 1 + rng() % 97;
 			messages = whole ? pass : i > 0;
-			capture(&got, 0, data, len, chunk, messages);
+			capture(&got, CAPTURE_FAST, data, len, chunk, messages);
 			if (i == 0 && pass == 0) {
 				status = got.status;
 				if (input != NULL)
@@ -254,7 +254,7 @@ check(const char *name, const char *kind, const unsigned char *data,
 			if (!whole || !messages || chunk == 0 || bad ||
 			    len > BIG)
 				continue;
-			capture(&got, 1, data, len, chunk, messages);
+			capture(&got, CAPTURE_REFERENCE, data, len, chunk, messages);
 			if (!capture_same(&want, &got)) {
 				fprintf(stderr, "difftest: %s (%s): the json-c "
 				    "reader depends on the chunk size %zu\n",
@@ -1015,7 +1015,8 @@ log_verdict(const struct strbuf *sb)
 	struct strbuf why;
 	enum verdict v;
 
-	capture(&c, 0, (const unsigned char *)sb->data, sb->len, 0, 0);
+	capture(&c, CAPTURE_FAST, (const unsigned char *)sb->data, sb->len, 0,
+	    0);
 	memset(&opt, 0, sizeof(opt));
 	opt.exit_status = c.rd.finished && c.rd.session_status >= 0 &&
 	    c.rd.session_status <= 255 ? (int)c.rd.session_status : 1;
@@ -1322,7 +1323,8 @@ checkpointed(const char *name, const unsigned char *data, size_t len,
 	ck.data = data;
 	ck.cuts = cuts;
 	ck.ncuts = ncuts;
-	capture(&c, 0, data, len, 0, 0);
+	/* A thread does not live on in a forked child. */
+	capture(&c, CAPTURE_FAST_ONE_THREAD, data, len, 0, 0);
 	if (ck.child) {
 		/* A forked prefix: its verdict is its exit status. */
 		_exit(prefix_broken(name, ck.cut, &c, ss, st) ? 1 : 0);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1395,6 +1396,116 @@ test_two_node_ids_sharing_a_hash_are_a_collision(void **state)
 		}
 }
 
+/* 3000 records, none closed off: the tally has room for 1500. */
+static void
+records_past_the_tally(struct strbuf *doc, struct tally *t)
+{
+	size_t i;
+
+	strbuf_init(doc);
+	assert_int_equal(strbuf_puts(doc, "["), 0);
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(strbuf_printf(doc, "%s{\"scope\": \"t.py\", "
+		    "\"name\": \"test_%zu\", \"result\": \"passed\"}",
+		    i > 0 ? ", " : "", i), 0);
+	assert_int_equal(tally_init(t, SEED), 0);
+	t->counts.tests = TALLY_MAX_TESTS - 1500;
+}
+
+/* Read with the fast reader counting in a thread of its own or not. */
+static enum report_status
+read_threads(size_t r, struct source *src, struct tally *t, int one_thread,
+    struct report_error *err)
+{
+	struct reading rd;
+	enum report_status st;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.tally = t;
+	rd.one_thread = one_thread;
+	st = readers[r].read(src, &rd);
+	*err = rd.err;
+	return st;
+}
+
+/*
+ * The tally runs out of room for node IDs at record 1500 of 3000, and the
+ * report is broken at its end, or its reading fails there: the tally's
+ * fault came first, and is what every reader reports, whether the fast
+ * reader counts in a thread of its own (the fault is then found while it
+ * reads on) or not.  Not one record is counted past the fault.
+ */
+static void
+test_a_fault_of_the_tally_beats_a_later_bad_byte(void **state)
+{
+	struct report_error err;
+	struct source src;
+	struct strbuf doc;
+	struct tally t;
+	size_t r, k;
+	int one;
+
+	(void)state;
+	for (r = 0; r < NREADERS; r++)
+		for (k = 0; k < NCHUNKS; k++)
+			for (one = 0; one <= 1; one++) {
+				enum report_status st;
+
+				records_past_the_tally(&doc, &t);
+				assert_int_equal(strbuf_puts(&doc, ", }]"), 0);
+				source_from_memory(&src, doc.data, doc.len,
+				    chunks[k]);
+				st = read_threads(r, &src, &t, one, &err);
+				if (st != REPORT_READ_TOO_MANY)
+					fail_msg("%s, chunk %zu, one thread %d: "
+					    "%s (%s), want TOO_MANY",
+					    readers[r].name, chunks[k], one,
+					    status_name(st), err.what);
+				assert_int_equal(t.counts.records, 1501);
+				tally_free(&t);
+				strbuf_free(&doc);
+			}
+}
+
+/* The same, the report read from /proc/self/mem up to a page that is not
+ * mapped: the read after the last record fails with EIO. */
+static void
+test_a_fault_of_the_tally_beats_a_later_read_error(void **state)
+{
+	struct report_error err;
+	struct source src;
+	struct strbuf doc;
+	struct tally t;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size, r;
+	unsigned char *pages, *start;
+	int fd, one;
+
+	(void)state;
+	for (r = 0; r < NREADERS; r++)
+		for (one = 0; one <= 1; one++) {
+			records_past_the_tally(&doc, &t);
+			size = (doc.len + page - 1) / page * page;
+			pages = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			assert_true(pages != MAP_FAILED);
+			assert_int_equal(munmap(pages + size, page), 0);
+			start = pages + size - doc.len;
+			memcpy(start, doc.data, doc.len);
+			assert_true((fd = open("/proc/self/mem", O_RDONLY)) >=
+			    0);
+			assert_true(lseek(fd, (off_t)(uintptr_t)start,
+			    SEEK_SET) == (off_t)(uintptr_t)start);
+			source_from_fd(&src, fd);
+			assert_int_equal(read_threads(r, &src, &t, one, &err),
+			    REPORT_READ_TOO_MANY);
+			assert_int_equal(t.counts.records, 1501);
+			close(fd);
+			munmap(pages, size);
+			tally_free(&t);
+			strbuf_free(&doc);
+		}
+}
+
 /*
  * Run a reader over a document that comes through a file descriptor: a
  * regular file (which the source maps a window at a time) or a pipe (which
@@ -1773,6 +1884,10 @@ main(void)
 		cmocka_unit_test(test_a_report_from_a_pipe_reads_like_memory),
 		cmocka_unit_test(
 		    test_two_node_ids_sharing_a_hash_are_a_collision),
+		cmocka_unit_test(
+		    test_a_fault_of_the_tally_beats_a_later_bad_byte),
+		cmocka_unit_test(
+		    test_a_fault_of_the_tally_beats_a_later_read_error),
 		cmocka_unit_test(
 		    test_a_report_larger_than_the_read_buffers_is_exact),
 		cmocka_unit_test(
