@@ -64,10 +64,10 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
-# Fails pthread_create and realloc on demand: wrapped at link time.
+# Fails pthread_create, calloc and realloc on demand: wrapped at link time.
 tests/unit/test_queue: tests/unit/test_queue.c libpytriage.a $(HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
-	    -Wl,--wrap=pthread_create,--wrap=realloc \
+	    -Wl,--wrap=pthread_create,--wrap=calloc,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 # Forks the fast reader between chunks to check thousands of prefixes in

@@ -5,8 +5,8 @@
  * what the queue reports; a thread that cannot start, or text that finds
  * no room, is handled.
  *
- * pthread_create and realloc are wrapped at link time (-Wl,--wrap) to
- * fail on demand.
+ * pthread_create, calloc and realloc are wrapped at link time
+ * (-Wl,--wrap) to fail on demand.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,10 +29,13 @@ int	__wrap_pthread_create(pthread_t *, const pthread_attr_t *,
 	    void *(*)(void *), void *);
 void	*__real_realloc(void *, size_t);
 void	*__wrap_realloc(void *, size_t);
+void	*__real_calloc(size_t, size_t);
+void	*__wrap_calloc(size_t, size_t);
 
 static int fail_thread;		/* pthread_create fails */
 static atomic_int fail_realloc;	/* realloc of a queue's long text fails */
 static unsigned threads_started;
+static unsigned calloc_fails_at;	/* this call fails (from 1); 0: none */
 
 int
 __wrap_pthread_create(pthread_t *t, const pthread_attr_t *attr,
@@ -50,6 +53,14 @@ __wrap_realloc(void *p, size_t n)
 	if (atomic_load(&fail_realloc) && n > QUEUE_TEXT)
 		return NULL;
 	return __real_realloc(p, n);
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	if (calloc_fails_at > 0 && --calloc_fails_at == 0)
+		return NULL;
+	return __real_calloc(n, size);
 }
 
 #define RECORDS	5000
@@ -341,6 +352,24 @@ test_tally_fault_before_lack_of_room_wins(void **state)
 	free(long_id);
 }
 
+/* Either batch's records without memory: no queue, nothing left. */
+static void
+test_a_queue_without_memory_is_none(void **state)
+{
+	struct record_queue q;
+	struct tally t;
+	unsigned at;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, 9), 0);
+	for (at = 1; at <= 2; at++) {
+		calloc_fails_at = at;
+		assert_int_equal(queue_init(&q, &t, QUEUE_BATCH, 1), -1);
+		assert_int_equal(calloc_fails_at, 0);
+	}
+	tally_free(&t);
+}
+
 int
 main(void)
 {
@@ -350,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_thread_that_cannot_start_counts_here),
 		cmocka_unit_test(test_text_without_room_is_out_of_memory),
 		cmocka_unit_test(test_tally_fault_before_lack_of_room_wins),
+		cmocka_unit_test(test_a_queue_without_memory_is_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
