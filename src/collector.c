@@ -75,24 +75,17 @@ bad_record(struct report_error *err, const char *key, const char *what)
 	return REPORT_READ_BAD;
 }
 
+/* Constant lengths, so that each comparison is inline: it runs for every
+ * record. */
 static enum outcome
 outcome_of(const char *result, size_t len)
 {
-	static const struct {
-		const char *text;
-		size_t len;
-		enum outcome outcome;
-	} outcomes[] = {
-		{ "passed", 6, OUTCOME_PASSED },
-		{ "failed", 6, OUTCOME_FAILED },
-		{ "skipped", 7, OUTCOME_SKIPPED },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
-		if (len == outcomes[i].len &&
-		    memcmp(result, outcomes[i].text, len) == 0)
-			return outcomes[i].outcome;
+	if (len == 6 && memcmp(result, "passed", 6) == 0)
+		return OUTCOME_PASSED;
+	if (len == 6 && memcmp(result, "failed", 6) == 0)
+		return OUTCOME_FAILED;
+	if (len == 7 && memcmp(result, "skipped", 7) == 0)
+		return OUTCOME_SKIPPED;
 	return OUTCOME_UNKNOWN;
 }
 
@@ -228,31 +221,28 @@ static const struct {
 	[KEY_LOCATION] = { "location", 8 },
 };
 
+/* One comparison at most, of a constant length (inline), mostly none. */
 static enum record_key
 record_key(const char *text, size_t len)
 {
-	enum record_key k;
-
-	switch (len) {		/* one comparison at most, mostly none */
+	switch (len) {
 	case 4:
-		k = text[0] == 'n' ? KEY_NAME : KEY_TAGS;
-		break;
+		if (memcmp(text, "name", 4) == 0)
+			return KEY_NAME;
+		return memcmp(text, "tags", 4) == 0 ? KEY_TAGS : KEY_OTHER;
 	case 5:
-		k = KEY_SCOPE;
-		break;
+		return memcmp(text, "scope", 5) == 0 ? KEY_SCOPE : KEY_OTHER;
 	case 6:
-		k = KEY_RESULT;
-		break;
+		return memcmp(text, "result", 6) == 0 ? KEY_RESULT : KEY_OTHER;
 	case 8:
-		k = KEY_LOCATION;
-		break;
+		return memcmp(text, "location", 8) == 0 ? KEY_LOCATION :
+		    KEY_OTHER;
 	case 14:
-		k = KEY_REASON;
-		break;
+		return memcmp(text, "failure_reason", 14) == 0 ? KEY_REASON :
+		    KEY_OTHER;
 	default:
 		return KEY_OTHER;
 	}
-	return memcmp(text, record_keys[k].text, len) == 0 ? k : KEY_OTHER;
 }
 
 /* scope or name: a string of at most NODEID_MAX bytes. */
