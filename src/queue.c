@@ -194,15 +194,16 @@ queue_record(struct record_queue *q, const struct record *rec)
 	r->line = d->line;
 	r->outcome = rec->outcome;
 	r->collection_error = rec->collection_error;
-	if (strbuf_append(&b->text, rec->id, rec->len) == -1 ||
-	    strbuf_append(&b->text, d->message, r->message_len) == -1 ||
-	    strbuf_append(&b->text, d->path, r->path_len) == -1) {
-		b->text.len = r->off;	/* the records before it stay */
-		if (b->text.data != NULL)
-			b->text.data[r->off] = '\0';
+	/* Room for all of its text first, so that a record is added whole
+	 * or not at all; the records before it stay. */
+	if (strbuf_reserve(&b->text, rec->len + r->message_len +
+	    r->path_len) == -1) {
 		q->nomem = 1;
 		return TALLY_NOMEM;
 	}
+	strbuf_append(&b->text, rec->id, rec->len);
+	strbuf_append(&b->text, d->message, r->message_len);
+	strbuf_append(&b->text, d->path, r->path_len);
 	b->n++;
 	if (b->n < q->batch_records && b->text.len < QUEUE_TEXT)
 		return TALLY_OK;

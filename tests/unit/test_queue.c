@@ -281,75 +281,66 @@ test_thread_that_cannot_start_counts_here(void **state)
 	strbuf_free(&got);
 }
 
-/* A node ID longer than the batch's text has room for, when realloc
- * fails: out of memory now and at the end, with the thread or not. */
+/*
+ * Hand over n records, then a node ID longer than the batch's text has
+ * room for while realloc fails: that one is out of memory.
+ */
+static void
+records_then_no_room(struct record_queue *q, unsigned n)
+{
+	static char long_id[2 * QUEUE_TEXT];
+	struct strbuf sb;
+	struct record r;
+	unsigned i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		make_record(i, &sb, &r);
+		assert_int_equal(queue_record(q, &r), TALLY_OK);
+	}
+	memset(long_id, 'x', sizeof(long_id));
+	r.id = long_id;
+	r.len = sizeof(long_id);
+	atomic_store(&fail_realloc, 1);
+	assert_int_equal(queue_record(q, &r), TALLY_NOMEM);
+	atomic_store(&fail_realloc, 0);
+	strbuf_free(&sb);
+}
+
+/* Out of memory now and at the end, with the thread or not; the records
+ * before it are counted. */
 static void
 test_text_without_room_is_out_of_memory(void **state)
 {
 	struct record_queue q;
-	struct strbuf sb;
-	struct record r;
 	struct tally t;
-	char *long_id;
-	unsigned i;
 	int threads;
 
 	(void)state;
-	assert_non_null(long_id = malloc(2 * QUEUE_TEXT));
-	memset(long_id, 'x', 2 * QUEUE_TEXT);
 	for (threads = 0; threads <= 1; threads++) {
-		strbuf_init(&sb);
 		start_tally(&t, 0);
 		assert_int_equal(queue_init(&q, &t, 4, threads), 0);
-		for (i = 0; i < 10; i++) {
-			make_record(i, &sb, &r);
-			assert_int_equal(queue_record(&q, &r), TALLY_OK);
-		}
-		r.id = long_id;
-		r.len = 2 * QUEUE_TEXT;
-		atomic_store(&fail_realloc, 1);
-		assert_int_equal(queue_record(&q, &r), TALLY_NOMEM);
-		atomic_store(&fail_realloc, 0);
+		records_then_no_room(&q, 10);
 		assert_int_equal(queue_end(&q), TALLY_NOMEM);
-		/* The ten before it were counted. */
 		assert_int_equal(tally_counts(&t)->records, 10);
 		tally_free(&t);
-		strbuf_free(&sb);
 	}
-	free(long_id);
 }
 
-/* A fault of the tally's came first: it is what the end reports, not the
- * reader's later lack of room. */
+/* A fault of the tally's came first, in a full batch handed over: it is
+ * what the end reports, not the reader's later lack of room. */
 static void
 test_tally_fault_before_lack_of_room_wins(void **state)
 {
 	struct record_queue q;
-	struct strbuf sb;
-	struct record r;
 	struct tally t;
-	char *long_id;
-	unsigned i;
 
 	(void)state;
-	assert_non_null(long_id = malloc(2 * QUEUE_TEXT));
-	memset(long_id, 'x', 2 * QUEUE_TEXT);
-	strbuf_init(&sb);
 	start_tally(&t, 5);
 	assert_int_equal(queue_init(&q, &t, 100, 1), 0);
-	for (i = 0; i < 100; i++) {	/* one full batch, handed over */
-		make_record(i, &sb, &r);
-		assert_int_equal(queue_record(&q, &r), TALLY_OK);
-	}
-	r.id = long_id;
-	r.len = 2 * QUEUE_TEXT;
-	atomic_store(&fail_realloc, 1);
-	assert_int_equal(queue_record(&q, &r), TALLY_NOMEM);
-	atomic_store(&fail_realloc, 0);
+	records_then_no_room(&q, 100);
 	assert_int_equal(queue_end(&q), TALLY_TOO_MANY);
 	tally_free(&t);
-	strbuf_free(&sb);
-	free(long_id);
 }
 
 /* Either batch's records without memory: no queue, nothing left. */
