@@ -142,10 +142,14 @@ slot_of(uint64_t hash, size_t cap)
 /*
  * Zeroed pages of our own, so that parts can be given back early.  Left
  * to fault in on first use, a page of a table faults twice: the probe
- * reads it (the kernel maps its zero page), then the tally writes it.
- * So a table that will be written all over is populated for writing
- * ahead of use, where the kernel can (populate()); one made ready from a
- * file's size is not, so that a report of few tests keeps few pages.
+ * reads it (the kernel maps its zero page), then the tally writes it,
+ * and with more than one thread that second fault also interrupts the
+ * other CPUs to flush the zero page from their TLBs.  So a table that
+ * will be written all over is populated for writing ahead of use, where
+ * the kernel can (populate()).  One made ready from a file's size is
+ * not, so that a report of few tests keeps few pages: each of its pages
+ * is populated for writing when a node ID first lands on it
+ * (populate_slot()).
  */
 static void *
 map_zeroed(size_t bytes)
@@ -172,6 +176,51 @@ populate(unsigned char *base, size_t *done, size_t upto, size_t page)
 	(void)upto;
 	(void)page;
 #endif
+}
+
+/* The pages of a table of cap slots: those of its hashes, then those of
+ * its meta. */
+static size_t
+hash_pages(const struct tally *t, size_t cap)
+{
+	return (cap * sizeof(*t->hashes) + t->page - 1) / t->page;
+}
+
+static size_t
+table_pages(const struct tally *t, size_t cap)
+{
+	return hash_pages(t, cap) +
+	    (cap * sizeof(*t->meta) + t->page - 1) / t->page;
+}
+
+/* Populate one page of a table for writing, unless it is already. */
+static void
+populate_page(struct tally *t, unsigned char *base, size_t offset,
+    size_t bit)
+{
+	if (t->populated[bit / 8] & 1u << bit % 8)
+		return;
+	t->populated[bit / 8] |= 1u << bit % 8;
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(base + offset - offset % t->page, t->page,
+	    MADV_POPULATE_WRITE);
+#else
+	(void)base;
+#endif
+}
+
+/* Before slot i of a table made ready from a size is first read: its
+ * pages, populated for writing.  A probe that runs on into the next
+ * page may still fault twice there; that is rare. */
+static void
+populate_slot(struct tally *t, size_t i)
+{
+	if (t->populated == NULL)
+		return;
+	populate_page(t, (unsigned char *)t->hashes, i * sizeof(*t->hashes),
+	    i * sizeof(*t->hashes) / t->page);
+	populate_page(t, (unsigned char *)t->meta, i * sizeof(*t->meta),
+	    hash_pages(t, t->cap) + i * sizeof(*t->meta) / t->page);
 }
 
 static void
@@ -217,6 +266,7 @@ tally_free(struct tally *t)
 {
 	unmap(t->hashes, t->cap * sizeof(*t->hashes));
 	unmap(t->meta, t->cap * sizeof(*t->meta));
+	free(t->populated);
 	free(t->failed);
 	free(t->failed_index);
 	free(t->errors);
@@ -295,6 +345,13 @@ rehash(struct tally *t, size_t cap, int fill)
 	t->hashes = hashes;
 	t->meta = meta;
 	t->cap = cap;
+	free(t->populated);
+	t->populated = NULL;
+#ifdef MADV_POPULATE_WRITE
+	/* Without it, not populated: the pages fault in as they are used. */
+	if (!fill)
+		t->populated = calloc((table_pages(t, cap) + 7) / 8, 1);
+#endif
 	return 0;
 }
 
@@ -537,7 +594,10 @@ tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
 static enum tally_status
 claim_slot(struct tally *t, uint64_t hash, size_t *slot)
 {
-	size_t i = find_slot(t->hashes, t->cap, hash);
+	size_t i;
+
+	populate_slot(t, slot_of(hash, t->cap));
+	i = find_slot(t->hashes, t->cap, hash);
 
 	if (t->hashes[i] == 0) {
 		if (t->counts.tests >= TALLY_MAX_TESTS)
