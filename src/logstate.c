@@ -270,6 +270,12 @@ nodeid_hash(struct logstate *ls, const char *id, size_t len)
 	return tally_hash_id(ls->tally, id, len);
 }
 
+void
+logstate_prefetch(struct logstate *ls, const char *id, size_t len)
+{
+	tally_prefetch(ls->tally, nodeid_hash(ls, id, len));
+}
+
 /* A report of one test (or one of its subtests). */
 static enum report_status
 test_report(struct logstate *ls, const struct log_line *l, enum phase phase,

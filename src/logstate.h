@@ -53,6 +53,10 @@ struct logstate {
 int	logstate_init(struct logstate *, struct tally *);
 void	logstate_free(struct logstate *);
 
+/* A node ID read early in a line: hashed, and its slot in the tally asked
+ * into cache while the rest of the line is read.  Only a hint. */
+void	logstate_prefetch(struct logstate *, const char *id, size_t len);
+
 /* One line.  On a bad line fills err->what and err->key. */
 enum report_status logstate_line(struct logstate *, const struct log_line *,
 	    struct report_error *);

@@ -356,6 +356,12 @@ read_line(struct logreader *lr, struct log_line *l)
 		case LKEY_NODEID:
 			rc = word_field(lr, c, &lr->nodeid, NODEID_MAX,
 			    &l->nodeid);
+			/* Its slot is most likely out of cache: ask for it
+			 * now, while the rest of the line is read. */
+			if (rc == 0 && l->nodeid == FIELD_PRESENT &&
+			    lr->nodeid.len > 0)
+				logstate_prefetch(&lr->state, lr->nodeid.data,
+				    lr->nodeid.len);
 			break;
 		case LKEY_WHEN:
 			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l->when);
