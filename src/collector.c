@@ -208,17 +208,15 @@ enum record_key {
 	KEY_LOCATION
 };
 
-static const struct {
-	const char *text;
-	size_t len;
-} record_keys[] = {
-	[KEY_OTHER] = { "", 0 },
-	[KEY_SCOPE] = { "scope", 5 },
-	[KEY_NAME] = { "name", 4 },
-	[KEY_RESULT] = { "result", 6 },
-	[KEY_TAGS] = { "tags", 4 },
-	[KEY_REASON] = { "failure_reason", 14 },
-	[KEY_LOCATION] = { "location", 8 },
+/* Each key's name, for messages. */
+static const char *const record_keys[] = {
+	[KEY_OTHER] = "",
+	[KEY_SCOPE] = "scope",
+	[KEY_NAME] = "name",
+	[KEY_RESULT] = "result",
+	[KEY_TAGS] = "tags",
+	[KEY_REASON] = "failure_reason",
+	[KEY_LOCATION] = "location",
 };
 
 /* One comparison at most, of a constant length (inline), mostly none. */
@@ -401,7 +399,7 @@ read_record(struct collector *col, enum report_status *status)
 			if (seen & (1u << which))
 				return scan_fail(col->s,
 				    "the key \"%s\" appears twice",
-				    record_keys[which].text);
+				    record_keys[which]);
 			seen |= 1u << which;
 		}
 		if (scan_key_colon(col->s) == -1)
