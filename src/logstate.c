@@ -270,10 +270,13 @@ nodeid_hash(struct logstate *ls, const char *id, size_t len)
 	return tally_hash_id(ls->tally, id, len);
 }
 
-void
+uint64_t
 logstate_prefetch(struct logstate *ls, const char *id, size_t len)
 {
-	tally_prefetch(ls->tally, nodeid_hash(ls, id, len));
+	uint64_t hash = nodeid_hash(ls, id, len);
+
+	tally_prefetch(ls->tally, hash);
+	return hash;
 }
 
 /* A report of one test (or one of its subtests). */
@@ -286,7 +289,8 @@ test_report(struct logstate *ls, const struct log_line *l, enum phase phase,
 	uint64_t hash;
 	size_t slot;
 
-	hash = nodeid_hash(ls, l->nodeid_text, l->nodeid_len);
+	hash = l->nodeid_hash != 0 ? l->nodeid_hash :
+	    nodeid_hash(ls, l->nodeid_text, l->nodeid_len);
 	rs = open_attempt(ls, hash, l->nodeid_text, l->nodeid_len,
 	    phase == PHASE_SETUP, &slot);
 	if (rs == REPORT_READ_BAD)

@@ -29,6 +29,7 @@ struct log_line {
 	enum field_state type, nodeid, when, outcome, exitstatus;
 	const char *type_text, *nodeid_text, *when_text, *outcome_text;
 	size_t type_len, nodeid_len, when_len, outcome_len;
+	uint64_t nodeid_hash;	/* from logstate_prefetch(); 0: not hashed */
 	int64_t exitstatus_value;
 	struct failure_detail detail;	/* where and why, when it failed */
 };
@@ -53,9 +54,10 @@ struct logstate {
 int	logstate_init(struct logstate *, struct tally *);
 void	logstate_free(struct logstate *);
 
-/* A node ID read early in a line: hashed, and its slot in the tally asked
- * into cache while the rest of the line is read.  Only a hint. */
-void	logstate_prefetch(struct logstate *, const char *id, size_t len);
+/* A node ID read early in a line: its hash (never 0), for the line's
+ * nodeid_hash, and its slot in the tally asked into cache while the rest
+ * of the line is read. */
+uint64_t logstate_prefetch(struct logstate *, const char *id, size_t len);
 
 /* One line.  On a bad line fills err->what and err->key. */
 enum report_status logstate_line(struct logstate *, const struct log_line *,

@@ -360,8 +360,8 @@ read_line(struct logreader *lr, struct log_line *l)
 			 * now, while the rest of the line is read. */
 			if (rc == 0 && l->nodeid == FIELD_PRESENT &&
 			    lr->nodeid.len > 0)
-				logstate_prefetch(&lr->state, lr->nodeid.data,
-				    lr->nodeid.len);
+				l->nodeid_hash = logstate_prefetch(&lr->state,
+				    lr->nodeid.data, lr->nodeid.len);
 			break;
 		case LKEY_WHEN:
 			rc = word_field(lr, c, &lr->when, WORD_KEEP, &l->when);
