@@ -764,6 +764,7 @@ tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
 		f = &still[i];
 		(*ids)[i].id = t->failed_ids.data + f->off;
 		(*ids)[i].len = f->len;
+		(*ids)[i].ordinal = f->ordinal;
 		(*ids)[i].collection_error = f->collection_error;
 		if (f->has_detail) {
 			(*ids)[i].reason = t->failed_ids.data + f->detail_off;
@@ -775,6 +776,24 @@ tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
 	}
 	*n = k;
 	free(still);
+	return 0;
+}
+
+int
+tally_lookup(const struct tally *t, const char *id, size_t len,
+    enum outcome *outcome, int *ever_failed)
+{
+	uint64_t hash = tally_hash(t->seed, id, len);
+	size_t slot, k, pos;
+
+	slot = find_slot(t->hashes, t->cap, hash);
+	if (t->hashes[slot] == 0)
+		return -1;
+	*outcome = (enum outcome)(t->meta[slot] & OUTCOME_MASK);
+	*ever_failed = 0;
+	if ((t->meta[slot] & FLAG_KEPT) &&
+	    (k = failed_find(t, hash, &pos)) != (size_t)-1)
+		*ever_failed = t->failed[k].ever_failed;
 	return 0;
 }
 

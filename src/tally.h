@@ -64,6 +64,7 @@ struct tally_id {
 	const char *path;
 	size_t path_len;
 	uint64_t line;
+	uint32_t ordinal;	/* when the node ID was first seen */
 	int collection_error;	/* a collection error's node ID too */
 };
 
@@ -174,6 +175,14 @@ void	tally_prefetch(const struct tally *, uint64_t hash);
  */
 int	tally_kept(const struct tally *, enum outcome, struct tally_id **ids,
 	    size_t *n);
+
+/*
+ * The final outcome of a node ID, and whether a record of it failed on
+ * the way (a failed test, or a flaky one): 0, or -1 when the tally has
+ * never seen it.
+ */
+int	tally_lookup(const struct tally *, const char *id, size_t len,
+	    enum outcome *, int *ever_failed);
 
 /* The failed ones: what a retry runs. */
 int	tally_selectors(const struct tally *, struct tally_id **ids,

@@ -88,6 +88,22 @@ strip_marker(struct triage_test *t)
 	t->message_len -= i;
 }
 
+void
+triage_test_of(const struct tally_id *id, const struct triage_options *opt,
+    struct triage_test *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = id->id;
+	t->id_len = id->len;
+	t->message = id->reason != NULL ? id->reason : "";
+	t->message_len = id->reason_len;
+	t->path = id->path != NULL ? id->path : "";
+	t->path_len = id->path_len;
+	t->line = id->line;
+	relative_path(opt, t);
+	strip_marker(t);
+}
+
 /*
  * The tests of these kept node IDs, less the collection errors (they are
  * listed apart).  *n is updated; NULL with *n 0 is no failure.
@@ -106,20 +122,9 @@ tests_of(const struct tally_id *ids, size_t *n,
 		*nomem = 1;
 		return NULL;
 	}
-	for (i = 0; i < *n; i++) {
-		if (ids[i].collection_error)
-			continue;
-		t[k].id = ids[i].id;
-		t[k].id_len = ids[i].len;
-		t[k].message = ids[i].reason != NULL ? ids[i].reason : "";
-		t[k].message_len = ids[i].reason_len;
-		t[k].path = ids[i].path != NULL ? ids[i].path : "";
-		t[k].path_len = ids[i].path_len;
-		t[k].line = ids[i].line;
-		relative_path(opt, &t[k]);
-		strip_marker(&t[k]);
-		k++;
-	}
+	for (i = 0; i < *n; i++)
+		if (!ids[i].collection_error)
+			triage_test_of(&ids[i], opt, &t[k++]);
 	*n = k;
 	return t;
 }

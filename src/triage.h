@@ -98,4 +98,10 @@ int	triage_run(struct triage *, const struct reading *, int status,
 	    const struct triage_options *, struct strbuf *why);
 void	triage_free(struct triage *);
 
+/* A kept node ID as a writer shows it: its path made relative to the
+ * current directory, pytest's "E   " taken off its message. */
+struct tally_id;
+void	triage_test_of(const struct tally_id *, const struct triage_options *,
+	    struct triage_test *);
+
 #endif

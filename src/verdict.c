@@ -100,6 +100,10 @@ verdict_name(enum verdict v)
 		return "unrecorded-failure";
 	case VERDICT_TOO_MANY_FAILURES:
 		return "too-many-failures";
+	case VERDICT_FAILED:
+		return "failed";
+	case VERDICT_FLAKY:
+		return "flaky";
 	}
 	return "bad-report";
 }
@@ -171,6 +175,8 @@ verdict_reason(struct strbuf *out, enum verdict v, const struct facts *f,
 	case VERDICT_COLLECTION_ERROR:
 	case VERDICT_BAD_REPORT:
 	case VERDICT_NO_REPORT:
+	case VERDICT_FAILED:
+	case VERDICT_FLAKY:
 		return strbuf_puts(out, detail != NULL ? detail : "");
 	case VERDICT_INTERRUPTED:
 		return strbuf_puts(out, "pytest was interrupted (exit 2): "

@@ -27,7 +27,10 @@ enum verdict {
 	VERDICT_INCOMPLETE,
 	VERDICT_INCONSISTENT,
 	VERDICT_UNRECORDED_FAILURE,
-	VERDICT_TOO_MANY_FAILURES
+	VERDICT_TOO_MANY_FAILURES,
+	/* Verdicts of a step of several attempts (step.h). */
+	VERDICT_FAILED,		/* still failing when no retry is left */
+	VERDICT_FLAKY		/* passed only thanks to a rerun */
 };
 
 enum report_state {
