@@ -177,9 +177,10 @@ count(FILE *fp, size_t n, const char *what)
 }
 
 int
-write_github(FILE *fp, const struct triage *t,
+write_github(FILE *fp, const struct step *s,
     const struct write_options *opts)
 {
+	const struct triage *t = &s->result;
 	struct piece pc[2];
 	const char *name = verdict_name(t->verdict);
 	int terminal = verdict_exit(t->verdict) != 0;

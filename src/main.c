@@ -1,8 +1,9 @@
 /*
  * main.c: the command line.
  *
- * Options and operands, then one call each: read the report, triage it,
- * write the chosen format.  Exit 0: passed or retry; 1: every terminal
+ * Options and operands, then one call each: judge the attempts (each
+ * report read and triaged, then the step as a whole: step.h), write the
+ * chosen format.  Exit 0: passed or retry; 1: every terminal
  * verdict; 2: pytriage's own trouble, never 1, because a shell that
  * cannot open `< report.json` already returns 1 and that must read as
  * "do not retry".
@@ -23,10 +24,8 @@
 
 #include "nodeid.h"
 #include "output.h"
-#include "reader.h"
-#include "source.h"
+#include "step.h"
 #include "tally.h"
-#include "triage.h"
 
 #ifndef PYTRIAGE_VERSION
 #define PYTRIAGE_VERSION	"unknown"
@@ -37,20 +36,22 @@
 
 struct options {
 	const struct format *format;
-	struct triage_options triage;
+	struct step_options step;
 	struct write_options write;
-	const char *report;	/* NULL or "-": stdin */
+	struct step_input *attempts;	/* from the operands */
+	size_t nattempts;
 	const char *rootdir;	/* as given */
 	int quiet;
-	int reference;		/* read with json-c */
 };
 
 static void
 usage(FILE *fp)
 {
-	fputs("usage: pytriage [-0q] [-f format] [-m max] [--max-bytes=N] "
-	    "[--reference]\n"
-	    "                [--rootdir=DIR] exit_status [report]\n", fp);
+	fputs("usage: pytriage [-0q] [-f format] [-m max] [--fail-on-flaky] "
+	    "[--max-bytes=N]\n"
+	    "                [--reference] [--retries=N] [--rootdir=DIR]\n"
+	    "                exit_status [report] [exit_status report ...]\n",
+	    fp);
 }
 
 static void
@@ -63,7 +64,8 @@ help(void)
 	    "help.  The report is pytest-reportlog's log (pytest\n"
 	    "--report-log) or the Buildkite collector's report (pytest --json),\n"
 	    "read from the file operand, or from stdin when it is absent or\n"
-	    "\"-\".\n"
+	    "\"-\".  Several pairs are the attempts of one CI step, in order: the\n"
+	    "first run, then each retry.\n"
 	    "\n"
 	    "  -0, --null             end each selector with NUL, for xargs -0 -r\n"
 	    "                         (same as -f null)\n"
@@ -72,10 +74,14 @@ help(void)
 	    "  -m, --max-failures=N   verdict too-many-failures when more than N\n"
 	    "                         tests failed (0: no limit, the default)\n"
 	    "  -q, --quiet            print no verdict or summary line on stderr\n"
+	    "      --fail-on-flaky    verdict flaky when the step passed only\n"
+	    "                         thanks to a rerun\n"
 	    "      --max-bytes=N      markdown: the largest document (default\n"
 	    "                         1000000; 0: no limit)\n"
 	    "      --reference        parse every record fully with json-c (slower;\n"
 	    "                         a second opinion on the same verdict)\n"
+	    "      --retries=N        attempts the step may run after the first\n"
+	    "                         (default 1; 0: failures are terminal)\n"
 	    "      --rootdir=DIR      pytest's rootdir: write selectors relative\n"
 	    "                         to the current directory\n"
 	    "  -h, --help             print this help and exit\n"
@@ -135,16 +141,6 @@ on_sigbus(int signo)
 	_exit(EXIT_TROUBLE);
 }
 
-static uint64_t
-random_seed(void)
-{
-	uint64_t seed;
-
-	if (getentropy(&seed, sizeof(seed)) == 0)
-		return seed;
-	return (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-}
-
 /*
  * Where output to a regular file starts, so that trouble can take it back:
  * stdio flushes as its buffer fills, so a write error (a full disk, a file
@@ -185,7 +181,7 @@ signed_status(int argc, char *argv[])
 {
 	static const char *const with_value[] = {
 		"-f", "-m", "--format", "--max-failures", "--max-bytes",
-		"--rootdir"
+		"--retries", "--rootdir"
 	};
 	const char *a;
 	size_t i;
@@ -216,7 +212,8 @@ signed_status(int argc, char *argv[])
 static int
 parse_options(int argc, char *argv[], struct options *opt)
 {
-	enum { OPT_REFERENCE = 256, OPT_ROOTDIR, OPT_MAX_BYTES };
+	enum { OPT_REFERENCE = 256, OPT_ROOTDIR, OPT_MAX_BYTES, OPT_RETRIES,
+	    OPT_FAIL_ON_FLAKY };
 	static const struct option longopts[] = {
 		{ "null", no_argument, NULL, '0' },
 		{ "format", required_argument, NULL, 'f' },
@@ -227,6 +224,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "version", no_argument, NULL, 'V' },
 		{ "reference", no_argument, NULL, OPT_REFERENCE },
 		{ "rootdir", required_argument, NULL, OPT_ROOTDIR },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "fail-on-flaky", no_argument, NULL, OPT_FAIL_ON_FLAKY },
 		{ NULL, 0, NULL, 0 }
 	};
 	uint64_t n;
@@ -250,7 +249,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'm':
 			if (parse_decimal(optarg, UINT64_MAX, 1,
-			    &opt->triage.max_failures) == -1)
+			    &opt->step.triage.max_failures) == -1)
 				return bad_usage("invalid --max-failures '%s': "
 				    "a whole number is expected", optarg);
 			break;
@@ -264,7 +263,16 @@ parse_options(int argc, char *argv[], struct options *opt)
 			opt->quiet = 1;
 			break;
 		case OPT_REFERENCE:
-			opt->reference = 1;
+			opt->step.reference = 1;
+			break;
+		case OPT_RETRIES:
+			if (parse_decimal(optarg, UINT32_MAX, 1,
+			    &opt->step.retries) == -1)
+				return bad_usage("invalid --retries '%s': a "
+				    "whole number is expected", optarg);
+			break;
+		case OPT_FAIL_ON_FLAKY:
+			opt->step.fail_on_flaky = 1;
 			break;
 		case OPT_ROOTDIR:
 			if (optarg[0] == '\0')
@@ -285,95 +293,45 @@ parse_options(int argc, char *argv[], struct options *opt)
 	return -1;
 }
 
-/* The operands: exit_status [report]. */
+/*
+ * The operands: exit_status [report], or pairs of them, one per attempt.
+ * At most one report may be stdin.
+ */
 static int
 parse_operands(int argc, char *argv[], struct options *opt)
 {
 	uint64_t status;
+	size_t k, n, stdin_at = 0;
+	int i;
 
 	if (argc < 1)
 		return bad_usage("%s", "missing exit_status: pytest's exit "
 		    "status, as $? gives it");
-	if (argc > 2)
-		return bad_usage("unexpected operand '%s'", argv[2]);
-	if (parse_decimal(argv[0], 255, 0, &status) == -1)
-		return bad_usage("invalid exit_status '%s': a number from 0 "
-		    "to 255, as $? gives it, is expected", argv[0]);
-	opt->triage.exit_status = (int)status;
-	if (argc == 2) {
-		if (argv[1][0] == '\0')
-			return bad_usage("%s", "the report operand is empty");
-		if (strcmp(argv[1], "-") != 0)
-			opt->report = argv[1];
-	}
-	return -1;
-}
-
-/* The report operand: an fd, -1 when it does not exist, or trouble. */
-static int
-open_report(const char *path, int *fd)
-{
-	struct stat st;
-
-	if (path == NULL)
-		*fd = STDIN_FILENO;
-	else if ((*fd = open(path, O_RDONLY)) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		warn("cannot open %s", path);
-		return -1;
-	}
-	if (fstat(*fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		warnx("cannot read %s: %s", path != NULL ? path : "stdin",
-		    strerror(EISDIR));
-		return -1;
-	}
-	return 0;
-}
-
-/* Read the report into rd; its status, or -1 for trouble (said). */
-static int
-read_report(struct options *opt, struct reading *rd)
-{
-	const char *name = opt->report != NULL ? opt->report : "stdin";
-	struct sigaction sa;
-	struct source src;
-	enum report_status status;
-	int fd = -1;
-
-	if (open_report(opt->report, &fd) == -1)
-		return -1;
-	if (fd == -1) {
-		opt->triage.missing = opt->report;
-		return REPORT_READ_EMPTY;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigbus;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
-	source_from_fd(&src, fd);
-	status = opt->reference ? refread_read(&src, rd) :
-	    report_read(&src, rd);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	switch (status) {
-	case REPORT_READ_OK:
-	case REPORT_READ_EMPTY:
-	case REPORT_READ_BAD:
-		return (int)status;
-	case REPORT_READ_IOERR:
-		warnx("cannot read %s: %s", name, strerror(src.error));
-		break;
-	case REPORT_READ_NOMEM:
+	n = ((size_t)argc + 1) / 2;
+	if ((opt->attempts = calloc(n, sizeof(*opt->attempts))) == NULL) {
 		warnx("out of memory");
-		break;
-	case REPORT_READ_TOO_MANY:
-		warnx("the report holds more than %" PRIu32
-		    " distinct node IDs", TALLY_MAX_TESTS);
-		break;
-	case REPORT_READ_COLLISION:
-		warnx("two node IDs share a hash; run pytriage again");
-		break;
+		return EXIT_TROUBLE;
+	}
+	opt->nattempts = n;
+	for (k = 0, i = 0; k < n; k++, i += 2) {
+		if (parse_decimal(argv[i], 255, 0, &status) == -1)
+			return bad_usage("invalid exit_status '%s': a number "
+			    "from 0 to 255, as $? gives it, is expected",
+			    argv[i]);
+		opt->attempts[k].exit_status = (int)status;
+		if (i + 1 >= argc && n > 1)
+			return bad_usage("missing report after exit_status "
+			    "'%s': each attempt of several needs both", argv[i]);
+		if (i + 1 >= argc || strcmp(argv[i + 1], "-") == 0) {
+			if (stdin_at != 0)
+				return bad_usage("%s", "only one report can be "
+				    "read from stdin");
+			stdin_at = k + 1;
+			continue;
+		}
+		if (argv[i + 1][0] == '\0')
+			return bad_usage("%s", "the report operand is empty");
+		opt->attempts[k].report = argv[i + 1];
 	}
 	return -1;
 }
@@ -390,7 +348,7 @@ resolve_dirs(struct options *opt, char *cwd, char *rootdir)
 		warn("cannot find the current directory");
 		return -1;
 	}
-	opt->triage.cwd = cwd;
+	opt->step.triage.cwd = cwd;
 	if (opt->rootdir == NULL)
 		return 0;
 	if (realpath(opt->rootdir, rootdir) == NULL) {
@@ -401,14 +359,15 @@ resolve_dirs(struct options *opt, char *cwd, char *rootdir)
 		warnx("--rootdir %s: %s", opt->rootdir, strerror(ENOTDIR));
 		return -1;
 	}
-	opt->triage.rootdir = rootdir;
+	opt->step.triage.rootdir = rootdir;
 	return 0;
 }
 
-/* Write the triage: the format on stdout, the verdict line on stderr. */
+/* Write the step: the format on stdout, the verdict line on stderr. */
 static int
-write_triage(const struct options *opt, const struct triage *t)
+write_step(const struct options *opt, const struct step *s)
 {
+	const struct triage *t = &s->result;
 	struct strbuf shown;
 	const char *unfit;
 	size_t which;
@@ -425,11 +384,11 @@ write_triage(const struct options *opt, const struct triage *t)
 		strbuf_free(&shown);
 		return EXIT_TROUBLE;
 	}
-	rc = opt->format->write(stdout, t, &opt->write);
+	rc = opt->format->write(stdout, s, &opt->write);
 	if (rc == WRITE_TOO_SMALL) {
 		warnx("--max-bytes %" PRIu64 " is too small: the summary needs "
 		    "at least %" PRIu64 " bytes", opt->write.max_bytes,
-		    markdown_min_bytes(t));
+		    markdown_min_bytes(s));
 		return EXIT_TROUBLE;
 	}
 	if (rc != 0 || fflush(stdout) == EOF) {
@@ -447,12 +406,11 @@ main(int argc, char *argv[])
 {
 	static char cwd[PATH_MAX], rootdir[PATH_MAX];
 	struct options opt;
-	struct reading rd;
+	struct sigaction sa;
 	struct strbuf why;
-	struct tally tally;
-	struct triage t;
+	struct step step;
 	off_t start;
-	int rc, status;
+	int rc;
 
 	/* getopt names the program by argv[0], err(3) by its last part:
 	 * both say "pytriage". */
@@ -461,40 +419,47 @@ main(int argc, char *argv[])
 	memset(&opt, 0, sizeof(opt));
 	opt.format = output_format("lines");
 	opt.write.max_bytes = MAX_BYTES_DEFAULT;
-	if ((rc = parse_options(argc, argv, &opt)) != -1)
+	opt.step.retries = 1;
+	if ((rc = parse_options(argc, argv, &opt)) != -1 ||
+	    (rc = parse_operands(argc - optind, argv + optind, &opt)) != -1) {
+		free(opt.attempts);
 		return rc;
-	if ((rc = parse_operands(argc - optind, argv + optind, &opt)) != -1)
-		return rc;
-	if (resolve_dirs(&opt, cwd, rootdir) == -1)
+	}
+	if (opt.nattempts - 1 > opt.step.retries) {
+		warnx("%zu attempts, but --retries=%" PRIu64 " allows at most "
+		    "%" PRIu64, opt.nattempts, opt.step.retries,
+		    opt.step.retries + 1);
+		usage(stderr);
+		free(opt.attempts);
 		return EXIT_TROUBLE;
+	}
+	if (resolve_dirs(&opt, cwd, rootdir) == -1) {
+		free(opt.attempts);
+		return EXIT_TROUBLE;
+	}
+	opt.step.messages = opt.format->messages;
 
-	if (tally_init(&tally, random_seed()) == -1) {
-		warnx("out of memory");
-		return EXIT_TROUBLE;
-	}
-	memset(&rd, 0, sizeof(rd));
-	rd.tally = &tally;
-	rd.messages = opt.format->messages;
-	if ((status = read_report(&opt, &rd)) == -1) {
-		tally_free(&tally);
-		return EXIT_TROUBLE;
-	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 	strbuf_init(&why);
-	if (triage_run(&t, &rd, status, &opt.triage, &why) == -1) {
+	if (step_judge(&step, opt.attempts, opt.nattempts, &opt.step,
+	    &why) == -1) {
 		warnx("%s", why.data);
 		rc = EXIT_TROUBLE;
 	} else {
 		start = output_start();
-		rc = write_triage(&opt, &t);
+		rc = write_step(&opt, &step);
 		/* Exit 2 leaves no partial selectors in a file: take them
 		 * back while stdout is still open. */
 		if (rc == EXIT_TROUBLE && start != -1 &&
 		    ftruncate(STDOUT_FILENO, start) == -1)
 			warn("cannot take back partial output");
 	}
-	triage_free(&t);
+	step_free(&step);
 	strbuf_free(&why);
-	tally_free(&tally);
+	free(opt.attempts);
 	if (fclose(stdout) == EOF && rc != EXIT_TROUBLE) {
 		warn("cannot write to stdout");
 		rc = EXIT_TROUBLE;

@@ -564,25 +564,32 @@ truncate_lists(const struct triage *t, struct plan *p, uint64_t budget)
 	p->nflaky = fit(t, LIST_FLAKY, t->nflaky, budget);
 }
 
-uint64_t
-markdown_min_bytes(const struct triage *t)
+static uint64_t
+min_bytes(const struct triage *t)
 {
 	struct plan p = { 0, 0, 0, 0 };
 
 	return measure(t, &p, UINT64_MAX);
 }
 
+uint64_t
+markdown_min_bytes(const struct step *s)
+{
+	return min_bytes(&s->result);
+}
+
 int
-write_markdown(FILE *fp, const struct triage *t,
+write_markdown(FILE *fp, const struct step *s,
     const struct write_options *opts)
 {
+	const struct triage *t = &s->result;
 	struct plan p;
 	struct md m;
 	uint64_t max, fixed;
 	size_t i;
 
 	max = opts->max_bytes == 0 ? UINT64_MAX : opts->max_bytes;
-	if ((fixed = markdown_min_bytes(t)) > max)
+	if ((fixed = min_bytes(t)) > max)
 		return WRITE_TOO_SMALL;
 	p.cap = CAP_NONE;
 	p.nerrors = t->nerrors;

@@ -86,22 +86,28 @@ selectors(FILE *fp, const struct triage *t, int end)
 }
 
 int
-write_lines(FILE *fp, const struct triage *t, const struct write_options *o)
+write_lines(FILE *fp, const struct step *s, const struct write_options *o)
 {
+	const struct triage *t = &s->result;
+
 	(void)o;
 	return selectors(fp, t, '\n');
 }
 
 int
-write_null(FILE *fp, const struct triage *t, const struct write_options *o)
+write_null(FILE *fp, const struct step *s, const struct write_options *o)
 {
+	const struct triage *t = &s->result;
+
 	(void)o;
 	return selectors(fp, t, '\0');
 }
 
 int
-write_verdict(FILE *fp, const struct triage *t, const struct write_options *o)
+write_verdict(FILE *fp, const struct step *s, const struct write_options *o)
 {
+	const struct triage *t = &s->result;
+
 	(void)o;
 	return fprintf(fp, "%s\n", verdict_name(t->verdict)) < 0 ? -1 : 0;
 }
@@ -154,31 +160,88 @@ json_ids(FILE *fp, const char *key, const struct triage_test *ids, size_t n)
 	putc(']', fp);
 }
 
-int
-write_json(FILE *fp, const struct triage *t, const struct write_options *o)
+static const char *const json_inputs[] = {
+	[INPUT_NONE] = "null",
+	[INPUT_COLLECTOR] = "\"collector\"",
+	[INPUT_REPORTLOG] = "\"reportlog\"",
+};
+
+static void
+json_counts(FILE *fp, const struct triage_counts *c)
 {
-	static const char *const inputs[] = {
-		[INPUT_NONE] = "null",
-		[INPUT_COLLECTOR] = "\"collector\"",
-		[INPUT_REPORTLOG] = "\"reportlog\"",
-	};
+	fprintf(fp, "{\"records\": %" PRIu64 ", \"tests\": %" PRIu64
+	    ", \"passed\": %" PRIu64 ", \"failed\": %" PRIu64
+	    ", \"skipped\": %" PRIu64 ", \"unknown\": %" PRIu64 "}",
+	    c->records, c->tests, c->passed, c->failed, c->skipped,
+	    c->unknown);
+}
+
+/* Each attempt on its own, then every test that failed in any attempt
+ * with its outcome in each (null: not run). */
+static void
+json_attempts(FILE *fp, const struct step *s)
+{
+	const struct step_attempt *a;
+	const char *name;
+	size_t i, k;
+
+	fputs(", \"attempts\": [", fp);
+	for (i = 0; i < s->nattempts; i++) {
+		a = &s->attempts[i];
+		name = verdict_name(a->verdict);
+		fputs(i > 0 ? ", {\"verdict\": " : "{\"verdict\": ", fp);
+		json_string(fp, name, strlen(name));
+		fprintf(fp, ", \"exit_status\": %d, \"input\": %s, \"report\": ",
+		    a->exit_status, json_inputs[a->input]);
+		if (a->report != NULL)
+			json_string(fp, a->report, strlen(a->report));
+		else
+			fputs("null", fp);
+		fputs(", \"reason\": ", fp);
+		json_string(fp, a->reason, strlen(a->reason));
+		fputs(", \"counts\": ", fp);
+		json_counts(fp, &a->counts);
+		putc('}', fp);
+	}
+	fputs("], \"tests\": [", fp);
+	for (i = 0; i < s->nhistory; i++) {
+		fputs(i > 0 ? ", {\"id\": " : "{\"id\": ", fp);
+		json_string(fp, s->history[i].test.id,
+		    s->history[i].test.id_len);
+		fputs(", \"outcomes\": [", fp);
+		for (k = 0; k < s->nattempts; k++) {
+			if (k > 0)
+				fputs(", ", fp);
+			if (s->history[i].outcomes[k] == STEP_NOT_RUN)
+				fputs("null", fp);
+			else
+				fprintf(fp, "\"%s\"", step_outcome_name(
+				    s->history[i].outcomes[k]));
+		}
+		fputs("]}", fp);
+	}
+	putc(']', fp);
+}
+
+int
+write_json(FILE *fp, const struct step *s, const struct write_options *o)
+{
+	const struct triage *t = &s->result;
 	const char *verdict = verdict_name(t->verdict);
 
 	(void)o;
 	fputs("{\"verdict\": ", fp);
 	json_string(fp, verdict, strlen(verdict));
 	fprintf(fp, ", \"exit_status\": %d, \"input\": %s, \"reason\": ",
-	    t->exit_status, inputs[t->input]);
+	    t->exit_status, json_inputs[t->input]);
 	json_string(fp, t->reason, strlen(t->reason));
 	json_ids(fp, "selectors", t->failed,
 	    t->verdict == VERDICT_RETRY ? t->nfailed : 0);
 	json_ids(fp, "flaky", t->flaky, t->nflaky);
 	json_ids(fp, "collection_errors", t->errors, t->nerrors);
-	fprintf(fp, ", \"counts\": {\"records\": %" PRIu64
-	    ", \"tests\": %" PRIu64 ", \"passed\": %" PRIu64
-	    ", \"failed\": %" PRIu64 ", \"skipped\": %" PRIu64
-	    ", \"unknown\": %" PRIu64 "}}\n", t->counts.records,
-	    t->counts.tests, t->counts.passed, t->counts.failed,
-	    t->counts.skipped, t->counts.unknown);
+	fputs(", \"counts\": ", fp);
+	json_counts(fp, &t->counts);
+	json_attempts(fp, s);
+	fputs("}\n", fp);
 	return ferror(fp) ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 /*
  * output.h: the output formats, one row each, and their writers.
  *
- * A writer prints a finished triage (triage.h) and decides nothing.
+ * A writer prints a judged step (step.h) and decides nothing.
  * Whether every selector can travel in the chosen format is checked
  * before the first byte goes out, so that a refusal never leaves half a
  * list behind.
@@ -12,9 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "step.h"
 #include "triage.h"
 
-typedef int writer(FILE *, const struct triage *,
+typedef int writer(FILE *, const struct step *,
     const struct write_options *);
 
 struct format {
@@ -48,8 +49,8 @@ writer	write_lines, write_null, write_verdict, write_json;
 
 writer	write_markdown;
 
-/* The smallest max_bytes that holds this triage's first line and counts. */
-uint64_t markdown_min_bytes(const struct triage *);
+/* The smallest max_bytes that holds this step's first line and counts. */
+uint64_t markdown_min_bytes(const struct step *);
 
 /* GitHub shows at most this many error annotations per step. */
 #define GITHUB_ERRORS_MAX	10

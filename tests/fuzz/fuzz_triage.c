@@ -85,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct strbuf why;
 	struct tally tally;
 	struct triage t;
+	struct step step;
 	enum report_status status;
 	char *text = NULL;
 	size_t len = 0, which;
@@ -121,10 +122,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* out of memory: not under the fuzzer */
 	if ((out = open_memstream(&text, &len)) == NULL)
 		abort();
+	memset(&step, 0, sizeof(step));
+	step.result = t;
 	if (output_unfit(format, t.failed, t.verdict == VERDICT_RETRY ?
 	    t.nfailed : 0, &which) != NULL)
 		rc = EXIT_TROUBLE;
-	else if (format->write(out, &t, &wopt) == -1)
+	else if (format->write(out, &step, &wopt) == -1)
 		abort();	/* memory streams do not fail */
 	else
 		rc = verdict_exit(t.verdict);

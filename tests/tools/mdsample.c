@@ -146,9 +146,12 @@ static void
 write_md(const char *path, const struct triage *t, uint64_t max)
 {
 	struct write_options o = { max };
+	struct step s;
 	FILE *fp = open_or_die(path);
 
-	if (write_markdown(fp, t, &o) != 0 || fclose(fp) == EOF) {
+	memset(&s, 0, sizeof(s));
+	s.result = *t;
+	if (write_markdown(fp, &s, &o) != 0 || fclose(fp) == EOF) {
 		fprintf(stderr, "mdsample: cannot write %s\n", path);
 		exit(2);
 	}

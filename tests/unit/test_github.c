@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "output.h"
+#include "unit.h"
 
 #define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
 #define TM(s, path, line, msg) \
@@ -42,7 +43,7 @@ run(struct out *o, const struct triage *t)
 	o->buf = NULL;
 	o->len = 0;
 	assert_non_null(fp = open_memstream(&o->buf, &o->len));
-	o->rc = write_github(fp, t, &opts);
+	o->rc = write_github(fp, one_step(t), &opts);
 	assert_int_equal(fclose(fp), 0);
 }
 
@@ -576,7 +577,7 @@ test_write_error_is_reported(void **state)
 	if (fp == NULL)
 		skip();
 	setvbuf(fp, NULL, _IONBF, 0);
-	assert_int_equal(write_github(fp, &t, &opts), WRITE_ERROR);
+	assert_int_equal(write_github(fp, one_step(&t), &opts), WRITE_ERROR);
 	fclose(fp);
 }
 

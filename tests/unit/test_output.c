@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "output.h"
+#include "unit.h"
 #include "triage.h"
 #include "verdict.h"
 
@@ -78,7 +79,7 @@ write_as(struct capture *c, const char *format, const struct triage *t)
 
 	assert_non_null(f = output_format(format));
 	capture_open(c);
-	assert_int_equal(f->write(c->fp, t, &o), 0);
+	assert_int_equal(f->write(c->fp, one_step(t), &o), 0);
 	capture_close(c);
 }
 
@@ -376,7 +377,7 @@ test_json_of_a_retry_is_one_exact_line(void **state)
 	    "\"selectors\": [\"t.py::a\", \"t.py::b\"], \"flaky\": [], "
 	    "\"collection_errors\": [], \"counts\": {\"records\": 4, "
 	    "\"tests\": 3, \"passed\": 1, \"failed\": 2, \"skipped\": 0, "
-	    "\"unknown\": 0}}\n");
+	    "\"unknown\": 0}, \"attempts\": [], \"tests\": []}\n");
 	free(c.buf);
 }
 
@@ -407,7 +408,7 @@ test_json_of_a_log_lists_flaky_tests(void **state)
 	    "\"selectors\": [\"t.py::c\"], \"flaky\": [\"t.py::a\", "
 	    "\"t.py::b[\\\"x\\\"]\"], \"collection_errors\": [], "
 	    "\"counts\": {\"records\": 17, \"tests\": 4, \"passed\": 2, "
-	    "\"failed\": 1, \"skipped\": 1, \"unknown\": 0}}\n");
+	    "\"failed\": 1, \"skipped\": 1, \"unknown\": 0}, \"attempts\": [], \"tests\": []}\n");
 	free(c.buf);
 }
 
@@ -444,7 +445,7 @@ test_json_lists_collection_errors_and_no_selectors(void **state)
 	    "\"selectors\": [], \"flaky\": [\"t.py::f\"], "
 	    "\"collection_errors\": [\"b.py\", \"a\\\"q.py\"], "
 	    "\"counts\": {\"records\": 4, \"tests\": 4, \"passed\": 1, "
-	    "\"failed\": 2, \"skipped\": 1, \"unknown\": 0}}\n");
+	    "\"failed\": 2, \"skipped\": 1, \"unknown\": 0}, \"attempts\": [], \"tests\": []}\n");
 	free(c.buf);
 }
 
@@ -463,7 +464,7 @@ test_json_without_a_report_has_null_input_and_empty_arrays(void **state)
 	    "137, \"input\": null, \"reason\": \"r.json does not exist\", "
 	    "\"selectors\": [], \"flaky\": [], \"collection_errors\": [], "
 	    "\"counts\": {\"records\": 0, \"tests\": 0, \"passed\": 0, "
-	    "\"failed\": 0, \"skipped\": 0, \"unknown\": 0}}\n");
+	    "\"failed\": 0, \"skipped\": 0, \"unknown\": 0}, \"attempts\": [], \"tests\": []}\n");
 	free(c.buf);
 }
 
@@ -487,7 +488,7 @@ test_json_escapes_quotes_backslashes_and_controls(void **state)
 	    "d\x7f" "e\xc3\xa9l\xe2\x80\xa8/\"], \"flaky\": [], "
 	    "\"collection_errors\": [], "
 	    "\"counts\": {\"records\": 0, \"tests\": 0, \"passed\": 0, "
-	    "\"failed\": 0, \"skipped\": 0, \"unknown\": 0}}\n");
+	    "\"failed\": 0, \"skipped\": 0, \"unknown\": 0}, \"attempts\": [], \"tests\": []}\n");
 	free(c.buf);
 }
 
@@ -501,7 +502,7 @@ test_json_output_parses_back_to_the_same_bytes(void **state)
 	};
 	static const char *const keys[] = {
 		"verdict", "exit_status", "input", "reason", "selectors",
-		"flaky", "collection_errors", "counts",
+		"flaky", "collection_errors", "counts", "attempts", "tests",
 	};
 	static const char *const arrays[] = {
 		"selectors", "flaky", "collection_errors",
@@ -574,7 +575,7 @@ test_a_write_error_is_reported_by_every_writer(void **state)
 	triage_init(&t, VERDICT_RETRY, "r", ids, 1);
 	for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
 		fp = dev_full();
-		if (output_format(formats[f])->write(fp, &t, &o) != -1)
+		if (output_format(formats[f])->write(fp, one_step(&t), &o) != -1)
 			fail_msg("%s: no write error", formats[f]);
 		fclose(fp);
 	}

@@ -1,7 +1,8 @@
 /*
  * unit.h: what several unit tests share: a table of cases run as one
  * test each, the name of a reader's status, and the check of the
- * failures a reader kept with their messages and places.
+ * failures a reader kept with their messages and places, and a step of
+ * one attempt for the writers.
  *
  * Static functions in a header, as in tests/tools/capture.h: each test is
  * one program built from its own source.  Include after <cmocka.h>.
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "step.h"
 #include "tally.h"
 
 /*
@@ -91,6 +93,17 @@ check_kept_details(const struct tally *t, const struct detail_want *w,
 			    (int)ids[i].path_len, ids[i].path,
 			    (uintmax_t)ids[i].line);
 	free(ids);
+}
+
+/* A triage built by hand, as the step of one attempt the writers print. */
+static inline const struct step *
+one_step(const struct triage *t)
+{
+	static struct step s;
+
+	memset(&s, 0, sizeof(s));
+	s.result = *t;
+	return &s;
 }
 
 #endif
