@@ -190,7 +190,7 @@ sample: pytriage
 	./pytriage 1 testdata/logs/30_teardown_error_function_fixture/log.jsonl
 
 bench: pytriage
-	sh tests/bench/bench.sh
+	@sh tests/bench/bench.sh
 
 # Shell completions, where bash-completion, zsh and fish look for them.
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
