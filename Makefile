@@ -22,12 +22,11 @@ ALL_CFLAGS   = $(WARN) -pthread $(CFLAGS)
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
-	   src/rootdir.o src/output.o src/markdown.o src/github.o src/queue.o
+	   src/rootdir.o src/output.o src/markdown.o src/github.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
-	   src/queue.h src/rootdir.h src/scan.h src/source.h src/strbuf.h \
-	   src/tally.h \
+	   src/rootdir.h src/scan.h src/source.h src/strbuf.h src/tally.h \
 	   src/triage.h src/verdict.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
@@ -36,16 +35,13 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
 	     tests/unit/test_github tests/unit/test_reportlog \
-	     tests/unit/test_triage tests/unit/test_scan \
-	     tests/unit/test_queue
+	     tests/unit/test_triage tests/unit/test_scan
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 # The same program and differential test with the scanner's portable way
-# forced (scan.h), so that both of its ways run the end-to-end tests, and
-# with records handed to the counting thread two at a time (queue.h), so
-# that even a short report crosses threads many times.
+# forced (scan.h), so that both of its ways run the end-to-end tests.
 PORTABLE   = tests/tools/portable/pytriage tests/tools/difftest-portable
-OTHER_WAYS = -DPYTRIAGE_PORTABLE_SCAN -DQUEUE_BATCH=2
+OTHER_WAYS = -DPYTRIAGE_PORTABLE_SCAN
 TEST_HEADERS = tests/tools/capture.h tests/unit/unit.h
 
 all: pytriage
@@ -62,12 +58,6 @@ libpytriage.a: $(LIB_OBJS)
 
 tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
-	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
-
-# Fails pthread_create, calloc and realloc on demand: wrapped at link time.
-tests/unit/test_queue: tests/unit/test_queue.c libpytriage.a $(HEADERS)
-	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
-	    -Wl,--wrap=pthread_create,--wrap=calloc,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
 # Forks the fast reader between chunks to check thousands of prefixes in
@@ -138,17 +128,15 @@ sanitize-check:
 	    $(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 	$(MAKE) clean
 
-# The threads under ThreadSanitizer: the record queue's and the
-# collector reader's unit tests, the golden tests on both builds (the
-# portable one crosses threads every two records) and the system tests,
-# whose large reports run all three threads.  A race exits 66.
+# The threads under ThreadSanitizer: the collector reader's unit tests,
+# the golden tests on both builds and the system tests, whose large
+# reports run the reading thread.  A race exits 66.
 TSAN_FLAGS = -O1 -g -fsanitize=thread
 thread-check:
 	$(MAKE) clean
 	$(MAKE) CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" pytriage \
-	    tests/unit/test_queue tests/unit/test_report tests/tools/maxrss \
+	    tests/unit/test_report tests/tools/maxrss \
 	    tests/tools/mkreport tests/tools/portable/pytriage
-	./tests/unit/test_queue
 	./tests/unit/test_report
 	sh tests/golden.sh ./pytriage
 	sh tests/golden.sh ./tests/tools/portable/pytriage

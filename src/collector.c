@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "nodeid.h"
-#include "queue.h"
 #include "reader.h"
 #include "scan.h"
 
@@ -29,7 +28,7 @@
 
 struct collector {
 	struct scanner *s;
-	struct record_queue queue;	/* on their way to the tally */
+	struct tally *tally;
 	int messages;		/* keep failure text and location */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
@@ -147,12 +146,13 @@ record_check(const struct record_fields *f, struct strbuf *nodeid,
 		    "the node ID is longer than %zu bytes", NODEID_MAX);
 		return bad_record(err, "name", what);
 	}
-	if (nodeid_join(nodeid, f->scope_text, f->scope_len, f->name_text,
-	    f->name_len) == -1)
+	if (f->nodeid_hash == 0 && nodeid_join(nodeid, f->scope_text,
+	    f->scope_len, f->name_text, f->name_len) == -1)
 		return REPORT_READ_NOMEM;
 	memset(rec, 0, sizeof(*rec));
 	rec->id = nodeid->data;
 	rec->len = nodeid->len;
+	rec->hash = f->nodeid_hash;
 	rec->outcome = f->result == FIELD_PRESENT ?
 	    outcome_of(f->result_text, f->result_len) : OUTCOME_UNKNOWN;
 	rec->collection_error = f->collection_error;
@@ -160,6 +160,16 @@ record_check(const struct record_fields *f, struct strbuf *nodeid,
 	rec->detail.message_len = f->reason_len;
 	location_of(f->location_text, f->location_len, &rec->detail);
 	return REPORT_READ_OK;
+}
+
+enum report_status
+record_count(struct tally *t, const struct record *rec)
+{
+	uint64_t hash = rec->hash != 0 ? rec->hash :
+	    tally_hash_id(t, rec->id, rec->len);
+
+	return report_status_of(tally_record_hashed(t, hash, rec->id,
+	    rec->len, rec->outcome, rec->collection_error, &rec->detail));
 }
 
 enum report_status
@@ -366,6 +376,26 @@ location_field(struct collector *col, int c, struct record_fields *f)
 	return 0;
 }
 
+/*
+ * Scope and name both read: join and hash the node ID now, so that its
+ * slot in the tally is on its way into cache while the rest of the
+ * record is read.  A node ID too long is left to record_check().
+ */
+static int
+hash_early(struct collector *col, struct record_fields *f)
+{
+	if (f->scope != FIELD_PRESENT || f->name != FIELD_PRESENT ||
+	    col->scope.len + 2 + col->name.len > NODEID_MAX)
+		return 0;
+	if (nodeid_join(&col->nodeid, col->scope.data, col->scope.len,
+	    col->name.data, col->name.len) == -1)
+		return scan_nomem(col->s);
+	f->nodeid_hash = tally_hash_id(col->tally, col->nodeid.data,
+	    col->nodeid.len);
+	tally_prefetch(col->tally, f->nodeid_hash);
+	return 0;
+}
+
 static int
 read_record(struct collector *col, enum report_status *status)
 {
@@ -442,6 +472,9 @@ read_record(struct collector *col, enum report_status *status)
 			return -1;
 		col->s->key_text = NULL;
 		col->s->err->key[0] = '\0';
+		if ((which == KEY_SCOPE || which == KEY_NAME) &&
+		    hash_early(col, &f) == -1)
+			return -1;
 		if ((more = scan_next_member(col->s, &c)) == -1)
 			return -1;
 		if (!more)
@@ -459,7 +492,7 @@ done:
 	col->s->err->offset = col->s->base + col->s->pos;
 	*status = record_check(&f, &col->nodeid, &rec, col->s->err);
 	if (*status == REPORT_READ_OK)
-		*status = report_status_of(queue_record(&col->queue, &rec));
+		*status = record_count(col->tally, &rec);
 	if (*status != REPORT_READ_OK) {
 		col->s->failed = 1;
 		return -1;
@@ -473,12 +506,12 @@ collector_read(struct scanner *s, struct reading *rd)
 {
 	struct collector col;
 	enum report_status status = REPORT_READ_BAD;
-	enum tally_status tstatus;
 	uint64_t index = 0;
 	int c;
 
 	memset(&col, 0, sizeof(col));
 	col.s = s;
+	col.tally = rd->tally;
 	col.messages = rd->messages;
 	strbuf_init(&col.scope);
 	strbuf_init(&col.name);
@@ -491,11 +524,6 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.nodeid);
 	if (s->src->size > 0)
 		tally_expect(rd->tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
-	if (queue_init(&col.queue, rd->tally, QUEUE_BATCH, !rd->one_thread) ==
-	    -1) {
-		status = REPORT_READ_NOMEM;
-		goto free;
-	}
 	if (scan_push(s, 0) == -1)
 		goto out;
 	s->pos++;
@@ -538,14 +566,6 @@ collector_read(struct scanner *s, struct reading *rd)
 	else
 		status = REPORT_READ_OK;
 out:
-	/* Counting ends first: a fault of the tally's was at an earlier
-	 * record than anything the reader met after it. */
-	if ((tstatus = queue_end(&col.queue)) != TALLY_OK) {
-		s->ioerr = 0;
-		s->nomem = 0;
-		status = report_status_of(tstatus);
-	}
-free:
 	strbuf_free(&col.scope);
 	strbuf_free(&col.name);
 	strbuf_free(&col.result);

@@ -59,8 +59,6 @@ struct reading {
 	/* Set by the caller. */
 	struct tally *tally;
 	int messages;		/* keep failure messages and locations */
-	int one_thread;		/* count records in the reader's thread: for
-				 * a caller that forks while it reads */
 	/* Set by the reader. */
 	enum input_kind input;
 	struct report_error err;
@@ -107,6 +105,19 @@ struct record_fields {
 	const char *location_text;	/* "file:line", when a string */
 	size_t location_len;
 	int collection_error;	/* a tag says so, exactly "true" */
+	uint64_t nodeid_hash;	/* the reader joined the node ID into
+				 * record_check()'s nodeid and hashed it;
+				 * 0: not yet */
+};
+
+/* A checked record, ready to count. */
+struct record {
+	const char *id;
+	size_t len;
+	uint64_t hash;		/* tally_hash_id() of id; 0: not yet */
+	enum outcome outcome;
+	int collection_error;
+	struct failure_detail detail;
 };
 
 /* Does this tags key mark a collection error?  0: no; 1: the collector's
@@ -118,9 +129,11 @@ int	report_is_error_tag(const char *key, size_t len);
  * joined into nodeid.  On a bad record fills err->what and err->key and
  * returns REPORT_READ_BAD.
  */
-struct record;
 enum report_status record_check(const struct record_fields *,
 	    struct strbuf *nodeid, struct record *, struct report_error *);
+
+/* Count a checked record in the tally. */
+enum report_status record_count(struct tally *, const struct record *);
 
 /* A tally status as a reader's status. */
 enum report_status report_status_of(enum tally_status);

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include "nodeid.h"
-#include "queue.h"
 #include "logstate.h"
 #include "reader.h"
 
@@ -642,7 +641,7 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	r->err->offset = offset;
 	r->status = record_check(&f, &r->nodeid, &rec, r->err);
 	if (r->status == REPORT_READ_OK)
-		r->status = report_status_of(record_count(t, &rec));
+		r->status = record_count(t, &rec);
 	json_object_put(o);
 	return r->status == REPORT_READ_OK ? 0 : -1;
 }
