@@ -96,8 +96,6 @@ struct tally {
 	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
 	size_t cap;
 	size_t used;
-	unsigned char *populated;	/* a table made ready from a size: one
-					 * bit per page, set once populated */
 	struct tally_counts counts;
 
 	struct strbuf failed_ids;	/* arena of kept node IDs */
