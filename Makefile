@@ -17,7 +17,7 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DPYTRIAGE_VERSION='"$(VERSION)"' -Isrc \
 	       $(JSONC_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(WARN) -pthread $(CFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
@@ -128,22 +128,6 @@ sanitize-check:
 	    $(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 	$(MAKE) clean
 
-# The threads under ThreadSanitizer: the collector reader's unit tests,
-# the golden tests on both builds and the system tests, whose large
-# reports run the reading thread.  A race exits 66.
-TSAN_FLAGS = -O1 -g -fsanitize=thread
-thread-check:
-	$(MAKE) clean
-	$(MAKE) CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" pytriage \
-	    tests/unit/test_report tests/tools/maxrss \
-	    tests/tools/mkreport tests/tools/portable/pytriage
-	./tests/unit/test_report
-	sh tests/golden.sh ./pytriage
-	sh tests/golden.sh ./tests/tools/portable/pytriage
-	PYTRIAGE_SANITIZED=1 SYSTEM_TEST_SCALE=small \
-	    sh tests/system_test.sh ./pytriage
-	$(MAKE) clean
-
 # The end-to-end suites with every run of the binary under memcheck.
 valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	    tests/tools/portable/pytriage
@@ -156,7 +140,7 @@ valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 # libFuzzer targets (clang): the whole triage path, and the fast reader
 # against json-c.  Seeds come from testdata/.
 FUZZ_CC      = clang
-FUZZ_CFLAGS  = -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
 FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \
@@ -205,5 +189,5 @@ clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS) \
 	    $(PORTABLE)
 
-.PHONY: all check sanitize-check thread-check valgrind-check fuzz sample \
+.PHONY: all check sanitize-check valgrind-check fuzz sample \
 	bench install uninstall clean
