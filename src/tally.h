@@ -184,8 +184,4 @@ void	tally_collection_error(const struct tally *, size_t i,
 /* The node ID hash: SipHash-1-3 with a key made from the seed. */
 uint64_t tally_hash(uint64_t seed, const char *, size_t);
 
-/* SipHash-c-d (c rounds per block, d to finish); 2-4 is the reference. */
-uint64_t siphash(int c, int d, const unsigned char key[16], const void *,
-	    size_t);
-
 #endif

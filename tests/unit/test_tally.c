@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "siphash.h"
 #include "tally.h"
 
 #define SEED	0x5eed5eed12345678ULL
