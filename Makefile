@@ -20,14 +20,15 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DPYTRIAGE_VERSION='"$(VERSION)"' -Isrc \
 ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
-	   src/logstate.o src/refread.o src/tally.o src/siphash.o \
-	   src/nodeid.o src/strbuf.o src/source.o src/triage.o src/verdict.o \
-	   src/rootdir.o src/output.o src/markdown.o src/github.o
+	   src/logstate.o src/record.o src/refread.o src/tally.o \
+	   src/siphash.o src/nodeid.o src/strbuf.o src/source.o \
+	   src/triage.o src/verdict.o src/rootdir.o src/output.o \
+	   src/markdown.o src/github.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
-	   src/rootdir.h src/scan.h src/siphash.h src/source.h src/strbuf.h \
-	   src/tally.h src/triage.h src/verdict.h
+	   src/record.h src/rootdir.h src/scan.h src/siphash.h src/source.h \
+	   src/strbuf.h src/tally.h src/triage.h src/verdict.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \

@@ -27,9 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nodeid.h"
 #include "logstate.h"
+#include "nodeid.h"
 #include "reader.h"
+#include "record.h"
 
 #define REF_CHUNK	(64 * 1024)
 

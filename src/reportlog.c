@@ -22,6 +22,7 @@
 #include "logstate.h"
 #include "nodeid.h"
 #include "reader.h"
+#include "record.h"
 #include "scan.h"
 
 #define WORD_KEEP	64	/* longer than any word compared */
