@@ -30,6 +30,7 @@
 struct collector {
 	struct scanner *s;
 	struct tally *tally;
+	struct report_error *err;
 	int messages;		/* keep failure text and location */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
@@ -244,8 +245,7 @@ read_record(struct collector *col, enum report_status *status)
 		else if (scan_key_text(col->s, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
-		col->s->key_text = text;
-		col->s->key_len = len;
+		scan_key(col->s, text, len);
 		if (which != KEY_OTHER && which != KEY_REASON &&
 		    which != KEY_LOCATION) {
 			if (seen & (1u << which))
@@ -292,8 +292,7 @@ read_record(struct collector *col, enum report_status *status)
 		}
 		if (rc == -1)
 			return -1;
-		col->s->key_text = NULL;
-		col->s->err->key[0] = '\0';
+		scan_key(col->s, NULL, 0);
 		if ((which == KEY_SCOPE || which == KEY_NAME) &&
 		    hash_early(col, &f) == -1)
 			return -1;
@@ -311,8 +310,8 @@ done:
 	f.result_len = f.result == FIELD_PRESENT ? col->result.len : 0;
 	f.reason_text = col->reason.data;
 	f.reason_len = col->reason.len;
-	col->s->err->offset = col->s->base + col->s->pos;
-	*status = record_check(&f, &col->nodeid, &rec, col->s->err);
+	col->err->offset = col->s->base + col->s->pos;
+	*status = record_check(&f, &col->nodeid, &rec, col->err);
 	if (*status == REPORT_READ_OK)
 		*status = record_count(col->tally, &rec);
 	if (*status != REPORT_READ_OK) {
@@ -334,6 +333,7 @@ collector_read(struct scanner *s, struct reading *rd)
 	memset(&col, 0, sizeof(col));
 	col.s = s;
 	col.tally = rd->tally;
+	col.err = &rd->err;
 	col.messages = rd->messages;
 	strbuf_init(&col.scope);
 	strbuf_init(&col.name);
@@ -354,7 +354,7 @@ collector_read(struct scanner *s, struct reading *rd)
 		s->pos++;
 	else {
 		for (;;) {
-			s->err->record = index;
+			rd->err.record = index;
 			if (c != '{') {
 				if (c == -1)
 					scan_truncated(s, "early");
@@ -381,7 +381,7 @@ collector_read(struct scanner *s, struct reading *rd)
 			goto out;
 		}
 	}
-	s->err->record = REPORT_NO_RECORD;
+	rd->err.record = REPORT_NO_RECORD;
 	c = scan_skip_ws(s);
 	if (c != -1)
 		scan_unexpected(s, c, "the end of the report");
