@@ -175,7 +175,7 @@ reason_field(struct collector *col, int c)
 	if (c != '"')
 		return scan_skip_value(col->s);
 	return scan_string_value(col->s, &col->reason, col->messages ?
-	    TRIAGE_MESSAGE_MAX : REPORT_REASON_KEEP, 1, &overflow);
+	    TALLY_MESSAGE_KEEP : REPORT_REASON_KEEP, 1, &overflow);
 }
 
 /* location, when messages are wanted: "path:line", a string, or null.

@@ -23,7 +23,6 @@
 #include "record.h"
 #include "source.h"
 #include "tally.h"
-#include "triage.h"
 
 /* Deepest nesting a report may have, the top array (or a log's line)
  * counting as 1: Python's json module, which writes both, stops near its
@@ -33,6 +32,12 @@
 /* Bytes of a failure's first line kept when messages are not wanted:
  * enough for a collection error's one-line reason. */
 #define REPORT_REASON_KEEP	256
+
+enum input_kind {
+	INPUT_NONE,		/* no report: missing, empty */
+	INPUT_COLLECTOR,	/* the collector's JSON array */
+	INPUT_REPORTLOG		/* pytest-reportlog's JSON lines */
+};
 
 struct reading {
 	/* Set by the caller. */

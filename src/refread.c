@@ -491,8 +491,8 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    text[start - 1] != '\r'; start--)
 		;
 	*line = text + start;
-	*n = end - start < TRIAGE_MESSAGE_MAX ? end - start :
-	    TRIAGE_MESSAGE_MAX;
+	*n = end - start < TALLY_MESSAGE_KEEP ? end - start :
+	    TALLY_MESSAGE_KEEP;
 }
 
 /* longrepr and location: where and why, as the fast reader takes them. */

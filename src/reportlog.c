@@ -213,7 +213,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 				return -1;
 		} else if (which == 3 && c == '"') {
 			if (scan_string_value(lr->s, &lr->message,
-			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
+			    TALLY_MESSAGE_KEEP, 1, &overflow) == -1)
 				return -1;
 			l->detail.message = lr->message.data;
 			l->detail.message_len = lr->message.len;
@@ -233,7 +233,7 @@ static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
 	static const char *const names[] = { "reprcrash", NULL };
-	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
+	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0 };
 	int more, which;
 
 	memset(&l->detail, 0, sizeof(l->detail));

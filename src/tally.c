@@ -34,7 +34,6 @@
 #define ORDINAL_SHIFT	4
 
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
-#define MESSAGE_MAX	1024	/* bytes of a failed test's message kept */
 #define EXPECT_MAX	(1u << 19)	/* tally_expect() reserves at most
 					 * 8 MiB of table ahead */
 
@@ -356,7 +355,8 @@ keep_detail(struct tally *t, struct tally_failed *f,
 	if (f->has_detail || d == NULL)
 		return TALLY_OK;
 	if (d->message != NULL)
-		mlen = first_line(d->message, d->message_len, MESSAGE_MAX);
+		mlen = first_line(d->message, d->message_len,
+		    TALLY_MESSAGE_KEEP);
 	plen = d->path != NULL && d->path_len <= TALLY_PATH_KEEP ?
 	    d->path_len : 0;
 	f->detail_off = t->failed_ids.len;

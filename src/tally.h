@@ -27,6 +27,9 @@ enum outcome {
 /* A failure's path longer than this is not kept: no use to anyone. */
 #define TALLY_PATH_KEEP	4096
 
+/* Bytes of a failure message's first line kept. */
+#define TALLY_MESSAGE_KEEP	1024
+
 /* Most distinct node IDs one report may hold. */
 #define TALLY_MAX_TESTS	((uint32_t)(1u << 28) - 1)
 
