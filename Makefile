@@ -61,6 +61,20 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
+# The tests of the lowest layers link only the objects they need, not
+# libpytriage.a: one that called up into a reader, the triage or a writer
+# would not link.
+LOW_TESTS = tests/unit/test_strbuf tests/unit/test_nodeid \
+	    tests/unit/test_source tests/unit/test_scan tests/unit/test_tally
+tests/unit/test_strbuf: src/strbuf.o
+tests/unit/test_nodeid: src/nodeid.o src/strbuf.o
+tests/unit/test_source: src/source.o
+tests/unit/test_scan: src/scan.o src/source.o src/strbuf.o
+tests/unit/test_tally: src/tally.o src/siphash.o src/nodeid.o src/strbuf.o
+$(LOW_TESTS): %: %.c $(HEADERS) $(TEST_HEADERS)
+	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
+	    -o $@ $< $(filter src/%.o,$^) $(CMOCKA_LIBS)
+
 # Forks the fast reader between chunks to check thousands of prefixes in
 # one reading: source_next wrapped at link time.
 tests/tools/difftest: tests/tools/difftest.c libpytriage.a $(HEADERS) \
