@@ -426,8 +426,9 @@ digits(struct scanner *r)
 
 /*
  * A number that lies whole in the buffer, by index, with no calls: most
- * do.  Returns 1 when it took one, 0 when number_slow() must (the buffer
- * ends inside it, or it is not valid: that one says what is wrong).
+ * do.  Returns 1 when it took one, 0 when scan_number() must take the
+ * long way (the buffer ends inside it, or it is not valid: the long way
+ * says what is wrong).
  */
 static inline int
 number_in_buffer(struct scanner *r)
@@ -529,7 +530,7 @@ scan_key_text(struct scanner *r, int c, struct sink *k, const char **text,
     size_t *len)
 {
 	/* Reset first: a key read plain must not inherit the overflow of
-	 * a long key before it (that hid a collection error tag once). */
+	 * a long key before it, which would hide a collection error tag. */
 	k->overflow = k->has_nul = 0;
 	if (c != '"')
 		return scan_unexpected(r, c, "a key");

@@ -170,8 +170,7 @@ scan_push(struct scanner *s, int object)
  * byte table): SSE2, which every x86-64 has, tests 16 bytes at once; the
  * portable way tests 8 with the zero-byte trick, whose lowest flagged
  * byte is always exact.  PYTRIAGE_PORTABLE_SCAN forces the portable way,
- * so that make check runs the end-to-end tests on it too.  (32 bytes at
- * once with AVX2 measured no faster: strings here are short.)
+ * so that make check runs the end-to-end tests on it too.
  */
 static inline size_t
 scan_plain_run_portable(const unsigned char *b, size_t i, size_t end)
