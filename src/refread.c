@@ -27,10 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nodeid.h"
-#include "queue.h"
 #include "logstate.h"
+#include "nodeid.h"
 #include "reader.h"
+#include "record.h"
 
 #define REF_CHUNK	(64 * 1024)
 
@@ -491,8 +491,8 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    text[start - 1] != '\r'; start--)
 		;
 	*line = text + start;
-	*n = end - start < TRIAGE_MESSAGE_MAX ? end - start :
-	    TRIAGE_MESSAGE_MAX;
+	*n = end - start < TALLY_MESSAGE_KEEP ? end - start :
+	    TALLY_MESSAGE_KEEP;
 }
 
 /* longrepr and location: where and why, as the fast reader takes them. */
@@ -642,7 +642,7 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	r->err->offset = offset;
 	r->status = record_check(&f, &r->nodeid, &rec, r->err);
 	if (r->status == REPORT_READ_OK)
-		r->status = report_status_of(record_count(t, &rec));
+		r->status = record_count(t, &rec);
 	json_object_put(o);
 	return r->status == REPORT_READ_OK ? 0 : -1;
 }
