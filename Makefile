@@ -152,14 +152,14 @@ valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	PYTRIAGE_REAL="$(CURDIR)/pytriage" PYTRIAGE_SANITIZED=1 \
 	    SYSTEM_TEST_SCALE=small sh tests/system_test.sh tests/valgrind.sh
 
-# libFuzzer targets (clang): the whole triage path, and the fast reader
-# against json-c.  Seeds come from testdata/.
+# libFuzzer targets (clang): the whole triage path, a step of several
+# attempts, and the fast reader against json-c.  Seeds come from testdata/.
 FUZZ_CC      = clang
 FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
-FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \
-	       tests/tools/fuzz_diff_portable
+FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_step \
+	       tests/tools/fuzz_diff tests/tools/fuzz_diff_portable
 
 tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
