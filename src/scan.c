@@ -357,9 +357,11 @@ scan_string(struct scanner *r, struct sink *k)
 			return 0;
 		}
 		if (c == '\\') {
-			/* Skipping: a simple escape needs no decoding. */
-			if ((k->out == NULL || k->overflow) && i + 1 < end &&
-			    escape_char[b[i + 1]] != 0) {
+			/* Keeping nothing more: a simple escape needs no
+			 * decoding.  A last-line sink that overflowed still
+			 * looks for the next line break. */
+			if ((k->out == NULL || (k->overflow && !k->last_line)) &&
+			    i + 1 < end && escape_char[b[i + 1]] != 0) {
 				r->pos = i + 2;
 				continue;
 			}
