@@ -98,7 +98,7 @@ text_field(struct collector *col, int c, const char *what, struct strbuf *out)
 static int
 tags_field(struct collector *col, int c, int *collection_error)
 {
-	struct sink key = { &col->tagkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &col->tagkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
 	int error_tag[2] = { 0, 0 };	/* per tag: the last one wins */
 	int is_true, tag, overflow, more, empty;
 	const char *text;
@@ -222,7 +222,7 @@ hash_early(struct collector *col, struct record_fields *f)
 static int
 read_record(struct collector *col, enum report_status *status)
 {
-	struct sink key = { &col->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &col->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
 	struct record_fields f;
 	struct record rec;
 	enum record_key which;

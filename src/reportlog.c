@@ -159,7 +159,7 @@ line_number(struct logreader *lr, int c, uint64_t *line, int *known)
 static int
 subkey(struct logreader *lr, int c, const char *const *names, int *which)
 {
-	struct sink k = { &lr->subkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink k = { &lr->subkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
 	const char *text;
 	size_t len;
 	int i;
@@ -233,7 +233,8 @@ static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
 	static const char *const names[] = { "reprcrash", NULL };
-	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0 };
+	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0,
+	    NULL };
 	int more, which;
 
 	memset(&l->detail, 0, sizeof(l->detail));
@@ -318,7 +319,7 @@ location_field(struct logreader *lr, int c, uint64_t *line)
 static int
 read_line(struct logreader *lr, struct log_line *l)
 {
-	struct sink key = { &lr->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
+	struct sink key = { &lr->key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
 	struct scanner *s = lr->s;
 	enum line_key which;
 	const char *text;

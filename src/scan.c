@@ -66,6 +66,21 @@ scan_fail(struct scanner *r, const char *fmt, ...)
 	return -1;
 }
 
+/* The captured bytes of the buffer, up to end. */
+static int
+capture_upto(struct scanner *r, size_t end)
+{
+	if (end > r->capture_from &&
+	    strbuf_append_capped(r->capture, r->capture_keep,
+	    r->buf + r->capture_from, end - r->capture_from,
+	    &r->capture_overflow) == -1) {
+		r->capture = NULL;
+		return scan_nomem(r);
+	}
+	r->capture_from = end;
+	return 0;
+}
+
 int
 scan_refill(struct scanner *r)
 {
@@ -78,6 +93,8 @@ scan_refill(struct scanner *r)
 		r->key_len = keep_key(r->key_kept, r->key_text, r->key_len);
 		r->key_text = r->key_kept;
 	}
+	if (r->capture != NULL && capture_upto(r, r->end) == -1)
+		return 0;
 	n = source_next(r->src, &r->buf);
 	if (n <= 0) {
 		if (n < 0)
@@ -89,7 +106,30 @@ scan_refill(struct scanner *r)
 	r->base += r->end;
 	r->pos = 0;
 	r->end = (size_t)n;
+	r->capture_from = 0;
 	return 1;
+}
+
+void
+scan_capture_start(struct scanner *r, struct strbuf *out, size_t keep)
+{
+	strbuf_reset(out);
+	r->capture = out;
+	r->capture_from = r->pos;
+	r->capture_keep = keep;
+	r->capture_overflow = 0;
+}
+
+int
+scan_capture_end(struct scanner *r, int *overflow)
+{
+	int rc = 0;
+
+	if (r->capture != NULL)
+		rc = capture_upto(r, r->pos);
+	*overflow = r->capture_overflow;
+	r->capture = NULL;
+	return rc;
 }
 
 int
@@ -146,7 +186,7 @@ keep_bytes(struct scanner *r, struct sink *k, const void *p, size_t n)
 }
 
 static int
-sink_put(struct scanner *r, struct sink *k, const void *p, size_t n)
+sink_put_one(struct scanner *r, struct sink *k, const void *p, size_t n)
 {
 	const char *nl;
 	size_t room;
@@ -185,6 +225,26 @@ sink_put(struct scanner *r, struct sink *k, const void *p, size_t n)
 	    memchr(p, '\r', n) != NULL))
 		k->overflow = 1;	/* keep the line break: it ends the line */
 	return keep_bytes(r, k, p, n);
+}
+
+static int
+sink_put(struct scanner *r, struct sink *k, const void *p, size_t n)
+{
+	for (; k != NULL; k = k->tee)
+		if (sink_put_one(r, k, p, n) == -1)
+			return -1;
+	return 0;
+}
+
+/* Nothing more is kept by these sinks: escapes need no decoding.  A
+ * last-line sink that overflowed still looks for the next line break. */
+static int
+sink_done(const struct sink *k)
+{
+	for (; k != NULL; k = k->tee)
+		if (k->out != NULL && (!k->overflow || k->last_line))
+			return 0;
+	return 1;
 }
 
 static int
@@ -358,10 +418,9 @@ scan_string(struct scanner *r, struct sink *k)
 		}
 		if (c == '\\') {
 			/* Keeping nothing more: a simple escape needs no
-			 * decoding.  A last-line sink that overflowed still
-			 * looks for the next line break. */
-			if ((k->out == NULL || (k->overflow && !k->last_line)) &&
-			    i + 1 < end && escape_char[b[i + 1]] != 0) {
+			 * decoding. */
+			if (sink_done(k) && i + 1 < end &&
+			    escape_char[b[i + 1]] != 0) {
 				r->pos = i + 2;
 				continue;
 			}
@@ -561,7 +620,7 @@ top_is_object(const struct scanner *r)
 static __attribute__((noinline)) int
 object_key_slow(struct scanner *r, int c)
 {
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct sink none = { NULL, 0, 0, 0, 0, 0, 0, NULL };
 	const char *text;
 	size_t len;
 
@@ -588,7 +647,7 @@ object_key(struct scanner *r)
 static __attribute__((noinline)) int
 string_slow(struct scanner *r)
 {
-	struct sink none = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct sink none = { NULL, 0, 0, 0, 0, 0, 0, NULL };
 
 	return scan_string(r, &none);
 }
@@ -677,7 +736,7 @@ int
 scan_string_value(struct scanner *r, struct strbuf *out, size_t keep,
     int first_line, int *overflow)
 {
-	struct sink k = { out, keep, 0, 0, first_line, 0, 0 };
+	struct sink k = { out, keep, 0, 0, first_line, 0, 0, NULL };
 	const char *text;
 	size_t len;
 
@@ -748,5 +807,80 @@ scan_integer(struct scanner *r, int64_t *value)
 	if (other)
 		return 1;
 	*value = negative ? -v : v;
+	return 0;
+}
+
+int
+scan_walk_object(struct scanner *r, struct strbuf *key,
+    const char *const *names, int (*f)(void *, int, int), void *arg)
+{
+	struct sink k = { key, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
+	const char *text;
+	size_t len;
+	int c, more, which, i;
+
+	if ((more = scan_open_object(r, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (scan_key_text(r, c, &k, &text, &len) == -1)
+			return -1;
+		which = 0;
+		for (i = 0; !k.overflow && names[i] != NULL; i++)
+			if (len == strlen(names[i]) &&
+			    memcmp(text, names[i], len) == 0)
+				which = i + 1;
+		/* Named before the colon, which may refill the buffer that
+		 * a plain key points into. */
+		if (scan_key_colon(r) == -1 || f(arg, which,
+		    scan_peek(r)) == -1)
+			return -1;
+		if ((more = scan_next_member(r, &c)) != 1)
+			return more;
+	}
+}
+
+int
+scan_walk_array(struct scanner *r, int (*f)(void *, size_t, int), void *arg)
+{
+	size_t index;
+	int c;
+
+	if (scan_push(r, 0) == -1)
+		return -1;
+	r->pos++;
+	c = scan_skip_ws(r);
+	for (index = 0; c != ']'; index++) {
+		if (index > 0) {
+			if (c != ',')
+				return scan_unexpected(r, c, "',' or ']'");
+			r->pos++;
+			c = scan_skip_ws(r);
+		}
+		if (f(arg, index, c) == -1)
+			return -1;
+		c = scan_skip_ws(r);
+	}
+	r->pos++;
+	r->depth--;
+	return 0;
+}
+
+int
+scan_string_into(struct scanner *r, struct strbuf *out, size_t keep, int *cut)
+{
+	struct sink k = { out, keep, 0, 0, 0, 0, 0, NULL };
+	const char *text;
+	size_t len;
+
+	if (scan_plain_string(r, &text, &len)) {
+		if (strbuf_append_capped(out, keep, text, len, cut) == -1)
+			return scan_nomem(r);
+		return 0;
+	}
+	if (*cut)
+		k.out = NULL;
+	if (scan_string(r, &k) == -1)
+		return -1;
+	*cut |= k.overflow;
 	return 0;
 }

@@ -63,6 +63,10 @@ struct scanner {
 	char key_kept[SCAN_KEY_NAME];
 	unsigned depth;
 	unsigned char stack[SCAN_DEPTH_MAX];	/* per level, 1: object */
+	/* The bytes read since scan_capture_start(), kept across refills. */
+	struct strbuf *capture;	/* NULL: none */
+	size_t capture_from, capture_keep;
+	int capture_overflow;
 };
 
 /* Room for the longest key a reader compares, and more. */
@@ -77,6 +81,7 @@ struct sink {
 	int first_line;		/* stop keeping at a line break */
 	int last_line;		/* keep the last line that is not empty */
 	int line_ended;		/* last_line: a line break was seen */
+	struct sink *tee;	/* another sink fed the same text, or NULL */
 };
 
 /* Per byte: 1 when a string cannot simply go on past it: a control byte,
@@ -112,6 +117,29 @@ int	scan_key_text(struct scanner *, int c, struct sink *,
 	    const char **text, size_t *len);
 /* Check one value's syntax and go past it. */
 int	scan_skip_value(struct scanner *);
+
+/*
+ * At a '{': each member's name as its index in names + 1 (0: none of
+ * them) and its value's first byte to f, which reads or skips the value.
+ * key holds a key that cannot be read plain.  At a '[': each element's
+ * index and first byte to f.  0, or -1 on a fault (f's too).
+ */
+int	scan_walk_object(struct scanner *, struct strbuf *key,
+	    const char *const *names, int (*f)(void *, int which, int c),
+	    void *arg);
+int	scan_walk_array(struct scanner *, int (*f)(void *, size_t index,
+	    int c), void *arg);
+
+/* A string value appended to out, which keeps at most keep bytes; *cut
+ * when it held more.  Once cut, out takes nothing more. */
+int	scan_string_into(struct scanner *, struct strbuf *out, size_t keep,
+	    int *cut);
+
+/* Keep the input's bytes from here (at most keep of them) until
+ * scan_capture_end(): a number's text as it stands.  *overflow when it
+ * held more.  -1 when out of memory. */
+void	scan_capture_start(struct scanner *, struct strbuf *out, size_t keep);
+int	scan_capture_end(struct scanner *, int *overflow);
 
 /* The next byte, or -1 at the end of input (or on a read error). */
 static inline int

@@ -98,3 +98,19 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 	return 0;
 }
+
+int
+strbuf_append_capped(struct strbuf *sb, size_t cap, const void *data,
+    size_t len, int *cut)
+{
+	size_t room;
+
+	if (*cut)
+		return 0;
+	room = sb->len < cap ? cap - sb->len : 0;
+	if (len > room) {
+		*cut = 1;
+		len = room;
+	}
+	return len > 0 ? strbuf_append(sb, data, len) : 0;
+}

@@ -26,6 +26,11 @@ int	strbuf_puts(struct strbuf *, const char *);
 int	strbuf_printf(struct strbuf *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* Append as much as keeps the buffer within cap bytes; set *cut when
+ * anything was left out.  Once cut, the buffer takes nothing more. */
+int	strbuf_append_capped(struct strbuf *, size_t cap, const void *,
+	    size_t, int *cut);
+
 /* Inline: the reader appends a few short strings to every record. */
 static inline int
 strbuf_append(struct strbuf *sb, const void *data, size_t len)

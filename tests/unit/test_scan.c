@@ -1,9 +1,12 @@
 /*
- * test_scan.c: the ways of finding where a plain string run stops.
+ * test_scan.c: the ways of finding where a plain string run stops, and
+ * the scanner's helpers for what JUnit reads.
  *
  * scan_plain_run() has a portable way and, where the CPU has it, an SSE2
  * way; the build uses one.  Both must stop at exactly the byte the table
  * scan_string_stop names, wherever it lies and wherever the buffer ends.
+ * A number's text, a capped string and the walks over objects and arrays
+ * must come out alike however the input is cut into chunks.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,8 @@
 #include <cmocka.h>
 
 #include "scan.h"
+#include "source.h"
+#include "strbuf.h"
 
 /* The answer, a byte at a time. */
 static size_t
@@ -122,6 +127,146 @@ test_random_buffers_agree_from_every_start(void **state)
 	}
 }
 
+/* The chunk sizes every helper is read at: whole, and cut everywhere. */
+static const size_t chunks[] = { 0, 1, 2, 3, 5, 64 };
+
+/* A value's text as it stands, kept to 8 bytes, across refills. */
+static void
+test_capture_keeps_a_number_as_written(void **state)
+{
+	static const struct {
+		const char *in, *want;
+		int overflow;
+	} cases[] = {
+		{ "1e-05 ", "1e-05", 0 },
+		{ "-Infinity,", "-Infinit", 1 },
+		{ "NaN}", "NaN", 0 },
+		{ "0.00024389]", "0.000243", 1 },
+		{ "12345678 ", "12345678", 0 },
+	};
+	struct strbuf out;
+	struct source src;
+	struct scanner s;
+	size_t i, k;
+	int overflow;
+
+	(void)state;
+	strbuf_init(&out);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+			source_from_memory(&src, cases[i].in,
+			    strlen(cases[i].in), chunks[k]);
+			scan_init(&s, &src);
+			scan_peek(&s);
+			scan_capture_start(&s, &out, 8);
+			assert_int_equal(scan_skip_value(&s), 0);
+			assert_int_equal(scan_capture_end(&s, &overflow), 0);
+			assert_int_equal(overflow, cases[i].overflow);
+			assert_int_equal(out.len, strlen(cases[i].want));
+			assert_memory_equal(out.data, cases[i].want, out.len);
+		}
+	strbuf_free(&out);
+}
+
+/* Strings appended within a cap, escapes decoded, the cut noted. */
+static void
+test_string_into_appends_within_its_cap(void **state)
+{
+	static const char in[] = "[\"ab\\u00e9\", \"\\n\", \"xyz\"]";
+	struct strbuf out;
+	struct source src;
+	struct scanner s;
+	size_t k;
+	int cut, c;
+
+	(void)state;
+	strbuf_init(&out);
+	for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+		source_from_memory(&src, in, sizeof(in) - 1, chunks[k]);
+		scan_init(&s, &src);
+		strbuf_reset(&out);
+		cut = 0;
+		assert_int_equal(scan_peek(&s), '[');
+		s.pos++;
+		while ((c = scan_skip_ws(&s)) != ']') {
+			if (c == ',') {
+				s.pos++;
+				continue;
+			}
+			assert_int_equal(scan_string_into(&s, &out, 6, &cut),
+			    0);
+		}
+		assert_int_equal(cut, 1);
+		assert_int_equal(out.len, 6);
+		assert_memory_equal(out.data, "ab\xc3\xa9\nx", 6);
+	}
+	strbuf_free(&out);
+}
+
+struct walked {
+	struct strbuf seen;
+	struct scanner *s;
+};
+
+static int
+walked_member(void *arg, int which, int c)
+{
+	struct walked *w = arg;
+
+	strbuf_printf(&w->seen, "%d%c ", which, c);
+	return scan_skip_value(w->s);
+}
+
+static int
+walked_element(void *arg, size_t index, int c)
+{
+	static const char *const names[] = { "a", "b", NULL };
+	struct walked *w = arg;
+	struct strbuf key;
+	int rc;
+
+	strbuf_printf(&w->seen, "[%zu] ", index);
+	if (c != '{')
+		return scan_skip_value(w->s);
+	strbuf_init(&key);
+	rc = scan_walk_object(w->s, &key, names, walked_member, w);
+	strbuf_free(&key);
+	return rc;
+}
+
+/* Each member named, each element numbered, whatever the chunks; a
+ * fault inside is the walk's. */
+static void
+test_walks_name_members_and_number_elements(void **state)
+{
+	static const char in[] =
+	    "[{\"a\": 1, \"\\u0062\": [2], \"c\": {}}, 7, {}]";
+	static const char bad[] = "[{\"a\": 1,}]";
+	struct walked w;
+	struct source src;
+	struct scanner s;
+	size_t k;
+
+	(void)state;
+	strbuf_init(&w.seen);
+	for (k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+		source_from_memory(&src, in, sizeof(in) - 1, chunks[k]);
+		scan_init(&s, &src);
+		w.s = &s;
+		strbuf_reset(&w.seen);
+		scan_peek(&s);
+		assert_int_equal(scan_walk_array(&s, walked_element, &w), 0);
+		assert_string_equal(w.seen.data, "[0] 11 2[ 0{ [1] [2] ");
+		assert_int_equal(s.depth, 0);
+		source_from_memory(&src, bad, sizeof(bad) - 1, chunks[k]);
+		scan_init(&s, &src);
+		scan_peek(&s);
+		assert_int_equal(scan_walk_array(&s, walked_element, &w), -1);
+		assert_true(s.failed);
+	}
+	strbuf_free(&w.seen);
+}
+
 int
 main(void)
 {
@@ -133,6 +278,9 @@ main(void)
 		cmocka_unit_test(
 		    test_neighbours_of_stop_bytes_in_every_run_length),
 		cmocka_unit_test(test_random_buffers_agree_from_every_start),
+		cmocka_unit_test(test_capture_keeps_a_number_as_written),
+		cmocka_unit_test(test_string_into_appends_within_its_cap),
+		cmocka_unit_test(test_walks_name_members_and_number_elements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,6 +331,38 @@ test_free_returns_to_initial_state(void **state)
 	strbuf_free(&sb);
 }
 
+/* A capped append keeps what fits, says it cut, and then takes no more,
+ * not even what would fit. */
+static void
+test_append_capped_keeps_what_fits_then_nothing(void **state)
+{
+	struct strbuf sb;
+	int cut = 0;
+
+	(void)state;
+	strbuf_init(&sb);
+	assert_int_equal(strbuf_append_capped(&sb, 5, "abc", 3, &cut), 0);
+	assert_int_equal(cut, 0);
+	assert_int_equal(strbuf_append_capped(&sb, 5, "de", 2, &cut), 0);
+	assert_int_equal(cut, 0);
+	assert_string_equal(sb.data, "abcde");
+	assert_int_equal(strbuf_append_capped(&sb, 5, "", 0, &cut), 0);
+	assert_int_equal(cut, 0);
+	assert_int_equal(strbuf_append_capped(&sb, 5, "f", 1, &cut), 0);
+	assert_int_equal(cut, 1);
+	assert_string_equal(sb.data, "abcde");
+	strbuf_reset(&sb);
+	cut = 0;
+	assert_int_equal(strbuf_append_capped(&sb, 4, "abcdef", 6, &cut), 0);
+	assert_int_equal(cut, 1);
+	assert_string_equal(sb.data, "abcd");
+	/* Once cut, nothing more, though the buffer was emptied. */
+	strbuf_reset(&sb);
+	assert_int_equal(strbuf_append_capped(&sb, 4, "x", 1, &cut), 0);
+	assert_int_equal(sb.len, 0);
+	strbuf_free(&sb);
+}
+
 int
 main(void)
 {
@@ -356,6 +388,8 @@ main(void)
 		cmocka_unit_test(
 		    test_reset_of_unallocated_buffer_stays_unallocated),
 		cmocka_unit_test(test_free_returns_to_initial_state),
+		cmocka_unit_test(
+		    test_append_capped_keeps_what_fits_then_nothing),
 	};
 
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
