@@ -220,7 +220,7 @@ open_attempt(struct logstate *ls, uint64_t hash, const char *id, size_t len,
 	}
 	ls->open_used++;
 	*slot = i;
-	return report_status_of(tally_touch(ls->tally, hash));
+	return report_status_of(tally_touch(ls->tally, hash, id, len));
 }
 
 /* An attempt is over: its outcome goes to the tally. */

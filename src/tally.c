@@ -96,6 +96,7 @@ tally_init(struct tally *t, uint64_t seed)
 	t->meta = map_zeroed(t->cap * sizeof(*t->meta));
 	strbuf_init(&t->failed_ids);
 	strbuf_init(&t->error_ids);
+	strbuf_init(&t->case_ids);
 	if (t->hashes == NULL || t->meta == NULL) {
 		tally_free(t);
 		return -1;
@@ -106,6 +107,14 @@ tally_init(struct tally *t, uint64_t seed)
 void
 tally_free(struct tally *t)
 {
+	size_t i;
+
+	for (i = 0; i < t->nruns; i++)
+		free(t->runs[i].texts);
+	free(t->runs);
+	free(t->cases);
+	free(t->case_of);
+	strbuf_free(&t->case_ids);
 	unmap(t->hashes, t->cap * sizeof(*t->hashes));
 	unmap(t->meta, t->cap * sizeof(*t->meta));
 	free(t->failed);
@@ -390,6 +399,199 @@ tally_keep_messages(struct tally *t)
 	t->messages = 1;
 }
 
+void
+tally_keep_runs(struct tally *t)
+{
+	t->keep_runs = 1;
+}
+
+/* A new case at the end of the order: a node ID's text, no run yet. */
+static enum tally_status
+case_add(struct tally *t, const char *id, size_t len, int collect,
+    size_t *index)
+{
+	struct tally_case *c;
+	size_t cap;
+
+	if (t->ncases == t->cases_cap) {
+		cap = t->cases_cap == 0 ? 1024 : t->cases_cap * 2;
+		if ((c = realloc(t->cases, cap * sizeof(*c))) == NULL)
+			return TALLY_NOMEM;
+		t->cases = c;
+		t->cases_cap = cap;
+	}
+	c = &t->cases[t->ncases];
+	memset(c, 0, sizeof(*c));
+	c->id_off = t->case_ids.len;
+	c->id_len = (uint32_t)len;
+	c->collect = (unsigned char)collect;
+	if (strbuf_append(&t->case_ids, id, len) == -1)
+		return TALLY_NOMEM;
+	*index = t->ncases++;
+	return TALLY_OK;
+}
+
+/* The case of a test first seen now, its ordinal the next one. */
+static enum tally_status
+case_of_new_test(struct tally *t, uint32_t ordinal, const char *id,
+    size_t len)
+{
+	enum tally_status st;
+	uint32_t *p;
+	size_t cap, index;
+
+	if (ordinal >= t->case_of_cap) {
+		cap = t->case_of_cap == 0 ? 1024 : t->case_of_cap * 2;
+		if ((p = realloc(t->case_of, cap * sizeof(*p))) == NULL)
+			return TALLY_NOMEM;
+		t->case_of = p;
+		t->case_of_cap = cap;
+	}
+	if ((st = case_add(t, id, len, 0, &index)) != TALLY_OK)
+		return st;
+	t->case_of[ordinal] = (uint32_t)index;
+	return TALLY_OK;
+}
+
+size_t
+tally_run_slot_keep(enum run_slot slot)
+{
+	switch (slot) {
+	case RUN_FAILURE_MESSAGE:
+	case RUN_ERROR_MESSAGE:
+	case RUN_SKIPPED_MESSAGE:
+		return TALLY_RUN_MESSAGE_KEEP;
+	case RUN_FAILURE_TYPE:
+	case RUN_ERROR_TYPE:
+		return TALLY_RUN_TYPE_KEEP;
+	case RUN_OUT:
+	case RUN_ERR:
+		return TALLY_RUN_OUTPUT_KEEP;
+	default:
+		return TALLY_RUN_TEXT_KEEP;
+	}
+}
+
+/* Bytes of a text its slot keeps, and whether it is cut. */
+static size_t
+run_text_keep(const struct run_text *x, enum run_slot slot, int *cut)
+{
+	size_t cap = tally_run_slot_keep(slot);
+
+	*cut = x->cut || x->len > cap;
+	if (!*cut)
+		return x->len;
+	return utf8_whole(x->s, x->len < cap ? x->len : cap);
+}
+
+/* What a cut text ends in: a line of its own in a long one. */
+static const char *
+run_cut_mark(enum run_slot slot)
+{
+	switch (slot) {
+	case RUN_FAILURE_MESSAGE:
+	case RUN_ERROR_MESSAGE:
+	case RUN_SKIPPED_MESSAGE:
+	case RUN_FAILURE_TYPE:
+	case RUN_ERROR_TYPE:
+		return "\xe2\x80\xa6";
+	default:
+		return "\n\xe2\x80\xa6";
+	}
+}
+
+/* A run to keep, its texts cut to their slots in one allocation. */
+static enum tally_status
+run_make(struct tally_run *run, enum outcome outcome,
+    const struct run_record *r)
+{
+	uint32_t lens[RUN_SLOTS];
+	size_t n, total = 0, off;
+	int slot, cut[RUN_SLOTS];
+
+	memset(run, 0, sizeof(*run));
+	run->outcome = (unsigned char)outcome;
+	if (r == NULL)
+		return TALLY_OK;
+	run->time = r->time;
+	run->results = (unsigned char)r->results;
+	for (slot = 0; slot < RUN_SLOTS; slot++) {
+		n = run_text_keep(&r->text[slot], (enum run_slot)slot,
+		    &cut[slot]);
+		if (cut[slot])
+			n += strlen(run_cut_mark((enum run_slot)slot));
+		lens[slot] = (uint32_t)n;
+		total += n;
+	}
+	if (total == 0)
+		return TALLY_OK;
+	if ((run->texts = malloc(sizeof(lens) + total)) == NULL)
+		return TALLY_NOMEM;
+	memcpy(run->texts, lens, sizeof(lens));
+	off = sizeof(lens);
+	for (slot = 0; slot < RUN_SLOTS; slot++) {
+		n = run_text_keep(&r->text[slot], (enum run_slot)slot,
+		    &cut[slot]);
+		if (n > 0)
+			memcpy(run->texts + off, r->text[slot].s, n);
+		if (cut[slot])
+			memcpy(run->texts + off + n,
+			    run_cut_mark((enum run_slot)slot),
+			    lens[slot] - n);
+		off += lens[slot];
+	}
+	return TALLY_OK;
+}
+
+static int
+run_failing(const struct tally_run *run)
+{
+	return (run->results & (RUN_FAILURE | RUN_ERROR)) != 0;
+}
+
+/*
+ * Keep a case's newest run: after its earlier ones while they failed and
+ * fewer than TALLY_RUNS_KEEP are kept, else in place of its latest.  A
+ * collector's case keeps its latest alone.
+ */
+static enum tally_status
+case_run(struct tally *t, size_t index, enum outcome outcome,
+    const struct run_record *r)
+{
+	struct tally_case *c = &t->cases[index];
+	struct tally_run run, *p;
+	enum tally_status st;
+	size_t cap;
+
+	if ((st = run_make(&run, outcome, r)) != TALLY_OK)
+		return st;
+	if (c->last != 0 && (c->collect || c->nruns >= TALLY_RUNS_KEEP ||
+	    !run_failing(&t->runs[c->last - 1]))) {
+		p = &t->runs[c->last - 1];
+		free(p->texts);
+		*p = run;
+		return TALLY_OK;
+	}
+	if (t->nruns == t->runs_cap) {
+		cap = t->runs_cap == 0 ? 1024 : t->runs_cap * 2;
+		if ((p = realloc(t->runs, cap * sizeof(*p))) == NULL) {
+			free(run.texts);
+			return TALLY_NOMEM;
+		}
+		t->runs = p;
+		t->runs_cap = cap;
+	}
+	t->runs[t->nruns] = run;
+	if (c->last != 0)
+		t->runs[c->last - 1].next = (uint32_t)(t->nruns + 1);
+	else
+		c->first = (uint32_t)(t->nruns + 1);
+	c->last = (uint32_t)(t->nruns + 1);
+	c->nruns++;
+	t->nruns++;
+	return TALLY_OK;
+}
+
 uint64_t
 tally_hash_id(const struct tally *t, const char *id, size_t len)
 {
@@ -408,13 +610,18 @@ tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
 
 /* The slot of a hash, taken for a new node ID when it has none yet. */
 static enum tally_status
-claim_slot(struct tally *t, uint64_t hash, size_t *slot)
+claim_slot(struct tally *t, uint64_t hash, const char *id, size_t len,
+    size_t *slot)
 {
 	size_t i = find_slot(t->hashes, t->cap, hash);
+	enum tally_status st;
 
 	if (t->hashes[i] == 0) {
 		if (t->counts.tests >= TALLY_MAX_TESTS)
 			return TALLY_TOO_MANY;
+		if (t->keep_runs && (st = case_of_new_test(t,
+		    (uint32_t)t->counts.tests, id, len)) != TALLY_OK)
+			return st;
 		if ((t->used + 1) * 5 > t->cap * 4) {
 			if (grow(t) == -1)
 				return TALLY_NOMEM;
@@ -457,7 +664,7 @@ tally_note_failure(struct tally *t, uint64_t hash, const char *id, size_t len,
 	size_t slot, k;
 	enum tally_status st;
 
-	if ((st = claim_slot(t, hash, &slot)) != TALLY_OK)
+	if ((st = claim_slot(t, hash, id, len, &slot)) != TALLY_OK)
 		return st;
 	if ((k = kept_entry(t, slot, hash, id, len)) == (size_t)-1)
 		return TALLY_COLLISION;
@@ -465,11 +672,11 @@ tally_note_failure(struct tally *t, uint64_t hash, const char *id, size_t len,
 }
 
 enum tally_status
-tally_touch(struct tally *t, uint64_t hash)
+tally_touch(struct tally *t, uint64_t hash, const char *id, size_t len)
 {
 	size_t slot;
 
-	return claim_slot(t, hash, &slot);
+	return claim_slot(t, hash, id, len, &slot);
 }
 
 enum tally_status
@@ -477,11 +684,39 @@ tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
     size_t len, enum outcome outcome, int collection_error,
     const struct failure_detail *detail)
 {
-	size_t slot, k;
+	return tally_record_run(t, hash, id, len, outcome, collection_error,
+	    detail, NULL);
+}
+
+/* The case of a slot, checked to be this node ID's: runs keep every
+ * node ID's text, so every record is checked. */
+static enum tally_status
+slot_case(const struct tally *t, size_t slot, const char *id, size_t len,
+    size_t *index)
+{
+	const struct tally_case *c;
+
+	*index = t->case_of[t->meta[slot] >> ORDINAL_SHIFT];
+	c = &t->cases[*index];
+	if (c->id_len != len ||
+	    (len > 0 && memcmp(t->case_ids.data + c->id_off, id, len) != 0))
+		return TALLY_COLLISION;
+	return TALLY_OK;
+}
+
+enum tally_status
+tally_record_run(struct tally *t, uint64_t hash, const char *id,
+    size_t len, enum outcome outcome, int collection_error,
+    const struct failure_detail *detail, const struct run_record *run)
+{
+	size_t slot, k, index = 0;
 	enum tally_status st;
 
 	t->counts.records++;
-	if ((st = claim_slot(t, hash, &slot)) != TALLY_OK)
+	if ((st = claim_slot(t, hash, id, len, &slot)) != TALLY_OK)
+		return st;
+	if (t->keep_runs && (st = slot_case(t, slot, id, len, &index)) !=
+	    TALLY_OK)
 		return st;
 	if ((k = kept_entry(t, slot, hash, id, len)) == (size_t)-1)
 		return TALLY_COLLISION;
@@ -509,7 +744,25 @@ tally_record_hashed(struct tally *t, uint64_t hash, const char *id,
 			t->meta[slot] |= FLAG_ERROR;
 		}
 	}
-	return TALLY_OK;
+	if (!t->keep_runs)
+		return TALLY_OK;
+	if (collection_error)
+		t->cases[index].collect = 1;
+	return case_run(t, index, outcome, run);
+}
+
+enum tally_status
+tally_collect_skipped(struct tally *t, const char *id, size_t len,
+    const struct run_record *run)
+{
+	enum tally_status st;
+	size_t index;
+
+	if (!t->keep_runs)
+		return TALLY_OK;
+	if ((st = case_add(t, id, len, 1, &index)) != TALLY_OK)
+		return st;
+	return case_run(t, index, OUTCOME_SKIPPED, run);
 }
 
 void
@@ -628,4 +881,45 @@ tally_collection_error(const struct tally *t, size_t i, struct tally_id *out)
 	out->path = NULL;
 	out->path_len = 0;
 	out->line = 0;
+}
+
+size_t
+tally_ncases(const struct tally *t)
+{
+	return t->ncases;
+}
+
+void
+tally_case(const struct tally *t, size_t i, const char **id, size_t *len,
+    int *collect, const struct tally_run **first)
+{
+	const struct tally_case *c = &t->cases[i];
+
+	*id = t->case_ids.data + c->id_off;
+	*len = c->id_len;
+	*collect = c->collect;
+	*first = c->first != 0 ? &t->runs[c->first - 1] : NULL;
+}
+
+const struct tally_run *
+tally_run_next(const struct tally *t, const struct tally_run *run)
+{
+	return run->next != 0 ? &t->runs[run->next - 1] : NULL;
+}
+
+const char *
+tally_run_text(const struct tally_run *run, enum run_slot slot, size_t *len)
+{
+	uint32_t lens[RUN_SLOTS];
+	size_t off = sizeof(lens);
+	int i;
+
+	*len = 0;
+	if (run->texts == NULL)
+		return "";
+	memcpy(lens, run->texts, sizeof(lens));
+	for (i = 0; i < (int)slot; i++)
+		off += lens[i];
+	*len = lens[slot];
+	return run->texts + off;
 }

@@ -8,6 +8,13 @@
  * with distinct node IDs (a 64-bit hash and 32 bits of bookkeeping each)
  * and with those kept, never with the bytes of the report: what
  * tally_expect() reserves ahead is memory only as its slots fill.
+ *
+ * For JUnit (tally_keep_runs()) it also keeps every distinct node ID as a
+ * case, in the order first seen, with its runs: what each run of the test
+ * showed (a failure, an error, a skip, captured output) and how long it
+ * took.  A run that neither failed nor is the test's latest is let go, so
+ * that memory grows with the distinct tests and the failing runs kept, at
+ * most TALLY_RUNS_KEEP a test, each of its texts cut at a size below.
  */
 #ifndef PYTRIAGE_TALLY_H
 #define PYTRIAGE_TALLY_H
@@ -92,9 +99,73 @@ struct tally_kept {		/* a collection error and its reason */
 	size_t reason_len;
 };
 
+/*
+ * Runs, for JUnit.  A run is one go of a test: in a log from its setup
+ * report to its teardown (or to the report that ends it early); in a
+ * collector's report one record.  What the readers' shared layer
+ * (logstate.h, record.h) makes of its reports is handed over when it
+ * ends, as a struct run_record; every text is cut here, at a whole
+ * character, to the bytes its slot keeps, and one that was cut ends in
+ * "…" (messages, types) or a line "…" (long texts, output).
+ */
+#define TALLY_RUN_MESSAGE_KEEP	4096	/* a failure's message */
+#define TALLY_RUN_TYPE_KEEP	256	/* its exception's name */
+#define TALLY_RUN_TEXT_KEEP	65536	/* its long text: a traceback */
+#define TALLY_RUN_OUTPUT_KEEP	65536	/* captured stdout, and stderr */
+#define TALLY_RUNS_KEEP		16	/* runs kept per test: the first
+					 * failing ones and the latest */
+
+/* A text lent by a reader: cut when the report held more than len. */
+struct run_text {
+	const char *s;
+	size_t len;
+	int cut;
+};
+
+enum run_slot {
+	RUN_FAILURE_MESSAGE, RUN_FAILURE_TYPE, RUN_FAILURE_TEXT,
+	RUN_ERROR_MESSAGE, RUN_ERROR_TYPE, RUN_ERROR_TEXT,
+	RUN_SKIPPED_MESSAGE, RUN_SKIPPED_TEXT,
+	RUN_OUT, RUN_ERR,
+	RUN_SLOTS
+};
+
+/* What a run showed: any of these. */
+#define RUN_FAILURE	0x1u	/* its call failed */
+#define RUN_ERROR	0x2u	/* its setup or teardown failed, its
+				 * collection failed, or it has no outcome */
+#define RUN_SKIPPED	0x4u
+
+/* A run as the readers' shared layer hands it over: lent for the call. */
+struct run_record {
+	double time;		/* seconds, its phases together */
+	unsigned results;	/* RUN_FAILURE, RUN_ERROR, RUN_SKIPPED */
+	struct run_text text[RUN_SLOTS];	/* of the results shown */
+};
+
+/* A kept run. */
+struct tally_run {
+	double time;
+	char *texts;		/* RUN_SLOTS lengths (uint32_t), then the
+				 * texts end to end; NULL: none */
+	uint32_t next;		/* the case's next run + 1; 0: its latest */
+	unsigned char outcome;	/* enum outcome */
+	unsigned char results;
+};
+
+/* A test, or a collector that failed or skipped, with its runs. */
+struct tally_case {
+	size_t id_off;		/* node ID in the arena of cases */
+	uint32_t id_len;
+	uint32_t first, last;	/* its runs + 1; 0: none yet */
+	uint32_t nruns;
+	unsigned char collect;	/* a collection error or skip */
+};
+
 struct tally {
 	uint64_t seed;
 	int messages;		/* keep failure messages and paths */
+	int keep_runs;		/* keep every test's runs, for JUnit */
 	size_t page;		/* the system's page size */
 	uint64_t *hashes;	/* open addressing; 0 marks a free slot */
 	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
@@ -112,6 +183,16 @@ struct tally {
 	struct tally_kept *errors;
 	size_t nerrors, errors_cap;
 	uint64_t error_records;		/* records tagged as collection errors */
+
+	/* Runs (tally_keep_runs()): the cases in the order first seen, the
+	 * case of each node ID by its ordinal, and the runs. */
+	struct strbuf case_ids;
+	struct tally_case *cases;
+	size_t ncases, cases_cap;
+	uint32_t *case_of;		/* ordinal -> case */
+	size_t case_of_cap;
+	struct tally_run *runs;
+	size_t nruns, runs_cap;
 };
 
 int	tally_init(struct tally *, uint64_t seed);
@@ -128,6 +209,10 @@ void	tally_expect(struct tally *, uint64_t tests);
 /* Keep failure messages and paths from now on (off by default). */
 void	tally_keep_messages(struct tally *);
 
+/* Keep every node ID and the runs of each, for JUnit, from now on (off
+ * by default; before the first record). */
+void	tally_keep_runs(struct tally *);
+
 /*
  * Count one record.  reason is the start of its failure text (may be
  * NULL); only its first line is kept, for collection errors.
@@ -142,12 +227,24 @@ enum tally_status tally_record_hashed(struct tally *, uint64_t hash,
 	    const char *id, size_t len, enum outcome, int collection_error,
 	    const struct failure_detail *);
 
+/* The same, and what the run showed, when runs are kept (NULL: a run
+ * that showed nothing). */
+enum tally_status tally_record_run(struct tally *, uint64_t hash,
+	    const char *id, size_t len, enum outcome, int collection_error,
+	    const struct failure_detail *, const struct run_record *);
+
+/* A collector that was skipped (a module-level skip): a case of its own
+ * when runs are kept, never a test, never counted. */
+enum tally_status tally_collect_skipped(struct tally *, const char *id,
+	    size_t len, const struct run_record *);
+
 /*
  * A node ID seen for the first time takes its place in the order here,
  * counted as a test of unknown outcome until a record says more; a known
  * one is left as it is.  No record is counted.
  */
-enum tally_status tally_touch(struct tally *, uint64_t hash);
+enum tally_status tally_touch(struct tally *, uint64_t hash,
+	    const char *id, size_t len);
 
 /*
  * A report of this node ID failed, though its outcome is not decided yet
@@ -192,6 +289,25 @@ int	tally_selectors(const struct tally *, struct tally_id **ids,
 /* The collection errors, each node ID once, in file order. */
 void	tally_collection_error(const struct tally *, size_t i,
 	    struct tally_id *);
+
+/* The cases kept for JUnit, in the order first seen. */
+size_t	tally_ncases(const struct tally *);
+
+/* Case i: its node ID, whether it is a collector's, and its first kept
+ * run (NULL: none). */
+void	tally_case(const struct tally *, size_t i, const char **id,
+	    size_t *len, int *collect, const struct tally_run **first);
+
+/* The case's run after this one, or NULL. */
+const struct tally_run *tally_run_next(const struct tally *,
+	    const struct tally_run *);
+
+/* Bytes a slot keeps of its text. */
+size_t	tally_run_slot_keep(enum run_slot);
+
+/* A kept run's text in a slot ("" when none). */
+const char *tally_run_text(const struct tally_run *, enum run_slot,
+	    size_t *len);
 
 /* The node ID hash: SipHash-1-3 with a key made from the seed. */
 uint64_t tally_hash(uint64_t seed, const char *, size_t);

@@ -10,7 +10,9 @@
  * unknown ones, and the first failure's message and place, kept only when
  * asked for.  The table grows and stays exact; two node IDs that share a
  * hash (forced through tally_record_hashed) are detected rather than
- * merged.
+ * merged.  With runs kept (for JUnit): every node ID a case in the order
+ * first seen, each case's failing runs and its latest, their texts cut to
+ * their slots at a whole character.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -681,10 +683,10 @@ test_touch_places_a_test_as_unknown_without_a_record(void **state)
 
 	(void)state;
 	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(tally_touch(&t, hash_of(&t, "a")), TALLY_OK);
+	assert_int_equal(tally_touch(&t, hash_of(&t, "a"), "a", 1), TALLY_OK);
 	assert_counts(&t, 0, 1, 0, 0, 0, 1);
 	/* touching again changes nothing */
-	assert_int_equal(tally_touch(&t, hash_of(&t, "a")), TALLY_OK);
+	assert_int_equal(tally_touch(&t, hash_of(&t, "a"), "a", 1), TALLY_OK);
 	assert_counts(&t, 0, 1, 0, 0, 0, 1);
 	/* b fails first, but a was seen first: a comes first */
 	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
@@ -692,7 +694,7 @@ test_touch_places_a_test_as_unknown_without_a_record(void **state)
 	assert_counts(&t, 2, 2, 0, 2, 0, 0);
 	assert_selectors(&t, want, 2);
 	/* touching a known test leaves its outcome alone */
-	assert_int_equal(tally_touch(&t, hash_of(&t, "b")), TALLY_OK);
+	assert_int_equal(tally_touch(&t, hash_of(&t, "b"), "b", 1), TALLY_OK);
 	assert_counts(&t, 2, 2, 0, 2, 0, 0);
 	tally_free(&t);
 }
@@ -901,6 +903,192 @@ test_collection_error_reason_is_kept_without_messages(void **state)
 	tally_free(&t);
 }
 
+/* A run showing a failure with this message, or nothing. */
+static struct run_record
+run_of(unsigned results, const char *message, double time)
+{
+	struct run_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.time = time;
+	r.results = results;
+	r.text[RUN_FAILURE_MESSAGE].s = message;
+	r.text[RUN_FAILURE_MESSAGE].len = strlen(message);
+	return r;
+}
+
+static enum tally_status
+rec_run(struct tally *t, const char *id, enum outcome o,
+    const struct run_record *r)
+{
+	return tally_record_run(t, tally_hash_id(t, id, strlen(id)), id,
+	    strlen(id), o, 0, NULL, r);
+}
+
+/* The messages of a case's kept runs, "|"-joined, and its node ID. */
+static void
+assert_case(const struct tally *t, size_t i, const char *id,
+    const char *messages)
+{
+	const struct tally_run *run;
+	struct strbuf got;
+	const char *text, *cid;
+	size_t len;
+	int collect;
+
+	strbuf_init(&got);
+	tally_case(t, i, &cid, &len, &collect, &run);
+	assert_int_equal(len, strlen(id));
+	assert_memory_equal(cid, id, len);
+	for (; run != NULL; run = tally_run_next(t, run)) {
+		text = tally_run_text(run, RUN_FAILURE_MESSAGE, &len);
+		if (got.len > 0)
+			strbuf_puts(&got, "|");
+		strbuf_append(&got, text, len);
+	}
+	assert_string_equal(got.data != NULL ? got.data : "", messages);
+	strbuf_free(&got);
+}
+
+static void
+test_runs_keep_every_node_id_in_first_seen_order(void **state)
+{
+	struct run_record r = run_of(0, "", 0.5);
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_runs(&t);
+	assert_int_equal(tally_touch(&t, hash_of(&t, "b"), "b", 1), TALLY_OK);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_PASSED, &r), TALLY_OK);
+	assert_int_equal(rec_run(&t, "b", OUTCOME_PASSED, &r), TALLY_OK);
+	assert_int_equal(tally_ncases(&t), 2);
+	assert_case(&t, 0, "b", "");
+	assert_case(&t, 1, "a", "");
+	assert_true(t.runs[0].time == 0.5);
+	assert_int_equal(t.runs[0].outcome, OUTCOME_PASSED);
+	assert_null(t.runs[0].texts);	/* no text, no allocation */
+	tally_free(&t);
+
+	/* Without runs: no case. */
+	assert_int_equal(tally_init(&t, SEED), 0);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_PASSED, &r), TALLY_OK);
+	assert_int_equal(tally_ncases(&t), 0);
+	tally_free(&t);
+}
+
+static void
+test_failing_runs_are_kept_and_the_latest(void **state)
+{
+	struct run_record fail = run_of(RUN_FAILURE, "f", 0);
+	struct run_record pass = run_of(0, "p", 0);
+	struct tally t;
+	char want[128];
+	int i;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_runs(&t);
+	/* A run that did not fail gives way to the next. */
+	assert_int_equal(rec_run(&t, "a", OUTCOME_PASSED, &pass), TALLY_OK);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_FAILED, &fail), TALLY_OK);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_FAILED, &fail), TALLY_OK);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_PASSED, &pass), TALLY_OK);
+	assert_case(&t, 0, "a", "f|f|p");
+	/* At most TALLY_RUNS_KEEP: the first failing ones, and the
+	 * latest. */
+	for (i = 0; i < 40; i++)
+		assert_int_equal(rec_run(&t, "b", OUTCOME_FAILED, &fail),
+		    TALLY_OK);
+	assert_int_equal(rec_run(&t, "b", OUTCOME_PASSED, &pass), TALLY_OK);
+	want[0] = '\0';
+	for (i = 0; i < TALLY_RUNS_KEEP - 1; i++)
+		strcat(want, "f|");
+	strcat(want, "p");
+	assert_case(&t, 1, "b", want);
+	tally_free(&t);
+}
+
+static void
+test_run_texts_are_cut_at_a_whole_character(void **state)
+{
+	static char big[TALLY_RUN_MESSAGE_KEEP + 10];
+	struct run_record r;
+	struct tally t;
+	const char *text;
+	size_t len;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	/* An e-acute across the cut. */
+	big[TALLY_RUN_MESSAGE_KEEP - 1] = (char)0xc3;
+	big[TALLY_RUN_MESSAGE_KEEP] = (char)0xa9;
+	r = run_of(RUN_FAILURE, "", 0);
+	r.text[RUN_FAILURE_MESSAGE].s = big;
+	r.text[RUN_FAILURE_MESSAGE].len = sizeof(big);
+	r.text[RUN_OUT].s = "out";
+	r.text[RUN_OUT].len = 3;
+	r.text[RUN_OUT].cut = 1;	/* a reader kept only this */
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_runs(&t);
+	assert_int_equal(rec_run(&t, "a", OUTCOME_FAILED, &r), TALLY_OK);
+	text = tally_run_text(&t.runs[0], RUN_FAILURE_MESSAGE, &len);
+	assert_int_equal(len, TALLY_RUN_MESSAGE_KEEP - 1 + 3);
+	assert_memory_equal(text + len - 4, "x\xe2\x80\xa6", 4);
+	text = tally_run_text(&t.runs[0], RUN_OUT, &len);
+	assert_int_equal(len, 7);
+	assert_memory_equal(text, "out\n\xe2\x80\xa6", 7);
+	text = tally_run_text(&t.runs[0], RUN_ERR, &len);
+	assert_int_equal(len, 0);
+	tally_free(&t);
+}
+
+static void
+test_collectors_keep_their_latest_run_and_count_no_test(void **state)
+{
+	struct run_record fail = run_of(RUN_ERROR, "e", 0);
+	struct tally t;
+	const struct tally_run *run;
+	const char *id;
+	size_t len;
+	int collect;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_runs(&t);
+	assert_int_equal(tally_collect_skipped(&t, "m.py", 4, &fail),
+	    TALLY_OK);
+	assert_counts(&t, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(tally_record_run(&t, hash_of(&t, "e.py"), "e.py",
+	    4, OUTCOME_FAILED, 1, NULL, &fail), TALLY_OK);
+	assert_int_equal(tally_record_run(&t, hash_of(&t, "e.py"), "e.py",
+	    4, OUTCOME_FAILED, 1, NULL, &fail), TALLY_OK);
+	assert_int_equal(tally_ncases(&t), 2);
+	tally_case(&t, 0, &id, &len, &collect, &run);
+	assert_true(collect);
+	assert_int_equal(run->outcome, OUTCOME_SKIPPED);
+	tally_case(&t, 1, &id, &len, &collect, &run);
+	assert_true(collect);
+	assert_null(tally_run_next(&t, run));
+	tally_free(&t);
+}
+
+static void
+test_runs_check_every_node_id_for_a_shared_hash(void **state)
+{
+	struct run_record pass = run_of(0, "", 0);
+	struct tally t;
+
+	(void)state;
+	assert_int_equal(tally_init(&t, SEED), 0);
+	tally_keep_runs(&t);
+	assert_int_equal(tally_record_run(&t, SAME_HASH, "a", 1,
+	    OUTCOME_PASSED, 0, NULL, &pass), TALLY_OK);
+	assert_int_equal(tally_record_run(&t, SAME_HASH, "b", 1,
+	    OUTCOME_PASSED, 0, NULL, &pass), TALLY_COLLISION);
+	tally_free(&t);
+}
+
 int
 main(void)
 {
@@ -962,6 +1150,14 @@ main(void)
 		    test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped),
 		cmocka_unit_test(
 		    test_collection_error_reason_is_kept_without_messages),
+		cmocka_unit_test(
+		    test_runs_keep_every_node_id_in_first_seen_order),
+		cmocka_unit_test(test_failing_runs_are_kept_and_the_latest),
+		cmocka_unit_test(test_run_texts_are_cut_at_a_whole_character),
+		cmocka_unit_test(
+		    test_collectors_keep_their_latest_run_and_count_no_test),
+		cmocka_unit_test(
+		    test_runs_check_every_node_id_for_a_shared_hash),
 	};
 
 	return cmocka_run_group_tests_name("tally", tests, NULL, NULL);
