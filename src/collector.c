@@ -6,8 +6,10 @@
  * building json-c objects for them costs more than everything else the
  * program does.  So the scanner (scan.h) walks each record's keys, this
  * file decodes only scope, name, result, tags, the first line of
- * failure_reason and, when messages are wanted, location, and every other
- * value is skipped while its syntax is still checked.  refread.c is the
+ * failure_reason, when messages are wanted location, and when runs are
+ * kept (for JUnit, record.h) history's duration, failure_reason whole and
+ * failure_expanded; every other value is skipped while its syntax is
+ * still checked.  refread.c is the
  * full parse; the differential tests hold the two together.
  *
  * Beyond JSON: no key holding \u0000 (json-c would cut such a key short);
@@ -32,13 +34,20 @@ struct collector {
 	struct tally *tally;
 	struct report_error *err;
 	int messages;		/* keep failure text and location */
+	int runs;		/* read what JUnit shows too */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
+	/* Runs: a record's duration, failure_reason whole and
+	 * failure_expanded as text (record.h), and an element's lines. */
+	struct strbuf duration, expanded, element, subkey;
+	int duration_cut, reason_cut, expanded_cut, element_cut;
+	size_t nelements, nlines;
+	struct record_fields *fields;	/* of the record being read */
 };
 
 enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON,
-	KEY_LOCATION
+	KEY_LOCATION, KEY_HISTORY, KEY_EXPANDED
 };
 
 /* Each key's name, for messages. */
@@ -50,6 +59,8 @@ static const char *const record_keys[] = {
 	[KEY_TAGS] = "tags",
 	[KEY_REASON] = "failure_reason",
 	[KEY_LOCATION] = "location",
+	[KEY_HISTORY] = "history",
+	[KEY_EXPANDED] = "failure_expanded",
 };
 
 /* One comparison at most, of a constant length (inline), mostly none. */
@@ -65,12 +76,18 @@ record_key(const char *text, size_t len)
 		return memcmp(text, "scope", 5) == 0 ? KEY_SCOPE : KEY_OTHER;
 	case 6:
 		return memcmp(text, "result", 6) == 0 ? KEY_RESULT : KEY_OTHER;
+	case 7:
+		return memcmp(text, "history", 7) == 0 ? KEY_HISTORY :
+		    KEY_OTHER;
 	case 8:
 		return memcmp(text, "location", 8) == 0 ? KEY_LOCATION :
 		    KEY_OTHER;
 	case 14:
 		return memcmp(text, "failure_reason", 14) == 0 ? KEY_REASON :
 		    KEY_OTHER;
+	case 16:
+		return memcmp(text, "failure_expanded", 16) == 0 ?
+		    KEY_EXPANDED : KEY_OTHER;
 	default:
 		return KEY_OTHER;
 	}
@@ -165,17 +182,135 @@ result_field(struct collector *col, int c, struct record_fields *f)
 }
 
 /* failure_reason: keep the first bytes of its first line, the only one
- * ever shown. */
+ * ever shown; for JUnit keep it whole. */
 static int
-reason_field(struct collector *col, int c)
+reason_field(struct collector *col, int c, struct record_fields *f)
 {
 	int overflow;
 
 	strbuf_reset(&col->reason);
+	f->has_reason = 0;
 	if (c != '"')
 		return scan_skip_value(col->s);
+	if (col->runs) {
+		f->has_reason = 1;
+		col->reason_cut = 0;
+		return scan_string_into(col->s, &col->reason,
+		    TALLY_RUN_TEXT_KEEP, &col->reason_cut);
+	}
 	return scan_string_value(col->s, &col->reason, col->messages ?
 	    TALLY_MESSAGE_KEEP : REPORT_REASON_KEEP, 1, &overflow);
+}
+
+static struct run_text
+text_of(const struct strbuf *sb, int cut)
+{
+	struct run_text x;
+
+	x.s = sb->data != NULL ? sb->data : "";
+	x.len = sb->len;
+	x.cut = cut;
+	return x;
+}
+
+/* history, for JUnit: its duration, a number's text as it stands. */
+static int
+history_member(void *arg, int which, int c)
+{
+	struct collector *col = arg;
+	struct record_fields *f = col->fields;
+
+	if (which != 1)
+		return scan_skip_value(col->s);
+	f->has_duration = 0;
+	if (c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9'))
+		return scan_skip_value(col->s);
+	scan_capture_start(col->s, &col->duration, REPORT_NUMBER_KEEP);
+	if (scan_skip_value(col->s) == -1) {
+		col->s->capture = NULL;
+		return -1;
+	}
+	f->has_duration = 1;
+	return scan_capture_end(col->s, &col->duration_cut);
+}
+
+static int
+expanded_line(void *arg, size_t index, int c)
+{
+	struct collector *col = arg;
+
+	(void)index;
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (col->nlines++ > 0 && strbuf_append_capped(&col->element,
+	    TALLY_RUN_TEXT_KEEP, "\n", 1, &col->element_cut) == -1)
+		return scan_nomem(col->s);
+	return scan_string_into(col->s, &col->element, TALLY_RUN_TEXT_KEEP,
+	    &col->element_cut);
+}
+
+static int
+expanded_member(void *arg, int which, int c)
+{
+	struct collector *col = arg;
+
+	if (which != 1)
+		return scan_skip_value(col->s);
+	strbuf_reset(&col->element);
+	col->element_cut = 0;
+	col->nlines = 0;
+	if (c != '[')
+		return scan_skip_value(col->s);
+	return scan_walk_array(col->s, expanded_line, col);
+}
+
+/* An element of failure_expanded: its "expanded" lines, after a blank
+ * line but the first. */
+static int
+expanded_element(void *arg, size_t index, int c)
+{
+	static const char *const names[] = { "expanded", NULL };
+	struct collector *col = arg;
+
+	(void)index;
+	if (c != '{')
+		return scan_skip_value(col->s);
+	strbuf_reset(&col->element);
+	col->element_cut = 0;
+	if (scan_walk_object(col->s, &col->subkey, names, expanded_member,
+	    col) == -1)
+		return -1;
+	if (report_text_part(&col->expanded, &col->expanded_cut,
+	    TALLY_RUN_TEXT_KEEP, col->nelements++ == 0, "\n\n",
+	    col->element.data != NULL ? col->element.data : "",
+	    col->element.len) == -1)
+		return scan_nomem(col->s);
+	col->expanded_cut |= col->element_cut;
+	return 0;
+}
+
+/* JUnit's keys: history and failure_expanded. */
+static int
+run_field(struct collector *col, enum record_key which, int c,
+    struct record_fields *f)
+{
+	static const char *const names[] = { "duration", NULL };
+
+	col->fields = f;
+	if (which == KEY_HISTORY) {
+		f->has_duration = 0;
+		if (c != '{')
+			return scan_skip_value(col->s);
+		return scan_walk_object(col->s, &col->subkey, names,
+		    history_member, col);
+	}
+	strbuf_reset(&col->expanded);
+	col->expanded_cut = 0;
+	col->nelements = 0;
+	f->has_expanded = c == '[';
+	if (c != '[')
+		return scan_skip_value(col->s);
+	return scan_walk_array(col->s, expanded_element, col);
 }
 
 /* location, when messages are wanted: "path:line", a string, or null.
@@ -246,8 +381,7 @@ read_record(struct collector *col, enum report_status *status)
 			return -1;
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
 		scan_key(col->s, text, len);
-		if (which != KEY_OTHER && which != KEY_REASON &&
-		    which != KEY_LOCATION) {
+		if (which >= KEY_SCOPE && which <= KEY_TAGS) {
 			if (seen & (1u << which))
 				return scan_fail(col->s,
 				    "the key \"%s\" appears twice",
@@ -274,7 +408,18 @@ read_record(struct collector *col, enum report_status *status)
 			f.tags = FIELD_PRESENT;
 			break;
 		case KEY_REASON:
-			rc = reason_field(col, c);
+			rc = reason_field(col, c, &f);
+			break;
+		case KEY_HISTORY:
+		case KEY_EXPANDED:
+			if (col->runs) {
+				rc = run_field(col, which, c, &f);
+				break;
+			}
+			if (c == '"' && scan_plain_string(col->s, &text, &len))
+				rc = 0;
+			else
+				rc = scan_skip_value(col->s);
 			break;
 		case KEY_LOCATION:
 			if (col->messages) {
@@ -310,6 +455,11 @@ done:
 	f.result_len = f.result == FIELD_PRESENT ? col->result.len : 0;
 	f.reason_text = col->reason.data;
 	f.reason_len = col->reason.len;
+	if (col->runs) {
+		f.duration = text_of(&col->duration, col->duration_cut);
+		f.reason = text_of(&col->reason, col->reason_cut);
+		f.expanded = text_of(&col->expanded, col->expanded_cut);
+	}
 	col->err->offset = col->s->base + col->s->pos;
 	*status = record_check(&f, &col->nodeid, &rec, col->err);
 	if (*status == REPORT_READ_OK)
@@ -335,6 +485,7 @@ collector_read(struct scanner *s, struct reading *rd)
 	col.tally = rd->tally;
 	col.err = &rd->err;
 	col.messages = rd->messages;
+	col.runs = rd->runs;
 	strbuf_init(&col.scope);
 	strbuf_init(&col.name);
 	strbuf_init(&col.result);
@@ -397,6 +548,10 @@ out:
 	strbuf_free(&col.tagkey);
 	strbuf_free(&col.tagval);
 	strbuf_free(&col.nodeid);
+	strbuf_free(&col.duration);
+	strbuf_free(&col.expanded);
+	strbuf_free(&col.element);
+	strbuf_free(&col.subkey);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

@@ -7,6 +7,7 @@
  * selectors' order), when a report fails (its text and failure are kept)
  * and when an attempt closes.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,21 @@
 
 #define LAST_ID_MAX	4096	/* longer node IDs are hashed every time */
 
+/* What an open attempt showed so far, for JUnit, once it has a text. */
+struct open_run {
+	struct strbuf text[RUN_SLOTS];
+	int cut[RUN_SLOTS];
+};
+
 struct open_attempt {
 	uint64_t hash;		/* 0: a free slot */
 	size_t off;		/* node ID in open_ids */
 	size_t len;
 	unsigned seen;
+	/* Runs kept: its time, what it showed, and their texts. */
+	double time;
+	unsigned results;
+	struct open_run *run;	/* NULL: no text yet */
 };
 
 enum phase { PHASE_SETUP, PHASE_CALL, PHASE_TEARDOWN, PHASE_CRASH,
@@ -76,11 +87,26 @@ bad_line(struct report_error *err, const char *key, const char *what)
 	return REPORT_READ_BAD;
 }
 
+static void
+open_run_free(struct open_attempt *a)
+{
+	int i;
+
+	if (a->run == NULL)
+		return;
+	for (i = 0; i < RUN_SLOTS; i++)
+		strbuf_free(&a->run->text[i]);
+	free(a->run);
+	a->run = NULL;
+}
+
 int
 logstate_init(struct logstate *ls, struct tally *t)
 {
 	memset(ls, 0, sizeof(*ls));
 	ls->tally = t;
+	ls->runs = t->keep_runs;
+	strbuf_init(&ls->scratch);
 	strbuf_init(&ls->open_ids);
 	strbuf_init(&ls->last_id);
 	ls->open_cap = 16;
@@ -91,7 +117,13 @@ logstate_init(struct logstate *ls, struct tally *t)
 void
 logstate_free(struct logstate *ls)
 {
+	size_t i;
+
+	for (i = 0; ls->open != NULL && i < ls->open_cap; i++)
+		if (ls->open[i].hash != 0)
+			open_run_free(&ls->open[i]);
 	free(ls->open);
+	strbuf_free(&ls->scratch);
 	strbuf_free(&ls->open_ids);
 	strbuf_free(&ls->last_id);
 	memset(ls, 0, sizeof(*ls));
@@ -214,6 +246,9 @@ open_attempt(struct logstate *ls, uint64_t hash, const char *id, size_t len,
 	a->off = ls->open_ids.len;
 	a->len = len;
 	a->seen = 0;
+	a->time = 0;
+	a->results = 0;
+	a->run = NULL;
 	if (strbuf_append(&ls->open_ids, id, len) == -1) {
 		a->hash = 0;
 		return REPORT_READ_NOMEM;
@@ -223,11 +258,221 @@ open_attempt(struct logstate *ls, uint64_t hash, const char *id, size_t len,
 	return report_status_of(tally_touch(ls->tally, hash, id, len));
 }
 
-/* An attempt is over: its outcome goes to the tally. */
-static enum tally_status
-finish_attempt(struct logstate *ls, const struct open_attempt *a)
+/* A text of an open attempt's run: set (or added to, for output). */
+static int
+run_put(struct open_attempt *a, enum run_slot slot, const struct run_text *x,
+    int add)
 {
+	struct strbuf *sb;
+	int i;
+
+	if (a->run == NULL) {
+		if ((a->run = calloc(1, sizeof(*a->run))) == NULL)
+			return -1;
+		for (i = 0; i < RUN_SLOTS; i++)
+			strbuf_init(&a->run->text[i]);
+	}
+	sb = &a->run->text[slot];
+	if (!add) {
+		strbuf_reset(sb);
+		a->run->cut[slot] = 0;
+	}
+	if (strbuf_append_capped(sb, tally_run_slot_keep(slot), x->s, x->len,
+	    &a->run->cut[slot]) == -1)
+		return -1;
+	a->run->cut[slot] |= x->cut;
+	return 0;
+}
+
+static struct run_text
+text_of(const char *s, size_t len, int cut)
+{
+	struct run_text x;
+
+	x.s = s != NULL ? s : "";
+	x.len = len;
+	x.cut = cut;
+	return x;
+}
+
+/* A text less a prefix it begins with. */
+static struct run_text
+less_prefix(struct run_text x, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (x.len >= n && memcmp(x.s, prefix, n) == 0) {
+		x.s += n;
+		x.len -= n;
+	}
+	return x;
+}
+
+/* A failed report's message, its own (reprcrash) or longrepr's text. */
+static struct run_text
+failure_message(const struct log_run *r)
+{
+	return report_text_cap(r->has_crash ? &r->crash : &r->text,
+	    TALLY_RUN_MESSAGE_KEEP);
+}
+
+/* What a failed report shows: a failure (the call's), or an error with
+ * pytest's words for the phase. */
+static int
+run_failed(struct logstate *ls, struct open_attempt *a,
+    const struct log_run *r, enum phase phase)
+{
+	struct run_text msg = failure_message(r), type, text;
+	const char *prefix = NULL;
+	int cut = 0, base = RUN_ERROR_MESSAGE;
+
+	type = report_exception_type(&msg);
+	text = report_text_cap(&r->text, TALLY_RUN_TEXT_KEEP);
+	if (phase == PHASE_CALL) {
+		if (a->results & RUN_FAILURE)
+			return 0;
+		a->results |= RUN_FAILURE;
+		base = RUN_FAILURE_MESSAGE;
+	} else {
+		if (a->results & RUN_ERROR)
+			return 0;
+		a->results |= RUN_ERROR;
+		if (phase == PHASE_SETUP)
+			prefix = "failed on setup with \"";
+		else if (phase == PHASE_TEARDOWN)
+			prefix = "failed on teardown with \"";
+	}
+	if (prefix != NULL) {
+		strbuf_reset(&ls->scratch);
+		if (strbuf_append_capped(&ls->scratch, TALLY_RUN_MESSAGE_KEEP,
+		    prefix, strlen(prefix), &cut) == -1 ||
+		    strbuf_append_capped(&ls->scratch, TALLY_RUN_MESSAGE_KEEP,
+		    msg.s, msg.len, &cut) == -1 ||
+		    strbuf_append_capped(&ls->scratch, TALLY_RUN_MESSAGE_KEEP,
+		    "\"", 1, &cut) == -1)
+			return -1;
+		msg = text_of(ls->scratch.data, ls->scratch.len,
+		    cut | msg.cut);
+	}
+	if (run_put(a, (enum run_slot)base, &msg, 0) == -1 ||
+	    run_put(a, (enum run_slot)(base + 1), &type, 0) == -1)
+		return -1;
+	return run_put(a, (enum run_slot)(base + 2), &text, 0);
+}
+
+/*
+ * A skip's message and text into msg and (in scratch) text: an xfail's
+ * reason, a skip's [path, lineno, reason] as pytest writes them, or
+ * longrepr's text.
+ */
+static int
+skip_texts(struct logstate *ls, const struct log_run *r, struct run_text *msg,
+    struct run_text *text)
+{
+	struct run_text reason;
+	char line[32];
+	int cut = 0;
+
+	*msg = text_of("", 0, 0);
+	*text = text_of("", 0, 0);
+	if (r->has_xfail) {
+		*msg = less_prefix(report_text_cap(&r->xfail,
+		    TALLY_RUN_MESSAGE_KEEP), "reason: ");
+		return 0;
+	}
+	if (r->longrepr == LONGREPR_STRING) {
+		*msg = report_text_cap(&r->text, TALLY_RUN_MESSAGE_KEEP);
+		*text = report_text_cap(&r->text, TALLY_RUN_TEXT_KEEP);
+		return 0;
+	}
+	if (r->longrepr != LONGREPR_LIST)
+		return 0;
+	reason = r->has_skip_reason ? less_prefix(report_text_cap(
+	    &r->skip_reason, TALLY_RUN_TEXT_KEEP), "Skipped: ") :
+	    text_of("", 0, 0);
+	*msg = report_text_cap(&reason, TALLY_RUN_MESSAGE_KEEP);
+	strbuf_reset(&ls->scratch);
+	if (r->has_skip_path) {
+		if (strbuf_append_capped(&ls->scratch, TALLY_RUN_TEXT_KEEP,
+		    r->skip_path.s, r->skip_path.len, &cut) == -1)
+			return -1;
+		cut |= r->skip_path.cut;
+		if (r->skip_line_known) {
+			snprintf(line, sizeof(line), ":%" PRIu64, r->skip_line);
+			if (strbuf_append_capped(&ls->scratch,
+			    TALLY_RUN_TEXT_KEEP, line, strlen(line), &cut) == -1)
+				return -1;
+		}
+		if (strbuf_append_capped(&ls->scratch, TALLY_RUN_TEXT_KEEP,
+		    ": ", 2, &cut) == -1)
+			return -1;
+	}
+	if (strbuf_append_capped(&ls->scratch, TALLY_RUN_TEXT_KEEP, reason.s,
+	    reason.len, &cut) == -1)
+		return -1;
+	*text = text_of(ls->scratch.data, ls->scratch.len, cut | reason.cut);
+	return 0;
+}
+
+static int
+run_skipped(struct logstate *ls, struct open_attempt *a,
+    const struct log_run *r)
+{
+	struct run_text msg, text;
+
+	if (a->results & RUN_SKIPPED)
+		return 0;
+	a->results |= RUN_SKIPPED;
+	if (skip_texts(ls, r, &msg, &text) == -1 ||
+	    run_put(a, RUN_SKIPPED_MESSAGE, &msg, 0) == -1)
+		return -1;
+	return run_put(a, RUN_SKIPPED_TEXT, &text, 0);
+}
+
+/* What one report of an open attempt shows, for JUnit. */
+static enum report_status
+run_report(struct logstate *ls, struct open_attempt *a,
+    const struct log_line *l, enum phase phase, enum word word)
+{
+	const struct log_run *r = &l->run;
+	struct run_text x;
+	int rc = 0, p = -1;
+
+	if (r->has_duration)
+		a->time += report_seconds(&r->duration);
+	if (word == WORD_FAILED || word == WORD_RERUN || phase == PHASE_CRASH)
+		rc = run_failed(ls, a, r, phase);
+	if (rc == 0 && word == WORD_SKIPPED &&
+	    (phase == PHASE_SETUP || phase == PHASE_CALL))
+		rc = run_skipped(ls, a, r);
+	if (phase == PHASE_SETUP)
+		p = LOG_SETUP;
+	else if (phase == PHASE_CALL)
+		p = LOG_CALL;
+	else if (phase == PHASE_TEARDOWN)
+		p = LOG_TEARDOWN;
+	if (rc == 0 && p != -1 && r->out[p].len + r->out[p].cut > 0) {
+		x = report_text_cap(&r->out[p], TALLY_RUN_OUTPUT_KEEP);
+		rc = run_put(a, RUN_OUT, &x, 1);
+	}
+	if (rc == 0 && p != -1 && r->err[p].len + r->err[p].cut > 0) {
+		x = report_text_cap(&r->err[p], TALLY_RUN_OUTPUT_KEEP);
+		rc = run_put(a, RUN_ERR, &x, 1);
+	}
+	return rc == -1 ? REPORT_READ_NOMEM : REPORT_READ_OK;
+}
+
+/* An attempt is over: its outcome goes to the tally, and with runs kept
+ * what it showed.  never_finished: the log ended with it open. */
+static enum tally_status
+finish_attempt(struct logstate *ls, struct open_attempt *a,
+    int never_finished)
+{
+	struct run_record run;
+	enum tally_status st;
 	enum outcome outcome;
+	const char *why;
+	int i;
 
 	if (a->seen & SEEN_ODD)
 		outcome = OUTCOME_UNKNOWN;
@@ -239,8 +484,35 @@ finish_attempt(struct logstate *ls, const struct open_attempt *a)
 		outcome = OUTCOME_PASSED;
 	else
 		outcome = OUTCOME_UNKNOWN;	/* no call: --setup-only */
-	return tally_record_hashed(ls->tally, a->hash,
-	    ls->open_ids.data + a->off, a->len, outcome, 0, NULL);
+	if (!ls->runs)
+		return tally_record_hashed(ls->tally, a->hash,
+		    ls->open_ids.data + a->off, a->len, outcome, 0, NULL);
+	memset(&run, 0, sizeof(run));
+	run.time = a->time;
+	run.results = a->results;
+	for (i = 0; a->run != NULL && i < RUN_SLOTS; i++)
+		run.text[i] = text_of(a->run->text[i].data,
+		    a->run->text[i].len, a->run->cut[i]);
+	if (outcome == OUTCOME_UNKNOWN &&
+	    !(run.results & (RUN_FAILURE | RUN_ERROR))) {
+		if (never_finished)
+			why = "no outcome: the log ends before the test's "
+			    "teardown (killed, or stopped by pytest.exit)";
+		else if (a->seen & SEEN_ODD)
+			why = "no outcome: an outcome or phase that pytriage "
+			    "does not know";
+		else
+			why = "no outcome: no call report (--setup-only, or "
+			    "stopped in its setup)";
+		run.results |= RUN_ERROR;
+		run.text[RUN_ERROR_MESSAGE] = text_of(why, strlen(why), 0);
+		run.text[RUN_ERROR_TYPE] = text_of("", 0, 0);
+		run.text[RUN_ERROR_TEXT] = text_of("", 0, 0);
+	}
+	st = tally_record_run(ls->tally, a->hash, ls->open_ids.data + a->off,
+	    a->len, outcome, 0, NULL, &run);
+	open_run_free(a);
+	return st;
 }
 
 static enum report_status
@@ -248,7 +520,7 @@ close_attempt(struct logstate *ls, size_t slot)
 {
 	enum tally_status st;
 
-	st = finish_attempt(ls, &ls->open[slot]);
+	st = finish_attempt(ls, &ls->open[slot], 0);
 	open_remove(ls, slot);
 	if (st != TALLY_OK)
 		return report_status_of(st);
@@ -306,6 +578,9 @@ test_report(struct logstate *ls, const struct log_line *l, enum phase phase,
 		if (rs != REPORT_READ_OK)
 			return rs;
 	}
+	if (ls->runs && (rs = run_report(ls, &ls->open[slot], l, phase,
+	    word)) != REPORT_READ_OK)
+		return rs;
 	if (word == WORD_OTHER || phase == PHASE_OTHER)
 		ls->open[slot].seen |= SEEN_ODD;
 	if (word == WORD_SKIPPED &&
@@ -338,6 +613,44 @@ check_keys(const struct log_line *l, struct report_error *err)
 		return bad_line(err, "exitstatus",
 		    "exitstatus is not an integer");
 	return REPORT_READ_OK;
+}
+
+/* A collector skipped (a module-level skip), when runs are kept. */
+static enum report_status
+collect_skipped(struct logstate *ls, const struct log_line *l)
+{
+	struct run_record run;
+	struct run_text msg, text;
+
+	if (skip_texts(ls, &l->run, &msg, &text) == -1)
+		return REPORT_READ_NOMEM;
+	memset(&run, 0, sizeof(run));
+	run.results = RUN_SKIPPED;
+	run.text[RUN_SKIPPED_MESSAGE] = text_of("collection skipped", 18, 0);
+	run.text[RUN_SKIPPED_TEXT] = text;
+	return report_status_of(tally_collect_skipped(ls->tally,
+	    l->nodeid_text, l->nodeid_len, &run));
+}
+
+static enum report_status
+collection_error(struct logstate *ls, const struct log_line *l)
+{
+	struct run_record run;
+	uint64_t hash = tally_hash_id(ls->tally, l->nodeid_text,
+	    l->nodeid_len);
+
+	if (!ls->runs)
+		return report_status_of(tally_record_hashed(ls->tally, hash,
+		    l->nodeid_text, l->nodeid_len, OUTCOME_FAILED, 1,
+		    &l->detail));
+	memset(&run, 0, sizeof(run));
+	run.results = RUN_ERROR;
+	run.text[RUN_ERROR_MESSAGE] = text_of("collection failure", 18, 0);
+	run.text[RUN_ERROR_TEXT] = report_text_cap(&l->run.text,
+	    TALLY_RUN_TEXT_KEEP);
+	return report_status_of(tally_record_run(ls->tally, hash,
+	    l->nodeid_text, l->nodeid_len, OUTCOME_FAILED, 1, &l->detail,
+	    &run));
 }
 
 static enum report_status line_meaning(struct logstate *,
@@ -393,13 +706,12 @@ line_meaning(struct logstate *ls, const struct log_line *l,
 			    "a CollectReport without nodeid" :
 			    "a CollectReport without outcome");
 		/* A collection error: failed, or a word not known here. */
-		if (is(l->outcome_text, l->outcome_len, "passed") ||
-		    is(l->outcome_text, l->outcome_len, "skipped"))
+		if (is(l->outcome_text, l->outcome_len, "passed"))
 			return REPORT_READ_OK;
-		return report_status_of(tally_record_hashed(ls->tally,
-		    tally_hash_id(ls->tally, l->nodeid_text, l->nodeid_len),
-		    l->nodeid_text, l->nodeid_len, OUTCOME_FAILED, 1,
-		    &l->detail));
+		if (is(l->outcome_text, l->outcome_len, "skipped"))
+			return ls->runs ? collect_skipped(ls, l) :
+			    REPORT_READ_OK;
+		return collection_error(ls, l);
 	}
 	if (is(type, len, "TestReport")) {
 		if (l->nodeid != FIELD_PRESENT || l->when != FIELD_PRESENT ||
@@ -441,9 +753,139 @@ logstate_end(struct logstate *ls, struct report_error *err)
 			continue;
 		/* Killed, or stopped by pytest.exit(): never finished. */
 		ls->open[i].seen |= SEEN_ODD;
-		if ((st = finish_attempt(ls, &ls->open[i])) != TALLY_OK)
+		if ((st = finish_attempt(ls, &ls->open[i], 1)) != TALLY_OK)
 			return report_status_of(st);
 	}
 	tally_set_records(ls->tally, ls->lines);
 	return REPORT_READ_OK;
+}
+
+/* An entry's place: "path:lineno: " and its message's first line. */
+static int
+place_text(struct strbuf *out, int *cut, const struct log_place *place)
+{
+	const char *nl;
+	char line[32];
+	size_t n;
+
+	if (strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP, place->path.s,
+	    place->path.len, cut) == -1)
+		return -1;
+	*cut |= place->path.cut;
+	if (place->line_known) {
+		snprintf(line, sizeof(line), ":%" PRIu64, place->line);
+		if (strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP, line,
+		    strlen(line), cut) == -1)
+			return -1;
+	}
+	if (!place->has_message)
+		return 0;
+	/* Its first line: a message cut before its end of line is longer
+	 * than any entry kept. */
+	n = place->message.len;
+	if ((nl = memchr(place->message.s, '\n', n)) != NULL)
+		n = (size_t)(nl - place->message.s);
+	if (strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP, ": ", 2, cut) ==
+	    -1 || strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP,
+	    place->message.s, n, cut) == -1)
+		return -1;
+	if (nl == NULL)
+		*cut |= place->message.cut;
+	return 0;
+}
+
+int
+logstate_entry(struct strbuf *out, int *cut, const struct run_text *lines,
+    const struct log_place *place, int is_short)
+{
+	if (is_short && place->has_path) {
+		if (place_text(out, cut, place) == -1)
+			return -1;
+		if (lines->len > 0 && strbuf_append_capped(out,
+		    TALLY_RUN_TEXT_KEEP, "\n", 1, cut) == -1)
+			return -1;
+	}
+	if (strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP, lines->s,
+	    lines->len, cut) == -1)
+		return -1;
+	*cut |= lines->cut;
+	if (is_short || !place->has_path)
+		return 0;
+	if (lines->len > 0 && strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP,
+	    "\n\n", 2, cut) == -1)
+		return -1;
+	return place_text(out, cut, place);
+}
+
+int
+logstate_entries_add(struct strbuf *entries, int *cut, int first,
+    int after_short, const struct run_text *entry)
+{
+	if (report_text_part(entries, cut, TALLY_RUN_TEXT_KEEP, first,
+	    after_short ? "\n" : "\n\n", entry->s, entry->len) == -1)
+		return -1;
+	*cut |= entry->cut;
+	return 0;
+}
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+	    c == '\f';
+}
+
+int
+logstate_traceback(struct strbuf *out, int *cut,
+    const struct run_text *entries, const struct run_text *extraline)
+{
+	size_t n = 0;
+
+	if (strbuf_append_capped(out, TALLY_RUN_TEXT_KEEP, entries->s,
+	    entries->len, cut) == -1)
+		return -1;
+	*cut |= entries->cut;
+	if (extraline != NULL) {
+		if (report_text_part(out, cut, TALLY_RUN_TEXT_KEEP, 0, "\n",
+		    extraline->s, extraline->len) == -1)
+			return -1;
+		*cut |= extraline->cut;
+	}
+	/* White space off both ends, as pytest's str() of it takes. */
+	while (out->len > 0 && is_space((unsigned char)out->data[out->len - 1]))
+		out->len--;
+	while (n < out->len && is_space((unsigned char)out->data[n]))
+		n++;
+	if (n > 0)
+		memmove(out->data, out->data + n, out->len - n);
+	out->len -= n;
+	if (out->data != NULL)
+		out->data[out->len] = '\0';
+	return 0;
+}
+
+int
+logstate_section(const char *name, size_t len, int *err,
+    enum log_phase *phase)
+{
+	static const char *const kinds[] = { "stdout ", "log ", "stderr " };
+	static const char *const phases[] = { "setup", "call", "teardown" };
+	size_t i, j, n;
+
+	if (len < 9 || memcmp(name, "Captured ", 9) != 0)
+		return 0;
+	name += 9;
+	len -= 9;
+	for (i = 0; i < 3; i++) {
+		n = strlen(kinds[i]);
+		if (len < n || memcmp(name, kinds[i], n) != 0)
+			continue;
+		for (j = 0; j < LOG_PHASES; j++)
+			if (is(name + n, len - n, phases[j])) {
+				*err = i == 2;
+				*phase = (enum log_phase)j;
+				return 1;
+			}
+	}
+	return 0;
 }

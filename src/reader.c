@@ -46,6 +46,8 @@ reading_start(struct reading *rd)
 	rd->session_status = 0;
 	if (rd->messages)
 		tally_keep_messages(rd->tally);
+	if (rd->runs)
+		tally_keep_runs(rd->tally);
 }
 
 enum report_status

@@ -12,7 +12,8 @@
  *
  * What a record or a line means is decided once, for both readers:
  * record_check() (record.h) for a collector record, logstate_line()
- * (logstate.h) for a line of a log.
+ * (logstate.h) for a line of a log; so is what a test's run shows, when
+ * runs are kept for JUnit.
  */
 #ifndef PYTRIAGE_READER_H
 #define PYTRIAGE_READER_H
@@ -39,10 +40,15 @@ enum input_kind {
 	INPUT_REPORTLOG		/* pytest-reportlog's JSON lines */
 };
 
+/* What a reading keeps beyond outcomes, as a format asks for it: bits. */
+#define KEEP_MESSAGES	0x1	/* failure messages and places */
+#define KEEP_RUNS	0x2	/* every test's runs, for JUnit */
+
 struct reading {
 	/* Set by the caller. */
 	struct tally *tally;
 	int messages;		/* keep failure messages and locations */
+	int runs;		/* keep every test's runs (tally.h) */
 	/* Set by the reader. */
 	enum input_kind input;
 	struct report_error err;
@@ -54,7 +60,7 @@ enum report_status report_read(struct source *, struct reading *);
 enum report_status refread_read(struct source *, struct reading *);
 
 /* What both readers do first: clear what the reader sets, and tell the
- * tally whether messages are wanted. */
+ * tally whether messages and runs are wanted. */
 void	reading_start(struct reading *);
 
 /* The fast readers, one per input, called at its first byte. */

@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nodeid.h"
@@ -170,10 +171,139 @@ record_check(const struct record_fields *f, struct strbuf *nodeid,
 	rec->outcome = f->result == FIELD_PRESENT ?
 	    outcome_of(f->result_text, f->result_len) : OUTCOME_UNKNOWN;
 	rec->collection_error = f->collection_error;
+	rec->fields = f;
 	rec->detail.message = f->reason_text;
 	rec->detail.message_len = f->reason_len;
 	location_of(f->location_text, f->location_len, &rec->detail);
 	return REPORT_READ_OK;
+}
+
+double
+report_seconds(const struct run_text *x)
+{
+	char buf[REPORT_NUMBER_KEEP + 1];
+	double v;
+
+	if (x->cut || x->len == 0 || x->len > REPORT_NUMBER_KEEP)
+		return 0;
+	memcpy(buf, x->s, x->len);
+	buf[x->len] = '\0';
+	v = strtod(buf, NULL);
+	return v >= 0 && v <= 1e9 ? v : 0;
+}
+
+struct run_text
+report_text_cap(const struct run_text *x, size_t cap)
+{
+	struct run_text out = *x;
+
+	if (out.s == NULL)
+		out.s = "";
+	if (out.len > cap) {
+		out.len = cap;
+		out.cut = 1;
+	}
+	return out;
+}
+
+static int
+is_name_start(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+static int
+is_name_char(int c)
+{
+	return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+struct run_text
+report_exception_type(const struct run_text *message)
+{
+	struct run_text type = { "", 0, 0 };
+	const char *m = message->s;
+	size_t n = message->len, i = 0;
+
+	if (n >= 7 && memcmp(m, "assert ", 7) == 0) {
+		type.s = "AssertionError";
+		type.len = 14;
+		return type;
+	}
+	for (;;) {
+		if (i >= n || !is_name_start((unsigned char)m[i]))
+			return type;
+		while (i < n && is_name_char((unsigned char)m[i]))
+			i++;
+		if (i < n && m[i] == '.') {
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (i == n || m[i] == ':') {
+		type.s = m;
+		type.len = i;
+	}
+	return type;
+}
+
+int
+report_text_part(struct strbuf *out, int *cut, size_t cap, int first,
+    const char *sep, const char *s, size_t len)
+{
+	if (!first && strbuf_append_capped(out, cap, sep, strlen(sep), cut) ==
+	    -1)
+		return -1;
+	return strbuf_append_capped(out, cap, s, len, cut);
+}
+
+/* A collector's record as a run: what a record can show. */
+static void
+record_run(const struct record *rec, struct run_record *run)
+{
+	static const struct run_text none = { "", 0, 0 };
+	const struct record_fields *f = rec->fields;
+	struct run_text reason = none, message, text;
+
+	memset(run, 0, sizeof(*run));
+	if (f == NULL)
+		return;
+	if (f->has_duration)
+		run->time = report_seconds(&f->duration);
+	if (f->has_reason)
+		reason = report_text_cap(&f->reason, TALLY_RUN_TEXT_KEEP);
+	text = f->has_expanded ? report_text_cap(&f->expanded,
+	    TALLY_RUN_TEXT_KEEP) : reason;
+	message = report_text_cap(&reason, TALLY_RUN_MESSAGE_KEEP);
+	switch (rec->outcome) {
+	case OUTCOME_FAILED:
+		if (rec->collection_error) {
+			run->results = RUN_ERROR;
+			run->text[RUN_ERROR_MESSAGE].s = "collection failure";
+			run->text[RUN_ERROR_MESSAGE].len = 18;
+			run->text[RUN_ERROR_TEXT] = text;
+			break;
+		}
+		run->results = RUN_FAILURE;
+		run->text[RUN_FAILURE_MESSAGE] = message;
+		run->text[RUN_FAILURE_TYPE] = report_exception_type(&message);
+		run->text[RUN_FAILURE_TEXT] = text;
+		break;
+	case OUTCOME_SKIPPED:
+		run->results = RUN_SKIPPED;
+		break;
+	case OUTCOME_UNKNOWN:
+		run->results = RUN_ERROR;
+		run->text[RUN_ERROR_MESSAGE].s = "no result: the record has "
+		    "none that pytriage knows (pytest-rerunfailures and "
+		    "--setup-only write none)";
+		run->text[RUN_ERROR_MESSAGE].len =
+		    strlen(run->text[RUN_ERROR_MESSAGE].s);
+		break;
+	case OUTCOME_PASSED:
+		break;
+	}
 }
 
 enum report_status
@@ -181,7 +311,13 @@ record_count(struct tally *t, const struct record *rec)
 {
 	uint64_t hash = rec->hash != 0 ? rec->hash :
 	    tally_hash_id(t, rec->id, rec->len);
+	struct run_record run;
 
-	return report_status_of(tally_record_hashed(t, hash, rec->id,
-	    rec->len, rec->outcome, rec->collection_error, &rec->detail));
+	if (!t->keep_runs)
+		return report_status_of(tally_record_hashed(t, hash, rec->id,
+		    rec->len, rec->outcome, rec->collection_error,
+		    &rec->detail));
+	record_run(rec, &run);
+	return report_status_of(tally_record_run(t, hash, rec->id, rec->len,
+	    rec->outcome, rec->collection_error, &rec->detail, &run));
 }

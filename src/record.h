@@ -62,6 +62,37 @@ enum field_state {
 	FIELD_BAD_TAG		/* tags holds a value that is not a string */
 };
 
+/*
+ * For JUnit, when the tally keeps runs: what the readers hand over of a
+ * record or a line beyond what the triage reads.  A reader keeps at
+ * least the bytes each text is kept at (each field says which), cut
+ * flagged; what is made of them is decided here and in logstate.h, once
+ * for both readers.
+ */
+
+/* Bytes of a number's text kept: a duration. */
+#define REPORT_NUMBER_KEEP	64
+
+/* A duration's text (a JSON number, NaN or Infinity, as written) as
+ * seconds; 0 when it is no number from 0 to 10^9. */
+double	report_seconds(const struct run_text *);
+
+/* A text cut to cap bytes, flagged cut when it held more. */
+struct run_text report_text_cap(const struct run_text *, size_t cap);
+
+/*
+ * The exception's name a failure's message names: "Name" of a message
+ * that is "Name" or begins "Name:" (a dotted Python name, as pytest's
+ * reprcrash and the collector's failure_reason begin), AssertionError for
+ * pytest's "assert ..." (its own AssertionError with the name taken
+ * off); else none (len 0).  Points into the message.
+ */
+struct run_text report_exception_type(const struct run_text *message);
+
+/* Append one part of a list of texts: sep before all but the first. */
+int	report_text_part(struct strbuf *out, int *cut, size_t cap, int first,
+	    const char *sep, const char *s, size_t len);
+
 struct record_fields {
 	enum field_state scope, name, result, tags;
 	const char *scope_text, *name_text, *result_text, *reason_text;
@@ -72,6 +103,12 @@ struct record_fields {
 	uint64_t nodeid_hash;	/* the reader joined the node ID into
 				 * record_check()'s nodeid and hashed it;
 				 * 0: not yet */
+	/* Runs: history.duration (REPORT_NUMBER_KEEP), failure_reason
+	 * whole (TALLY_RUN_TEXT_KEEP) and failure_expanded's lines, each
+	 * element's "expanded" joined by line feeds, the elements apart by
+	 * a blank line (TALLY_RUN_TEXT_KEEP). */
+	int has_duration, has_reason, has_expanded;
+	struct run_text duration, reason, expanded;
 };
 
 /* A checked record, ready to count. */
@@ -82,6 +119,7 @@ struct record {
 	enum outcome outcome;
 	int collection_error;
 	struct failure_detail detail;
+	const struct record_fields *fields;	/* what it was made of */
 };
 
 /* Does this tags key mark a collection error?  0: no; 1: the collector's
@@ -96,7 +134,14 @@ int	report_is_error_tag(const char *key, size_t len);
 enum report_status record_check(const struct record_fields *,
 	    struct strbuf *nodeid, struct record *, struct report_error *);
 
-/* Count a checked record in the tally. */
+/*
+ * Count a checked record in the tally.  When it keeps runs, the record is
+ * one run of its test: failed, a failure (message failure_reason, type
+ * its exception's name, text failure_expanded, else failure_reason); a
+ * collection error, the error "collection failure" with that text;
+ * skipped, a skip with no reason (the collector keeps none); no result,
+ * an error saying so; its time history's duration.
+ */
 enum report_status record_count(struct tally *, const struct record *);
 
 #endif

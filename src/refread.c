@@ -476,6 +476,285 @@ detail_of(struct json_object *o, struct failure_detail *d)
 	}
 }
 
+/*
+ * For JUnit: the texts made of a record or a line, composed as the fast
+ * reader composes them (logstate.h, record.h), kept until it is counted.
+ */
+struct refruns {
+	struct strbuf text, entries, entry, lines, element, expanded;
+	struct strbuf out[LOG_PHASES], err[LOG_PHASES];
+};
+
+static void
+refruns_free(struct refruns *b)
+{
+	int i;
+
+	strbuf_free(&b->text);
+	strbuf_free(&b->entries);
+	strbuf_free(&b->entry);
+	strbuf_free(&b->lines);
+	strbuf_free(&b->element);
+	strbuf_free(&b->expanded);
+	for (i = 0; i < LOG_PHASES; i++) {
+		strbuf_free(&b->out[i]);
+		strbuf_free(&b->err[i]);
+	}
+}
+
+static struct run_text
+whole(const char *s, size_t len, int cut)
+{
+	struct run_text x;
+
+	x.s = s != NULL ? s : "";
+	x.len = len;
+	x.cut = cut;
+	return x;
+}
+
+static struct run_text
+whole_string(struct json_object *v)
+{
+	return whole(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v), 0);
+}
+
+/* A member that is a string. */
+static int
+string_member(struct json_object *o, const char *key, struct run_text *x)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return 0;
+	*x = whole_string(v);
+	return 1;
+}
+
+/* A member that is a number: its text as written (json-c keeps it). */
+static int
+number_member(struct json_object *o, const char *key, struct run_text *x)
+{
+	struct json_object *v;
+	const char *text;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int)))
+		return 0;
+	text = json_object_get_string(v);
+	*x = whole(text, strlen(text), 0);
+	return 1;
+}
+
+/* A member of this type, or NULL. */
+static struct json_object *
+member_of(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+/* The strings of an array, joined by sep, into out (reset first). */
+static int
+join_strings(struct json_object *a, const char *sep, struct strbuf *out,
+    int *cut)
+{
+	struct json_object *v;
+	size_t i, n = 0;
+
+	strbuf_reset(out);
+	*cut = 0;
+	for (i = 0; a != NULL && i < json_object_array_length(a); i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_string))
+			continue;
+		if (report_text_part(out, cut, TALLY_RUN_TEXT_KEEP, n++ == 0,
+		    sep, json_object_get_string(v),
+		    (size_t)json_object_get_string_len(v)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* longrepr's reprtraceback as text, into b->text. */
+static int
+traceback_of(struct json_object *tb, struct refruns *b, int *cut)
+{
+	struct json_object *entries, *el, *data, *where, *line;
+	struct log_place place;
+	struct run_text lines, entry, all, extra, style;
+	size_t i, n = 0;
+	int lines_cut, entry_cut, entries_cut = 0, has_extra;
+	int is_short, after_short = 0;
+
+	strbuf_reset(&b->entries);
+	entries = member_of(tb, "reprentries", json_type_array);
+	for (i = 0; entries != NULL && i < json_object_array_length(entries);
+	    i++) {
+		el = json_object_array_get_idx(entries, i);
+		if (!json_object_is_type(el, json_type_object))
+			continue;
+		strbuf_reset(&b->entry);
+		entry_cut = is_short = 0;
+		if ((data = member_of(el, "data", json_type_object)) != NULL) {
+			is_short = string_member(data, "style", &style) &&
+			    style.len == 5 && memcmp(style.s, "short", 5) == 0;
+			if (join_strings(member_of(data, "lines",
+			    json_type_array), "\n", &b->lines, &lines_cut) == -1)
+				return -1;
+			memset(&place, 0, sizeof(place));
+			if ((where = member_of(data, "reprfileloc",
+			    json_type_object)) != NULL) {
+				place.has_path = string_member(where, "path",
+				    &place.path);
+				place.line_known = json_object_object_get_ex(
+				    where, "lineno", &line) &&
+				    line_of(line) >= 0;
+				if (place.line_known)
+					place.line = (uint64_t)line_of(line);
+				place.has_message = string_member(where,
+				    "message", &place.message);
+			}
+			lines = whole(b->lines.data, b->lines.len, lines_cut);
+			if (logstate_entry(&b->entry, &entry_cut, &lines,
+			    &place, is_short) == -1)
+				return -1;
+		}
+		entry = whole(b->entry.data, b->entry.len, entry_cut);
+		if (logstate_entries_add(&b->entries, &entries_cut, n++ == 0,
+		    after_short, &entry) == -1)
+			return -1;
+		after_short = is_short;
+	}
+	has_extra = string_member(tb, "extraline", &extra);
+	all = whole(b->entries.data, b->entries.len, entries_cut);
+	strbuf_reset(&b->text);
+	*cut = 0;
+	return logstate_traceback(&b->text, cut, &all, has_extra ? &extra :
+	    NULL);
+}
+
+/* What a log line says for JUnit (logstate.h). */
+static int
+run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
+{
+	struct json_object *v, *crash, *el, *name, *content;
+	enum log_phase phase;
+	size_t i;
+	int err, cut = 0;
+
+	x->has_duration = number_member(o, "duration", &x->duration);
+	x->has_xfail = string_member(o, "wasxfail", &x->xfail);
+	for (i = 0; i < LOG_PHASES; i++) {
+		strbuf_reset(&b->out[i]);
+		strbuf_reset(&b->err[i]);
+		x->out[i] = x->err[i] = whole("", 0, 0);
+	}
+	v = member_of(o, "sections", json_type_array);
+	for (i = 0; v != NULL && i < json_object_array_length(v); i++) {
+		el = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(el, json_type_array) ||
+		    json_object_array_length(el) < 2)
+			continue;
+		name = json_object_array_get_idx(el, 0);
+		content = json_object_array_get_idx(el, 1);
+		if (!json_object_is_type(name, json_type_string) ||
+		    !json_object_is_type(content, json_type_string) ||
+		    !logstate_section(json_object_get_string(name),
+		    (size_t)json_object_get_string_len(name), &err, &phase))
+			continue;
+		cut = err ? x->err[phase].cut : x->out[phase].cut;
+		if (strbuf_append_capped(err ? &b->err[phase] : &b->out[phase],
+		    TALLY_RUN_OUTPUT_KEEP, json_object_get_string(content),
+		    (size_t)json_object_get_string_len(content), &cut) == -1)
+			return -1;
+		if (err)
+			x->err[phase] = whole(b->err[phase].data,
+			    b->err[phase].len, cut);
+		else
+			x->out[phase] = whole(b->out[phase].data,
+			    b->out[phase].len, cut);
+	}
+	x->longrepr = LONGREPR_OTHER;
+	x->text = whole("", 0, 0);
+	if (!json_object_object_get_ex(o, "longrepr", &v) || v == NULL)
+		return 0;
+	if (json_object_is_type(v, json_type_string)) {
+		x->longrepr = LONGREPR_STRING;
+		x->text = whole_string(v);
+	} else if (json_object_is_type(v, json_type_array)) {
+		x->longrepr = LONGREPR_LIST;
+		if (json_object_array_length(v) > 0 && json_object_is_type(
+		    (el = json_object_array_get_idx(v, 0)), json_type_string)) {
+			x->has_skip_path = 1;
+			x->skip_path = whole_string(el);
+		}
+		if (json_object_array_length(v) > 1 &&
+		    line_of(json_object_array_get_idx(v, 1)) >= 0) {
+			x->skip_line_known = 1;
+			x->skip_line = (uint64_t)line_of(
+			    json_object_array_get_idx(v, 1));
+		}
+		if (json_object_array_length(v) > 2 && json_object_is_type(
+		    (el = json_object_array_get_idx(v, 2)), json_type_string)) {
+			x->has_skip_reason = 1;
+			x->skip_reason = whole_string(el);
+		}
+	} else if (json_object_is_type(v, json_type_object)) {
+		x->longrepr = LONGREPR_OBJECT;
+		if ((crash = member_of(v, "reprcrash", json_type_object)) !=
+		    NULL)
+			x->has_crash = string_member(crash, "message",
+			    &x->crash);
+		if ((el = member_of(v, "reprtraceback", json_type_object)) !=
+		    NULL) {
+			if (traceback_of(el, b, &cut) == -1)
+				return -1;
+			x->text = whole(b->text.data, b->text.len, cut);
+		}
+	}
+	return 0;
+}
+
+/* What a collector's record says for JUnit (record.h). */
+static int
+run_of_record(struct json_object *o, struct record_fields *f,
+    struct refruns *b)
+{
+	struct json_object *a, *el;
+	size_t i, n = 0;
+	int cut = 0, el_cut;
+
+	f->has_duration = number_member(member_of(o, "history",
+	    json_type_object), "duration", &f->duration);
+	f->has_reason = string_member(o, "failure_reason", &f->reason);
+	if ((a = member_of(o, "failure_expanded", json_type_array)) == NULL)
+		return 0;
+	strbuf_reset(&b->expanded);
+	for (i = 0; i < json_object_array_length(a); i++) {
+		el = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(el, json_type_object))
+			continue;
+		if (join_strings(member_of(el, "expanded", json_type_array),
+		    "\n", &b->element, &el_cut) == -1 ||
+		    report_text_part(&b->expanded, &cut, TALLY_RUN_TEXT_KEEP,
+		    n++ == 0, "\n\n", b->element.data != NULL ?
+		    b->element.data : "", b->element.len) == -1)
+			return -1;
+		cut |= el_cut;
+	}
+	f->has_expanded = 1;
+	f->expanded = whole(b->expanded.data, b->expanded.len, cut);
+	return 0;
+}
+
 /* The keys of one log line as json-c parsed them. */
 static void
 line_of_log(struct json_object *o, struct log_line *l)
@@ -535,6 +814,7 @@ struct refreader {
 	uint64_t lineno;
 	struct logstate ls;
 	struct json_object *line;
+	struct refruns runs;	/* runs kept: their texts */
 };
 
 static int
@@ -568,6 +848,11 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	struct record rec;
 
 	fields_of(o, &f);
+	if (r->rd->runs && run_of_record(o, &f, &r->runs) == -1) {
+		json_object_put(o);
+		r->status = REPORT_READ_NOMEM;
+		return -1;
+	}
 	r->err->offset = offset;
 	r->status = record_check(&f, &r->nodeid, &rec, r->err);
 	if (r->status == REPORT_READ_OK)
@@ -583,6 +868,10 @@ line_done(struct refreader *r, uint64_t offset)
 	struct log_line l;
 
 	line_of_log(r->line, &l);
+	if (r->rd->runs && run_of_log(r->line, &l.run, &r->runs) == -1) {
+		r->status = REPORT_READ_NOMEM;
+		return -1;
+	}
 	r->err->offset = offset;
 	r->status = logstate_line(&r->ls, &l, r->err);
 	json_object_put(r->line);
@@ -933,6 +1222,7 @@ out:
 		json_tokener_free(r.check.keytok);
 	json_object_put(r.line);
 	strbuf_free(&r.nodeid);
+	refruns_free(&r.runs);
 	if (r.log)
 		logstate_free(&r.ls);
 	return r.status;

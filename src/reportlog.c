@@ -8,7 +8,9 @@
  * line closes; everything else (keywords, sections, tracebacks) is
  * skipped while its syntax is checked.  longrepr is read too, for the
  * reason of a collection error, and location when messages are wanted.
- * Blank lines are ignored; a line that is not one whole object, or a last
+ * When runs are kept (for JUnit) also what a run shows (logstate.h):
+ * duration, sections, wasxfail, longrepr whole, with its reprtraceback
+ * and a skip's list.  Blank lines are ignored; a line that is not one whole object, or a last
  * line with no line feed, is a bad report.
  *
  * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
@@ -31,7 +33,8 @@
 
 enum line_key {
 	LKEY_OTHER, LKEY_TYPE, LKEY_NODEID, LKEY_WHEN, LKEY_OUTCOME,
-	LKEY_EXITSTATUS, LKEY_LONGREPR, LKEY_LOCATION
+	LKEY_EXITSTATUS, LKEY_LONGREPR, LKEY_LOCATION, LKEY_DURATION,
+	LKEY_SECTIONS, LKEY_WASXFAIL
 };
 
 static const struct {
@@ -46,15 +49,44 @@ static const struct {
 	[LKEY_EXITSTATUS] = { "exitstatus", 10 },
 	[LKEY_LONGREPR] = { "longrepr", 8 },
 	[LKEY_LOCATION] = { "location", 8 },
+	[LKEY_DURATION] = { "duration", 8 },
+	[LKEY_SECTIONS] = { "sections", 8 },
+	[LKEY_WASXFAIL] = { "wasxfail", 8 },
+};
+
+/* What a line says for JUnit, as its keys go by (logstate.h): each
+ * text with its cut flag, and the parts of a traceback being read. */
+struct linerun {
+	int has_duration, dur_cut;
+	enum longrepr_kind longrepr;
+	int has_crash, crash_cut;	/* crash: the reader's message */
+	int text_cut;
+	int entries_cut, entry_cut, lines_cut, extra_cut, has_extra;
+	int is_short, after_short;	/* this entry's style, the last's */
+	size_t nentries, nlines;
+	struct log_place place;
+	int path_cut, msg_cut;
+	int has_skip_path, skip_path_cut, skip_line_known, has_skip_reason;
+	int skip_reason_cut;
+	uint64_t skip_line;
+	int has_xfail, xfail_cut;
+	int has_sections, sec_known, sec_err;
+	enum log_phase sec_phase;
+	int out_cut[LOG_PHASES], err_cut[LOG_PHASES];
+	struct strbuf dur, text, entries, entry, lines, extra, place_path;
+	struct strbuf place_msg, skip_path, skip_reason, xfail, secname, style;
+	struct strbuf out[LOG_PHASES], err[LOG_PHASES];
 };
 
 struct logreader {
 	struct scanner *s;
 	struct logstate state;
 	int messages;
+	int runs;		/* read what JUnit shows too */
 	struct strbuf type, nodeid, when, outcome, key, message, path;
 	struct strbuf location;
 	struct strbuf subkey;	/* a key inside longrepr */
+	struct linerun r;
 };
 
 static enum line_key
@@ -73,7 +105,20 @@ line_key(const char *text, size_t len)
 		k = LKEY_OUTCOME;
 		break;
 	case 8:
-		k = text[2] == 'n' ? LKEY_LONGREPR : LKEY_LOCATION;
+		switch (text[0]) {
+		case 'l':
+			k = text[2] == 'n' ? LKEY_LONGREPR : LKEY_LOCATION;
+			break;
+		case 'd':
+			k = LKEY_DURATION;
+			break;
+		case 's':
+			k = LKEY_SECTIONS;
+			break;
+		default:
+			k = LKEY_WASXFAIL;
+			break;
+		}
 		break;
 	case 10:
 		k = LKEY_EXITSTATUS;
@@ -199,6 +244,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 		} else if (which == 3) {
 			l->detail.message = NULL;
 			l->detail.message_len = 0;
+			lr->r.has_crash = 0;
 		}
 		if (which == 1 && c == '"') {
 			if (scan_string_value(lr->s, &lr->path,
@@ -212,11 +258,16 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 			if (line_number(lr, c, &l->detail.line, &known) == -1)
 				return -1;
 		} else if (which == 3 && c == '"') {
-			if (scan_string_value(lr->s, &lr->message,
-			    TALLY_MESSAGE_KEEP, 1, &overflow) == -1)
+			/* Runs: the message whole, its first line the
+			 * detail's. */
+			if (scan_string_value(lr->s, &lr->message, lr->runs ?
+			    TALLY_RUN_MESSAGE_KEEP : TALLY_MESSAGE_KEEP,
+			    !lr->runs, &overflow) == -1)
 				return -1;
 			l->detail.message = lr->message.data;
 			l->detail.message_len = lr->message.len;
+			lr->r.has_crash = 1;
+			lr->r.crash_cut = overflow;
 		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
 		if ((more = scan_next_member(lr->s, &c)) != 1)
@@ -225,44 +276,432 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 }
 
 /*
- * longrepr: a string (its last line that is not empty), an object with a
- * reprcrash, or anything else (skipped).  Each longrepr, and each
- * reprcrash in it, replaces what an earlier one said: the last counts.
+ * longrepr's traceback, for JUnit (logstate.h): reprtraceback's
+ * reprentries and extraline, an entry's data, its lines and its place.
+ * Each part is composed when its object closes, from the last of each
+ * key, as json-c keeps it.
+ */
+static int
+place_member(void *arg, int which, int c)
+{
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+
+	switch (which) {
+	case 1:
+		r->place.has_path = 0;
+		if (c != '"')
+			break;
+		strbuf_reset(&r->place_path);
+		r->path_cut = 0;
+		r->place.has_path = 1;
+		return scan_string_into(lr->s, &r->place_path,
+		    TALLY_RUN_TEXT_KEEP, &r->path_cut);
+	case 2:
+		return line_number(lr, c, &r->place.line,
+		    &r->place.line_known);
+	case 3:
+		r->place.has_message = 0;
+		if (c != '"')
+			break;
+		strbuf_reset(&r->place_msg);
+		r->msg_cut = 0;
+		r->place.has_message = 1;
+		return scan_string_into(lr->s, &r->place_msg,
+		    TALLY_RUN_TEXT_KEEP, &r->msg_cut);
+	}
+	return scan_skip_value(lr->s);
+}
+
+static int
+line_element(void *arg, size_t index, int c)
+{
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+
+	(void)index;
+	if (c != '"')
+		return scan_skip_value(lr->s);
+	if (r->nlines++ > 0 && strbuf_append_capped(&r->lines,
+	    TALLY_RUN_TEXT_KEEP, "\n", 1, &r->lines_cut) == -1)
+		return scan_nomem(lr->s);
+	return scan_string_into(lr->s, &r->lines, TALLY_RUN_TEXT_KEEP,
+	    &r->lines_cut);
+}
+
+static struct run_text
+text_of(const struct strbuf *sb, int cut)
+{
+	struct run_text x;
+
+	x.s = sb->data != NULL ? sb->data : "";
+	x.len = sb->len;
+	x.cut = cut;
+	return x;
+}
+
+static int
+data_member(void *arg, int which, int c)
+{
+	static const char *const names[] = { "path", "lineno", "message",
+	    NULL };
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+	int overflow;
+
+	if (which == 3) {
+		r->is_short = 0;
+		if (c != '"')
+			return scan_skip_value(lr->s);
+		if (scan_string_value(lr->s, &r->style, 8, 0, &overflow) == -1)
+			return -1;
+		r->is_short = !overflow && r->style.len == 5 &&
+		    memcmp(r->style.data, "short", 5) == 0;
+		return 0;
+	}
+	if (which == 1) {
+		strbuf_reset(&r->lines);
+		r->lines_cut = 0;
+		r->nlines = 0;
+		if (c == '[')
+			return scan_walk_array(lr->s, line_element, lr);
+	} else if (which == 2) {
+		r->place.has_path = r->place.line_known = 0;
+		r->place.has_message = 0;
+		if (c == '{')
+			return scan_walk_object(lr->s, &lr->subkey, names,
+			    place_member, lr);
+	}
+	return scan_skip_value(lr->s);
+}
+
+static int
+entry_member(void *arg, int which, int c)
+{
+	static const char *const names[] = { "lines", "reprfileloc", "style",
+	    NULL };
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+	struct run_text lines;
+
+	if (which != 1)
+		return scan_skip_value(lr->s);
+	strbuf_reset(&r->entry);
+	r->entry_cut = r->is_short = 0;
+	if (c != '{')
+		return scan_skip_value(lr->s);
+	strbuf_reset(&r->lines);
+	r->lines_cut = 0;
+	r->nlines = 0;
+	memset(&r->place, 0, sizeof(r->place));
+	if (scan_walk_object(lr->s, &lr->subkey, names, data_member, lr) == -1)
+		return -1;
+	lines = text_of(&r->lines, r->lines_cut);
+	r->place.path = text_of(&r->place_path, r->path_cut);
+	r->place.message = text_of(&r->place_msg, r->msg_cut);
+	if (logstate_entry(&r->entry, &r->entry_cut, &lines, &r->place,
+	    r->is_short) == -1)
+		return scan_nomem(lr->s);
+	return 0;
+}
+
+static int
+entry_element(void *arg, size_t index, int c)
+{
+	static const char *const names[] = { "data", NULL };
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+	struct run_text entry;
+
+	(void)index;
+	if (c != '{')
+		return scan_skip_value(lr->s);
+	strbuf_reset(&r->entry);
+	r->entry_cut = r->is_short = 0;
+	if (scan_walk_object(lr->s, &lr->subkey, names, entry_member, lr) ==
+	    -1)
+		return -1;
+	entry = text_of(&r->entry, r->entry_cut);
+	if (logstate_entries_add(&r->entries, &r->entries_cut,
+	    r->nentries++ == 0, r->after_short, &entry) == -1)
+		return scan_nomem(lr->s);
+	r->after_short = r->is_short;
+	return 0;
+}
+
+static int
+traceback_member(void *arg, int which, int c)
+{
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+
+	if (which == 1) {
+		strbuf_reset(&r->entries);
+		r->entries_cut = r->after_short = 0;
+		r->nentries = 0;
+		if (c == '[')
+			return scan_walk_array(lr->s, entry_element, lr);
+	} else if (which == 2) {
+		r->has_extra = 0;
+		if (c == '"') {
+			strbuf_reset(&r->extra);
+			r->extra_cut = 0;
+			r->has_extra = 1;
+			return scan_string_into(lr->s, &r->extra,
+			    TALLY_RUN_TEXT_KEEP, &r->extra_cut);
+		}
+	}
+	return scan_skip_value(lr->s);
+}
+
+/* reprtraceback: its text, composed when it closes. */
+static int
+traceback_field(struct logreader *lr, int c)
+{
+	static const char *const names[] = { "reprentries", "extraline",
+	    NULL };
+	struct linerun *r = &lr->r;
+	struct run_text entries, extra;
+
+	strbuf_reset(&r->text);
+	r->text_cut = 0;
+	if (c != '{')
+		return scan_skip_value(lr->s);
+	strbuf_reset(&r->entries);
+	r->entries_cut = r->has_extra = r->after_short = 0;
+	r->nentries = 0;
+	if (scan_walk_object(lr->s, &lr->subkey, names, traceback_member,
+	    lr) == -1)
+		return -1;
+	entries = text_of(&r->entries, r->entries_cut);
+	extra = text_of(&r->extra, r->extra_cut);
+	if (logstate_traceback(&r->text, &r->text_cut, &entries,
+	    r->has_extra ? &extra : NULL) == -1)
+		return scan_nomem(lr->s);
+	return 0;
+}
+
+/* A skip's longrepr: [path, lineno, reason]. */
+static int
+skip_element(void *arg, size_t index, int c)
+{
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+
+	if (index == 0 && c == '"') {
+		r->has_skip_path = 1;
+		return scan_string_into(lr->s, &r->skip_path,
+		    TALLY_RUN_TEXT_KEEP, &r->skip_path_cut);
+	}
+	if (index == 1)
+		return line_number(lr, c, &r->skip_line, &r->skip_line_known);
+	if (index == 2 && c == '"') {
+		r->has_skip_reason = 1;
+		return scan_string_into(lr->s, &r->skip_reason,
+		    TALLY_RUN_TEXT_KEEP, &r->skip_reason_cut);
+	}
+	return scan_skip_value(lr->s);
+}
+
+/* longrepr forgotten: another one follows, and the last counts. */
+static void
+longrepr_reset(struct logreader *lr, struct log_line *l)
+{
+	struct linerun *r = &lr->r;
+
+	memset(&l->detail, 0, sizeof(l->detail));
+	r->longrepr = LONGREPR_OTHER;
+	r->has_crash = r->crash_cut = 0;
+	strbuf_reset(&r->text);
+	r->text_cut = 0;
+	r->has_skip_path = r->skip_path_cut = r->skip_line_known = 0;
+	r->has_skip_reason = r->skip_reason_cut = 0;
+	strbuf_reset(&r->skip_path);
+	strbuf_reset(&r->skip_reason);
+}
+
+/*
+ * longrepr: a string (its last line that is not empty; for JUnit also
+ * whole), an object with a reprcrash (and for JUnit a reprtraceback), a
+ * skip's list (for JUnit), or anything else (skipped).  Each longrepr,
+ * and each reprcrash in it, replaces what an earlier one said: the last
+ * counts.
  */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
-	static const char *const names[] = { "reprcrash", NULL };
+	static const char *const names[] = { "reprcrash", "reprtraceback",
+	    NULL };
+	struct sink whole = { &lr->r.text, TALLY_RUN_TEXT_KEEP, 0, 0, 0, 0,
+	    0, NULL };
 	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0,
 	    NULL };
 	int more, which;
 
-	memset(&l->detail, 0, sizeof(l->detail));
+	longrepr_reset(lr, l);
 	if (c == '"') {
 		strbuf_reset(&lr->message);
+		if (lr->runs) {
+			lr->r.longrepr = LONGREPR_STRING;
+			last.tee = &whole;
+		}
 		if (scan_string(lr->s, &last) == -1)
 			return -1;
 		l->detail.message = lr->message.data;
 		l->detail.message_len = lr->message.len;
+		lr->r.text_cut = whole.overflow;
 		return 0;
+	}
+	if (c == '[' && lr->runs) {
+		lr->r.longrepr = LONGREPR_LIST;
+		return scan_walk_array(lr->s, skip_element, lr);
 	}
 	if (c != '{')
 		return scan_skip_value(lr->s);
+	lr->r.longrepr = LONGREPR_OBJECT;
 	if ((more = scan_open_object(lr->s, &c)) != 0)
 		return more == 1 ? 0 : -1;
 	for (;;) {
 		if (subkey(lr, c, names, &which) == -1)
 			return -1;
 		c = scan_peek(lr->s);
-		if (which == 1)
+		if (which == 1) {
 			memset(&l->detail, 0, sizeof(l->detail));
+			lr->r.has_crash = 0;
+		}
 		if (which == 1 && c == '{') {
 			if (reprcrash_field(lr, l) == -1)
+				return -1;
+		} else if (which == 2 && lr->runs) {
+			if (traceback_field(lr, c) == -1)
 				return -1;
 		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
 		if ((more = scan_next_member(lr->s, &c)) != 1)
 			return more;
+	}
+}
+
+/* duration: a number's text as it stands, or none. */
+static int
+duration_field(struct logreader *lr, int c)
+{
+	struct linerun *r = &lr->r;
+
+	r->has_duration = 0;
+	if (c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9'))
+		return scan_skip_value(lr->s);
+	scan_capture_start(lr->s, &r->dur, REPORT_NUMBER_KEEP);
+	if (scan_skip_value(lr->s) == -1) {
+		lr->s->capture = NULL;
+		return -1;
+	}
+	r->has_duration = 1;
+	return scan_capture_end(lr->s, &r->dur_cut);
+}
+
+/* A section: [name, content]; the content kept when the name is one of
+ * logstate_section()'s. */
+static int
+section_part(void *arg, size_t index, int c)
+{
+	struct logreader *lr = arg;
+	struct linerun *r = &lr->r;
+	int overflow;
+
+	if (index == 0) {
+		r->sec_known = 0;
+		if (c != '"')
+			return scan_skip_value(lr->s);
+		if (scan_string_value(lr->s, &r->secname, SCAN_KEY_KEEP, 0,
+		    &overflow) == -1)
+			return -1;
+		r->sec_known = !overflow && logstate_section(r->secname.data !=
+		    NULL ? r->secname.data : "", r->secname.len, &r->sec_err,
+		    &r->sec_phase);
+		return 0;
+	}
+	if (index == 1 && c == '"' && r->sec_known)
+		return scan_string_into(lr->s, r->sec_err ?
+		    &r->err[r->sec_phase] : &r->out[r->sec_phase],
+		    TALLY_RUN_OUTPUT_KEEP, r->sec_err ?
+		    &r->err_cut[r->sec_phase] : &r->out_cut[r->sec_phase]);
+	return scan_skip_value(lr->s);
+}
+
+static int
+section_element(void *arg, size_t index, int c)
+{
+	struct logreader *lr = arg;
+
+	(void)index;
+	lr->r.sec_known = 0;
+	if (c != '[')
+		return scan_skip_value(lr->s);
+	return scan_walk_array(lr->s, section_part, lr);
+}
+
+static int
+sections_field(struct logreader *lr, int c)
+{
+	struct linerun *r = &lr->r;
+	int i;
+
+	for (i = 0; i < LOG_PHASES; i++) {
+		strbuf_reset(&r->out[i]);
+		strbuf_reset(&r->err[i]);
+		r->out_cut[i] = r->err_cut[i] = 0;
+	}
+	r->has_sections = 1;
+	if (c != '[')
+		return scan_skip_value(lr->s);
+	return scan_walk_array(lr->s, section_element, lr);
+}
+
+static int
+wasxfail_field(struct logreader *lr, int c)
+{
+	struct linerun *r = &lr->r;
+
+	r->has_xfail = 0;
+	if (c != '"')
+		return scan_skip_value(lr->s);
+	strbuf_reset(&r->xfail);
+	r->xfail_cut = 0;
+	r->has_xfail = 1;
+	return scan_string_into(lr->s, &r->xfail, TALLY_RUN_MESSAGE_KEEP,
+	    &r->xfail_cut);
+}
+
+/* Runs: what the line said, for logstate. */
+static void
+line_run(struct logreader *lr, struct log_line *l)
+{
+	struct linerun *r = &lr->r;
+	struct log_run *x = &l->run;
+	int i;
+
+	x->has_duration = r->has_duration;
+	x->duration = text_of(&r->dur, r->dur_cut);
+	x->longrepr = r->longrepr;
+	x->has_crash = r->has_crash;
+	x->crash = text_of(&lr->message, r->crash_cut);
+	x->text = text_of(&r->text, r->text_cut);
+	x->has_skip_path = r->has_skip_path;
+	x->skip_path = text_of(&r->skip_path, r->skip_path_cut);
+	x->skip_line_known = r->skip_line_known;
+	x->skip_line = r->skip_line;
+	x->has_skip_reason = r->has_skip_reason;
+	x->skip_reason = text_of(&r->skip_reason, r->skip_reason_cut);
+	x->has_xfail = r->has_xfail;
+	x->xfail = text_of(&r->xfail, r->xfail_cut);
+	for (i = 0; i < LOG_PHASES; i++) {
+		x->out[i] = text_of(&r->out[i], r->out_cut[i]);
+		x->err[i] = text_of(&r->err[i], r->err_cut[i]);
+		if (!r->has_sections)
+			x->out[i].len = x->err[i].len = 0;
+		if (!r->has_sections)
+			x->out[i].cut = x->err[i].cut = 0;
 	}
 }
 
@@ -330,6 +769,10 @@ read_line(struct logreader *lr, struct log_line *l)
 
 	memset(l, 0, sizeof(*l));
 	strbuf_reset(&lr->location);
+	if (lr->runs) {
+		longrepr_reset(lr, l);
+		lr->r.has_duration = lr->r.has_xfail = lr->r.has_sections = 0;
+	}
 	if ((more = scan_open_object(s, &c)) == -1)
 		return -1;
 	while (more == 0) {
@@ -340,8 +783,7 @@ read_line(struct logreader *lr, struct log_line *l)
 			return -1;
 		which = key.overflow ? LKEY_OTHER : line_key(text, len);
 		scan_key(s, text, len);
-		if (which != LKEY_OTHER && which != LKEY_LONGREPR &&
-		    which != LKEY_LOCATION) {
+		if (which >= LKEY_TYPE && which <= LKEY_EXITSTATUS) {
 			if (seen & (1u << which))
 				return scan_fail(s, "the key \"%s\" appears twice",
 				    line_keys[which].text);
@@ -381,6 +823,20 @@ read_line(struct logreader *lr, struct log_line *l)
 			rc = lr->messages ? location_field(lr, c,
 			    &location_line) : scan_skip_value(s);
 			break;
+		case LKEY_DURATION:
+			rc = lr->runs ? duration_field(lr, c) :
+			    scan_skip_value(s);
+			break;
+		case LKEY_SECTIONS:
+			rc = lr->runs ? sections_field(lr, c) :
+			    scan_skip_value(s);
+			break;
+		case LKEY_WASXFAIL:
+			if (lr->runs) {
+				rc = wasxfail_field(lr, c);
+				break;
+			}
+			/* FALLTHROUGH */
 		default:
 			if (c == '"' && scan_plain_string(s, &text, &len))
 				rc = 0;
@@ -409,7 +865,33 @@ read_line(struct logreader *lr, struct log_line *l)
 		l->detail.path_len = lr->location.len;
 		l->detail.line = location_line;
 	}
+	if (lr->runs)
+		line_run(lr, l);
 	return 0;
+}
+
+static void
+linerun_free(struct linerun *r)
+{
+	int i;
+
+	strbuf_free(&r->dur);
+	strbuf_free(&r->text);
+	strbuf_free(&r->entries);
+	strbuf_free(&r->entry);
+	strbuf_free(&r->lines);
+	strbuf_free(&r->extra);
+	strbuf_free(&r->place_path);
+	strbuf_free(&r->place_msg);
+	strbuf_free(&r->skip_path);
+	strbuf_free(&r->skip_reason);
+	strbuf_free(&r->xfail);
+	strbuf_free(&r->secname);
+	strbuf_free(&r->style);
+	for (i = 0; i < LOG_PHASES; i++) {
+		strbuf_free(&r->out[i]);
+		strbuf_free(&r->err[i]);
+	}
 }
 
 /* At the '{' of the first line: read to the end of input. */
@@ -425,6 +907,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	memset(&lr, 0, sizeof(lr));
 	lr.s = s;
 	lr.messages = rd->messages;
+	lr.runs = rd->runs;
 	strbuf_init(&lr.type);
 	strbuf_init(&lr.nodeid);
 	strbuf_init(&lr.when);
@@ -494,6 +977,7 @@ out:
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
 	strbuf_free(&lr.subkey);
+	linerun_free(&lr.r);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

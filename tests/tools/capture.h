@@ -8,9 +8,11 @@
  * IDs, the flaky ones, those of unknown outcome and the collection errors
  * with their reasons (the reason of a collection-error verdict names
  * them, whatever the format); with messages wanted, also each failure's
- * message, path and line.  The lists are flattened into one buffer of
- * length-prefixed fields, the messages and places into another, so that
- * a memcmp compares each.  Messages and places are compared when both
+ * message, path and line; with runs wanted (for JUnit), every case and
+ * every kept run with its outcome, results, time and texts.  The lists
+ * are flattened into one buffer of length-prefixed fields, the messages
+ * and places into another, the runs into a third, so that a memcmp
+ * compares each.  Messages and places, and runs, are compared when both
  * readings kept them: a reading with them can be held against one
  * without, on everything else.
  *
@@ -39,7 +41,8 @@ struct capture {
 	uint64_t error_records;
 	struct strbuf lists;	/* failed | flaky | unknown | errors */
 	struct strbuf details;	/* each kept node ID's message and place */
-	int messages;		/* details were kept */
+	struct strbuf runs;	/* every case and its runs */
+	int messages;		/* what was kept: KEEP_MESSAGES, KEEP_RUNS */
 	int nomem;
 };
 
@@ -87,6 +90,40 @@ capture_ids(struct capture *c, enum outcome outcome, int messages)
 	free(ids);
 }
 
+/* Every case of the tally and its runs. */
+static void
+capture_runs(struct capture *c)
+{
+	const struct tally_run *run, *r;
+	const char *id, *text;
+	size_t n, i, len, nruns;
+	int collect, slot;
+	unsigned char b[2];
+
+	n = tally_ncases(&c->tally);
+	capture_put(c, &c->runs, &n, sizeof(n));
+	for (i = 0; i < n; i++) {
+		tally_case(&c->tally, i, &id, &len, &collect, &run);
+		capture_put(c, &c->runs, id, len);
+		capture_put(c, &c->runs, &collect, sizeof(collect));
+		for (nruns = 0, r = run; r != NULL;
+		    r = tally_run_next(&c->tally, r))
+			nruns++;
+		capture_put(c, &c->runs, &nruns, sizeof(nruns));
+		for (r = run; r != NULL; r = tally_run_next(&c->tally, r)) {
+			b[0] = r->outcome;
+			b[1] = r->results;
+			capture_put(c, &c->runs, b, sizeof(b));
+			capture_put(c, &c->runs, &r->time, sizeof(r->time));
+			for (slot = 0; slot < RUN_SLOTS; slot++) {
+				text = tally_run_text(r, (enum run_slot)slot,
+				    &len);
+				capture_put(c, &c->runs, text, len);
+			}
+		}
+	}
+}
+
 /* Which reader: the fast one or json-c's. */
 enum capture_reader {
 	CAPTURE_FAST = 0,
@@ -94,8 +131,9 @@ enum capture_reader {
 };
 
 /*
- * Read data with one reader, lent chunk bytes at a time (0: all at once).
- * 0, or -1 when out of memory.
+ * Read data with one reader, lent chunk bytes at a time (0: all at once),
+ * keeping what messages asks (KEEP_MESSAGES, KEEP_RUNS).  0, or -1 when
+ * out of memory.
  */
 static int
 capture_read(struct capture *c, int reader, const unsigned char *data,
@@ -108,19 +146,23 @@ capture_read(struct capture *c, int reader, const unsigned char *data,
 	memset(c, 0, sizeof(*c));
 	strbuf_init(&c->lists);
 	strbuf_init(&c->details);
+	strbuf_init(&c->runs);
 	if (tally_init(&c->tally, seed) == -1)
 		return -1;
 	c->rd.tally = &c->tally;
-	c->rd.messages = messages;
+	c->rd.messages = (messages & KEEP_MESSAGES) != 0;
+	c->rd.runs = (messages & KEEP_RUNS) != 0;
 	c->messages = messages;
 	source_from_memory(&src, data, len, chunk);
 	c->status = reader == CAPTURE_REFERENCE ? refread_read(&src, &c->rd) :
 	    report_read(&src, &c->rd);
 	c->counts = *tally_counts(&c->tally);
 	c->error_records = tally_error_records(&c->tally);
-	capture_ids(c, OUTCOME_FAILED, messages);
-	capture_ids(c, OUTCOME_PASSED, messages);	/* flaky */
-	capture_ids(c, OUTCOME_UNKNOWN, messages);
+	capture_ids(c, OUTCOME_FAILED, messages & KEEP_MESSAGES);
+	capture_ids(c, OUTCOME_PASSED, messages & KEEP_MESSAGES);	/* flaky */
+	capture_ids(c, OUTCOME_UNKNOWN, messages & KEEP_MESSAGES);
+	if (messages & KEEP_RUNS)
+		capture_runs(c);
 	n = tally_nerrors(&c->tally);
 	capture_field(c, &n, sizeof(n));
 	for (i = 0; i < n; i++) {
@@ -137,6 +179,14 @@ capture_free(struct capture *c)
 	tally_free(&c->tally);
 	strbuf_free(&c->lists);
 	strbuf_free(&c->details);
+	strbuf_free(&c->runs);
+}
+
+static int
+capture_same_buf(const struct strbuf *a, const struct strbuf *b)
+{
+	return a->len == b->len &&
+	    (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 static int
@@ -149,9 +199,10 @@ capture_same(const struct capture *a, const struct capture *b)
 	    a->error_records == b->error_records &&
 	    a->lists.len == b->lists.len &&
 	    memcmp(a->lists.data, b->lists.data, a->lists.len) == 0 &&
-	    (!a->messages || !b->messages ||
-	    (a->details.len == b->details.len && (a->details.len == 0 ||
-	    memcmp(a->details.data, b->details.data, a->details.len) == 0)));
+	    (!(a->messages & b->messages & KEEP_MESSAGES) ||
+	    capture_same_buf(&a->details, &b->details)) &&
+	    (!(a->messages & b->messages & KEEP_RUNS) ||
+	    capture_same_buf(&a->runs, &b->runs));
 }
 
 static void
@@ -159,7 +210,8 @@ capture_describe(FILE *fp, const char *what, const struct capture *c)
 {
 	fprintf(fp, "  %s: status %d input %d finished %d/%lld records %llu "
 	    "tests %llu passed %llu failed %llu skipped %llu unknown %llu "
-	    "errors %llu lists %zu bytes details %zu bytes\n", what,
+	    "errors %llu lists %zu bytes details %zu bytes runs %zu bytes\n",
+	    what,
 	    (int)c->status, (int)c->rd.input, c->rd.finished,
 	    (long long)c->rd.session_status,
 	    (unsigned long long)c->counts.records,
@@ -169,7 +221,7 @@ capture_describe(FILE *fp, const char *what, const struct capture *c)
 	    (unsigned long long)c->counts.skipped,
 	    (unsigned long long)c->counts.unknown,
 	    (unsigned long long)c->error_records, c->lists.len,
-	    c->details.len);
+	    c->details.len, c->runs.len);
 }
 
 /* Length-prefixed fields, escaped, on one line. */
@@ -210,8 +262,10 @@ static void
 capture_print(FILE *fp, const char *what, const struct capture *c)
 {
 	capture_print_fields(fp, what, "lists", &c->lists);
-	if (c->messages)
+	if (c->messages & KEEP_MESSAGES)
 		capture_print_fields(fp, what, "details", &c->details);
+	if (c->messages & KEEP_RUNS)
+		capture_print_fields(fp, what, "runs", &c->runs);
 }
 
 #endif

@@ -10,9 +10,11 @@
  * and the writers read (capture.h): the status, a log's SessionFinish,
  * every count, and byte for byte the selectors, the flaky and unknown
  * node IDs and the collection errors with their reasons.  json-c keeps
- * failure messages; the fast reader reads every input without them and
- * with them, and with them must agree on each failure's message, path and
- * line too (what -f markdown and -f github print).  The inputs are:
+ * failure messages and every test's runs; the fast reader reads every
+ * input without them, with both, and with runs alone (what -f junit
+ * reads), and with them must agree on each failure's message, path and
+ * line too (what -f markdown and -f github print), and on every case
+ * and kept run with its texts (what -f junit prints).  The inputs are:
  *   - the file itself, a collector's report or a pytest-reportlog log;
  *   - its proper prefixes (every one, or -p of them spread evenly).  No
  *     prefix may triage as passed or retry, under the exit status in the
@@ -185,16 +187,21 @@ prefix_broken(const char *name, size_t cut, struct capture *c,
  * already as prefixes. */
 #define BIG	((size_t)4 << 20)
 
+/* What a fast reading keeps, pass by pass: nothing, everything, runs
+ * alone. */
+static const int keeps[] = { 0, KEEP_MESSAGES | KEEP_RUNS, KEEP_RUNS };
+
 /*
  * Both readers over one input.  json-c reads it once, whole, keeping
- * messages; the fast reader reads it without messages and with them, and
- * capture_same() holds each reading to json-c's (messages and places
- * only when both kept them).  A whole file: the fast reader at every
- * chunk size both ways, and json-c again at each chunk size.  Anything
- * else: the fast reader whole without messages and at one random chunk
- * size with them.  When ss is set the input is a proper prefix (of name,
- * cut bytes long) and must not go green.  Returns the fast reader's
- * status on the whole input, its kind in *input.
+ * messages and runs; the fast reader reads it keeping nothing, both,
+ * and runs alone, and capture_same() holds each reading to json-c's
+ * (messages and places, runs, only when both kept them).  A whole file:
+ * the fast reader at every chunk size each way, and json-c again at each
+ * chunk size.  Anything else: the fast reader whole keeping nothing and
+ * at one random chunk size keeping one of the others.  When ss is set
+ * the input is a proper prefix (of name, cut bytes long) and must not go
+ * green.  Returns the fast reader's status on the whole input, its kind
+ * in *input.
  */
 static enum report_status
 check(const char *name, const char *kind, const unsigned char *data,
@@ -214,9 +221,10 @@ check(const char *name, const char *kind, const unsigned char *data,
 		chunks = big_chunks;
 		nchunks = sizeof(big_chunks) / sizeof(big_chunks[0]);
 	}
-	npasses = whole ? 2 : 1;
+	npasses = whole ? 3 : 1;
 	st->inputs++;
-	capture(&want, CAPTURE_REFERENCE, data, len, 0, 1);
+	capture(&want, CAPTURE_REFERENCE, data, len, 0,
+	    KEEP_MESSAGES | KEEP_RUNS);
 	if (want.status == REPORT_READ_OK)
 		st->accepted++;
 	else
@@ -224,7 +232,8 @@ check(const char *name, const char *kind, const unsigned char *data,
 	for (pass = 0; pass < npasses && !bad; pass++) {
 		for (i = 0; i < nchunks && !bad; i++) {
 			chunk = whole || i == 0 ? chunks[i] : 1 + rng() % 97;
-			messages = whole ? pass : i > 0;
+			messages = whole ? keeps[pass] : i > 0 ?
+			    keeps[1 + rng() % 2] : 0;
 			capture(&got, CAPTURE_FAST, data, len, chunk, messages);
 			if (i == 0 && pass == 0) {
 				status = got.status;
@@ -238,7 +247,8 @@ check(const char *name, const char *kind, const unsigned char *data,
 				fprintf(stderr, "difftest: %s (%s, %zu bytes): "
 				    "fast reader at chunk %zu%s disagrees "
 				    "with json-c\n", name, kind, len, chunk,
-				    messages ? " with messages" : "");
+				    messages == KEEP_RUNS ? " with runs" :
+				    messages ? " with messages and runs" : "");
 				capture_describe(stderr, "json-c", &want);
 				capture_describe(stderr, "fast", &got);
 				if (getenv("DIFFTEST_VERBOSE") != NULL) {
@@ -249,10 +259,10 @@ check(const char *name, const char *kind, const unsigned char *data,
 				bad = 1;
 			}
 			capture_free(&got);
-			/* json-c at the other chunk sizes: with messages,
-			 * which holds everything. */
-			if (!whole || !messages || chunk == 0 || bad ||
-			    len > BIG)
+			/* json-c at the other chunk sizes: keeping
+			 * everything. */
+			if (!whole || messages != keeps[1] || chunk == 0 ||
+			    bad || len > BIG)
 				continue;
 			capture(&got, CAPTURE_REFERENCE, data, len, chunk, messages);
 			if (!capture_same(&want, &got)) {
@@ -402,6 +412,36 @@ shuffle(int *order, int n)
 	}
 }
 
+static void	put_number(struct strbuf *);
+static void	put_lines(struct strbuf *, size_t);
+
+/* failure_expanded as the collector writes it, with odd members. */
+static void
+put_expanded(struct strbuf *sb)
+{
+	int i, n = (int)(rng() % 3);
+
+	put(sb, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			put(sb, ", ");
+		if (one_in(8)) {
+			put_junk(sb, 2);
+			continue;
+		}
+		put(sb, "{\"expanded\": ");
+		put_lines(sb, 65536);
+		if (one_in(6)) {
+			put(sb, ", \"expanded\": ");
+			put_junk(sb, 1);
+		}
+		put(sb, ", \"backtrace\": ");
+		put_lines(sb, 0);
+		put(sb, "}");
+	}
+	put(sb, "]");
+}
+
 static void
 put_record(struct strbuf *sb, unsigned ids)
 {
@@ -457,7 +497,19 @@ put_record(struct strbuf *sb, unsigned ids)
 		case 3:
 			put_string(sb, "history");
 			put(sb, ": ");
-			put_junk(sb, 4);
+			if (one_in(3)) {
+				put_junk(sb, 4);
+				break;
+			}
+			put(sb, "{\"section\": \"top\", \"duration\": ");
+			put_number(sb);
+			if (one_in(6)) {
+				put(sb, ", \"duration\": ");
+				put_number(sb);
+			}
+			put(sb, ", \"children\": ");
+			put_junk(sb, 3);
+			put(sb, "}");
 			break;
 		case 4:
 			put_string(sb, "id");
@@ -504,7 +556,10 @@ put_record(struct strbuf *sb, unsigned ids)
 		default:
 			put_string(sb, "failure_expanded");
 			put(sb, ": ");
-			put_junk(sb, 3);
+			if (one_in(3))
+				put_junk(sb, 3);
+			else
+				put_expanded(sb);
 			break;
 		}
 	}
@@ -543,7 +598,7 @@ generated(unsigned long count, struct stats *st)
  * odd type or a second occurrence.
  */
 enum { M_TYPE, M_NODEID, M_WHEN, M_OUTCOME, M_EXIT, M_LONGREPR, M_LOCATION,
-	M_KEYWORDS, M_SECTIONS, M_OTHER, M_COUNT };
+	M_KEYWORDS, M_SECTIONS, M_OTHER, M_DURATION, M_WASXFAIL, M_COUNT };
 
 struct line {
 	const char *type;	/* NULL: no $report_type */
@@ -624,6 +679,212 @@ put_reprcrash(struct strbuf *sb)
 	put(sb, "}");
 }
 
+/* A number as a duration might be, or now and then something else. */
+static void
+put_number(struct strbuf *sb)
+{
+	static const char *const numbers[] = {
+		"0.00024389200007135514", "1e-05", "0", "3", "-0.5", "NaN",
+		"Infinity", "-Infinity", "1e400", "1000000001", "2.5E+2",
+		"0.10000000000000000000000000000000000000000000000000000000000001",
+		"99999999999999999999", "\"0.1\"", "null", "[]"
+	};
+
+	put(sb, numbers[rng() % 4 ? rng() % 3 : rng() % 16]);
+}
+
+/* A string that may be long, with escapes, or of another type now and
+ * then: JSON text. */
+static void
+put_text(struct strbuf *sb, size_t near)
+{
+	static const char *const texts[] = {
+		"\"AssertionError: x\\nassert 0\"", "\"    def test_x():\"",
+		"\"\"", "\">       assert 1 == 2\"", "\"E   assert 1 == 2\\r\\n\"",
+		"\"\\u0000\\u001b]]>\\ufffe<&\\\"\"", "\"Captured stdout call\"",
+		"\"tests/t.py\"", "\"short\"", "\"sh\\u006frt\"",
+		"\"  \\n\\t x \\n \""
+	};
+
+	if (one_in(12))
+		put_junk(sb, 1);
+	else if (near > 0 && one_in(25))
+		put_long(sb, "E   ", near - 6, 12, "\\u00e9\\n");
+	else
+		put(sb, texts[rng() % 11]);
+}
+
+/* A list of lines. */
+static void
+put_lines(struct strbuf *sb, size_t near)
+{
+	int i, n = (int)(rng() % 4);
+
+	put(sb, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			put(sb, ", ");
+		put_text(sb, near);
+	}
+	put(sb, "]");
+}
+
+/* An object whose members come from keys, each written by f, in random
+ * order, some left out and some twice. */
+static void
+put_members(struct strbuf *sb, const char *const *keys, int nkeys,
+    void (*f)(struct strbuf *, int))
+{
+	int order[8], i, n = nkeys;
+
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	if (one_in(5))
+		order[n++] = (int)(rng() % (unsigned)nkeys);
+	shuffle(order, n);
+	put(sb, "{");
+	for (i = 0; i < n; i++) {
+		if (one_in(12))
+			continue;
+		if (sb->data[sb->len - 1] != '{')
+			put(sb, ", ");
+		put_key(sb, keys[order[i]]);
+		put(sb, ": ");
+		f(sb, order[i]);
+	}
+	put(sb, "}");
+}
+
+static void
+put_place_member(struct strbuf *sb, int which)
+{
+	if (which == 1)
+		put(sb, rng() % 4 ? "6" : rng() % 2 ? "null" : "\"6\"");
+	else
+		put_text(sb, which == 0 ? 65536 : 65536);
+}
+
+static void
+put_data_member(struct strbuf *sb, int which)
+{
+	static const char *const keys[] = { "path", "lineno", "message" };
+
+	switch (which) {
+	case 0:
+		if (one_in(10))
+			put_junk(sb, 2);
+		else
+			put_lines(sb, 65536);
+		break;
+	case 1:
+		if (one_in(6))
+			put_junk(sb, 2);
+		else
+			put_members(sb, keys, 3, put_place_member);
+		break;
+	case 2:
+		put_text(sb, 0);
+		break;
+	default:
+		put_junk(sb, 2);
+		break;
+	}
+}
+
+static void
+put_entry_member(struct strbuf *sb, int which)
+{
+	static const char *const keys[] = {
+		"lines", "reprfileloc", "style", "reprfuncargs"
+	};
+
+	if (which == 0 && !one_in(8))
+		put_members(sb, keys, 4, put_data_member);
+	else if (which == 1)
+		put_string(sb, "ReprEntry");
+	else
+		put_junk(sb, 2);
+}
+
+static void
+put_traceback_member(struct strbuf *sb, int which)
+{
+	static const char *const keys[] = { "data", "type" };
+	int i, n = (int)(rng() % 4);
+
+	if (which == 1) {
+		if (one_in(3))
+			put_text(sb, 65536);
+		else
+			put(sb, "null");
+		return;
+	}
+	if (which == 2 || one_in(10)) {
+		put_junk(sb, 2);
+		return;
+	}
+	put(sb, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			put(sb, ", ");
+		if (one_in(10))
+			put_junk(sb, 1);
+		else
+			put_members(sb, keys, 2, put_entry_member);
+	}
+	put(sb, "]");
+}
+
+/* longrepr's reprtraceback as pytest writes it, keys in any order, odd
+ * types and duplicates now and then. */
+static void
+put_traceback(struct strbuf *sb)
+{
+	static const char *const keys[] = { "reprentries", "extraline",
+	    "style" };
+
+	put_members(sb, keys, 3, put_traceback_member);
+}
+
+/* sections: [name, content] pairs, names of every kind. */
+static void
+put_sections(struct strbuf *sb)
+{
+	static const char *const names[] = {
+		"\"Captured stdout call\"", "\"Captured stderr setup\"",
+		"\"Captured log teardown\"", "\"Captured stdout teardown\"",
+		"\"Captured stderr call\"", "\"Captured stdout\"",
+		"\"Captured wat call\"", "\"Captured stdout call\\u0000\""
+	};
+	int i, n = (int)(rng() % 4);
+
+	put(sb, "[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			put(sb, ", ");
+		if (one_in(10)) {
+			put_junk(sb, 1);
+			continue;
+		}
+		put(sb, "[");
+		if (one_in(10))
+			put_junk(sb, 0);
+		else
+			put(sb, names[rng() % 8]);
+		if (!one_in(10)) {
+			put(sb, ", ");
+			if (one_in(20))
+				put_long(sb, "out ", 65530, 12, "\\n");
+			else
+				put_text(sb, 0);
+		}
+		if (one_in(10))
+			put(sb, ", 3");
+		put(sb, "]");
+	}
+	put(sb, "]");
+}
+
 static void
 put_longrepr(struct strbuf *sb, int kind)
 {
@@ -644,9 +905,24 @@ put_longrepr(struct strbuf *sb, int kind)
 		break;
 	case 2:
 		put(sb, "[");
-		put_string(sb, "/builds/example/t.py");
-		put(sb, ", 12, ");
-		put_string(sb, "Skipped: no reason");
+		if (one_in(6))
+			put_junk(sb, 1);
+		else if (one_in(30))	/* about the longest kept */
+			put_long(sb, "/builds/", 65530, 12, ".py");
+		else
+			put_string(sb, "/builds/example/t.py");
+		put(sb, ", ");
+		put(sb, rng() % 4 ? "12" : rng() % 2 ? "null" : "-1");
+		if (!one_in(8)) {
+			put(sb, ", ");
+			if (one_in(30))
+				put_long(sb, "Skipped: ", 4090, 12, "");
+			else
+				put_string(sb, rng() % 2 ? "Skipped: no reason" :
+				    "a reason");
+		}
+		if (one_in(8))
+			put(sb, ", 4");
 		put(sb, "]");
 		break;
 	case 3:
@@ -663,7 +939,10 @@ put_longrepr(struct strbuf *sb, int kind)
 					put_reprcrash(sb);
 			} else {
 				put(sb, "\"reprtraceback\": ");
-				put_junk(sb, 4);
+				if (one_in(4))
+					put_junk(sb, 4);
+				else
+					put_traceback(sb);
 			}
 		}
 		put(sb, "}");
@@ -708,7 +987,8 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 {
 	static const char *const keys[M_COUNT] = {
 		"$report_type", "nodeid", "when", "outcome", "exitstatus",
-		"longrepr", "location", "keywords", "sections", "user_properties"
+		"longrepr", "location", "keywords", "sections", "user_properties",
+		"duration", "wasxfail"
 	};
 	int order[M_COUNT + 2], i, n = 0, first = 1, m;
 
@@ -730,7 +1010,7 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 		order[n++] = m;
 	}
 	if (one_in(6))			/* a skipped key twice */
-		order[n++] = M_LONGREPR + (int)(rng() % 5);
+		order[n++] = M_LONGREPR + (int)(rng() % 7);
 	if (rng() % 3) {		/* $report_type last, as pytest */
 		for (i = 0; i < n; i++)
 			if (order[i] == M_TYPE) {
@@ -771,6 +1051,22 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 			break;
 		case M_LOCATION:
 			put_location(sb);
+			break;
+		case M_SECTIONS:
+			if (one_in(4))
+				put_junk(sb, one_in(4) ? 5 : 2);
+			else
+				put_sections(sb);
+			break;
+		case M_DURATION:
+			put_number(sb);
+			break;
+		case M_WASXFAIL:
+			if (one_in(4))
+				put_junk(sb, 1);
+			else
+				put_string(sb, rng() % 2 ? "reason: known bug" :
+				    "flaky");
 			break;
 		default:
 			put_junk(sb, one_in(4) ? 5 : 2);
