@@ -18,6 +18,10 @@
  *
  * A single attempt gives its own triage back unchanged, but for the last
  * rule's two options.
+ *
+ * With runs kept (for JUnit), every test of every attempt then becomes
+ * one case, found across attempts by its exact node ID (build_cases()):
+ * its runs over the step in order, the last of them deciding it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,6 +51,7 @@ struct step_store {
 	size_t *index;			/* history row + 1 by hash; 0: free */
 	uint64_t *hashes;		/* the hash of each history row */
 	size_t index_cap;
+	const struct tally_run **earlier;	/* the cases' earlier runs */
 };
 
 const char *
@@ -295,6 +300,134 @@ build_history(struct step *s, const struct step_options *opt)
 	return 0;
 }
 
+/* One attempt's case of a step case: the next link + 1 (0: none), and
+ * the case's first run there. */
+struct case_link {
+	size_t next;
+	const struct tally_run *first;
+	size_t attempt;
+};
+
+/* The step case of a node ID, by its hash: a new one when it has none. */
+static int
+case_find(struct step *s, size_t *index, uint64_t *hashes, size_t cap,
+    uint64_t hash, const char *id, size_t len, size_t *which)
+{
+	size_t mask = cap - 1, i = (size_t)hash & mask, k;
+
+	while ((k = index[i]) != 0) {
+		if (hashes[k - 1] == hash && s->cases[k - 1].id_len == len &&
+		    (len == 0 || memcmp(s->cases[k - 1].id, id, len) == 0)) {
+			*which = k - 1;
+			return 0;
+		}
+		i = (i + 1) & mask;
+	}
+	*which = s->ncases++;
+	index[i] = *which + 1;
+	hashes[*which] = hash;
+	s->cases[*which].id = id;
+	s->cases[*which].id_len = len;
+	return 1;
+}
+
+/* A case's runs over the step: the last decides; the failing others
+ * are its earlier runs, oldest first, in earlier[]. */
+static void
+case_runs(struct step *s, struct step_case *c, const struct case_link *links,
+    size_t head, const struct tally_run **earlier)
+{
+	const struct tally_run *run, *last = NULL;
+	const struct tally *tally;
+	size_t k, n = 0;
+
+	for (k = head; k != 0; k = links[k - 1].next) {
+		tally = &s->store->tallies[links[k - 1].attempt];
+		for (run = links[k - 1].first; run != NULL;
+		    run = tally_run_next(tally, run)) {
+			if (last != NULL && !c->collect &&
+			    (last->results & (RUN_FAILURE | RUN_ERROR)))
+				earlier[n++] = last;
+			last = run;
+		}
+	}
+	c->last = last;
+	c->earlier = earlier;
+	c->nearlier = n;
+	c->flaky = last->outcome == OUTCOME_PASSED;
+}
+
+/* Every test of every attempt, once, for JUnit (step.h). */
+static int
+build_cases(struct step *s)
+{
+	struct step_store *st = s->store;
+	struct case_link *links = NULL;
+	const struct tally_run *first, *run;
+	struct step_case *c;
+	uint64_t *hashes = NULL, seed = random_seed();
+	size_t *index = NULL, *heads = NULL, *tails = NULL;
+	size_t a, i, k, n = 0, nruns = 0, cap, which, len, used = 0;
+	const char *id;
+	int collect, rc = -1;
+
+	for (a = 0; a < s->nattempts; a++)
+		n += tally_ncases(&st->tallies[a]);
+	if (n == 0)
+		return 0;
+	for (cap = 16; cap < n * 2; cap *= 2)
+		;
+	if ((s->cases = calloc(n, sizeof(*s->cases))) == NULL ||
+	    (links = calloc(n, sizeof(*links))) == NULL ||
+	    (hashes = calloc(n, sizeof(*hashes))) == NULL ||
+	    (heads = calloc(n, sizeof(*heads))) == NULL ||
+	    (tails = calloc(n, sizeof(*tails))) == NULL ||
+	    (index = calloc(cap, sizeof(*index))) == NULL)
+		goto out;
+	for (a = 0; a < s->nattempts; a++) {
+		for (i = 0; i < tally_ncases(&st->tallies[a]); i++) {
+			tally_case(&st->tallies[a], i, &id, &len, &collect,
+			    &first);
+			if (first == NULL)
+				continue;
+			case_find(s, index, hashes, cap, tally_hash(seed, id,
+			    len), id, len, &which);
+			s->cases[which].collect |= collect;
+			links[used].first = first;
+			links[used].attempt = a;
+			if (tails[which] != 0)
+				links[tails[which] - 1].next = used + 1;
+			else
+				heads[which] = used + 1;
+			tails[which] = ++used;
+			for (run = first; run != NULL;
+			    run = tally_run_next(&st->tallies[a], run))
+				nruns++;
+		}
+	}
+	if (nruns > 0 && (st->earlier = calloc(nruns,
+	    sizeof(*st->earlier))) == NULL)
+		goto out;
+	for (k = 0, i = 0; i < s->ncases; i++) {
+		c = &s->cases[i];
+		case_runs(s, c, links, heads[i], st->earlier + k);
+		k += c->nearlier;
+		s->case_counts.tests++;
+		s->case_counts.failures += (c->last->results & RUN_FAILURE) != 0;
+		s->case_counts.errors += (c->last->results & RUN_ERROR) != 0;
+		s->case_counts.skipped += (c->last->results & RUN_SKIPPED) != 0;
+		s->case_counts.time += c->last->time;
+	}
+	rc = 0;
+out:
+	free(links);
+	free(hashes);
+	free(heads);
+	free(tails);
+	free(index);
+	return rc;
+}
+
 /* A test's final outcome: its outcome in the latest attempt that ran
  * it. */
 static enum step_outcome
@@ -490,7 +623,8 @@ step_judge(struct step *s, const struct step_input *in, size_t n,
 		st->ntallies++;
 		memset(&rd, 0, sizeof(rd));
 		rd.tally = &st->tallies[k];
-		rd.messages = opt->messages;
+		rd.messages = (opt->messages & KEEP_MESSAGES) != 0;
+		rd.runs = (opt->messages & KEEP_RUNS) != 0;
 		if (read_attempt(&in[k], opt, &rd, &st->triages[k], why) == -1)
 			return -1;
 		t = &st->triages[k];
@@ -525,6 +659,8 @@ step_judge(struct step *s, const struct step_input *in, size_t n,
 	if ((s->result.verdict == VERDICT_PASSED &&
 	    passed_reason(s, opt) == -1))
 		return strbuf_puts(why, "out of memory"), -1;
+	if ((opt->messages & KEEP_RUNS) && build_cases(s) == -1)
+		return strbuf_puts(why, "out of memory"), -1;
 	s->result.reason = st->reason.data;
 	return 0;
 }
@@ -551,6 +687,7 @@ step_free(struct step *s)
 		free(st->index);
 		free(st->hashes);
 		free(st->outcomes);
+		free(st->earlier);
 		free(st->flaky);
 		free(st->failed);
 		strbuf_free(&st->reason);
@@ -558,5 +695,6 @@ step_free(struct step *s)
 	}
 	free(s->attempts);
 	free(s->history);
+	free(s->cases);
 	memset(s, 0, sizeof(*s));
 }

@@ -28,7 +28,9 @@ struct step_options {
 	struct triage_options triage;	/* exit_status and missing unused */
 	uint64_t retries;		/* attempts allowed after the first */
 	int fail_on_flaky;		/* passed only thanks to a rerun: 1 */
-	int messages;			/* keep failure messages and places */
+	int messages;			/* what the readers keep: KEEP_MESSAGES
+					 * (failure messages and places),
+					 * KEEP_RUNS (every test's runs) */
 	int reference;			/* read with json-c */
 };
 
@@ -57,6 +59,36 @@ struct step_test {
 	enum step_outcome *outcomes;	/* one per attempt */
 };
 
+/*
+ * With runs kept (KEEP_RUNS), every test of every attempt as JUnit shows
+ * it, each once, in the order first seen attempt by attempt: the run
+ * that decided it (its last run in the latest attempt that ran it) and
+ * its other failing runs over the step, oldest first (runs within an
+ * attempt are pytest-rerunfailures' reruns, or a test's records given
+ * again), at most TALLY_RUNS_KEEP of them an attempt.  A collector's case
+ * (a collection error or skip) shows its latest run alone.  A test none
+ * of whose runs finished (its report broke off) is left out.
+ */
+struct step_case {
+	const char *id;
+	size_t id_len;
+	int collect;			/* a collector's, not a test */
+	const struct tally_run *last;	/* the run that decided it */
+	const struct tally_run **earlier;	/* its other failing runs */
+	size_t nearlier;
+	int flaky;			/* it passed in the end: the earlier
+					 * runs are flaky, else reruns */
+};
+
+/* The cases' results added up. */
+struct step_case_counts {
+	uint64_t tests;
+	uint64_t failures;		/* cases whose last run failed */
+	uint64_t errors;		/* ... showed an error */
+	uint64_t skipped;		/* ... was skipped */
+	double time;			/* their last runs' times */
+};
+
 struct step {
 	/*
 	 * The step as a whole, in the shape every writer prints: verdict,
@@ -73,6 +105,10 @@ struct step {
 	 * failure, attempt by attempt. */
 	struct step_test *history;
 	size_t nhistory;
+	/* With runs kept: every test once, and the counts of the cases. */
+	struct step_case *cases;
+	size_t ncases;
+	struct step_case_counts case_counts;
 	struct step_store *store;	/* what step_free() frees */
 };
 
