@@ -23,7 +23,7 @@ LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/record.o src/refread.o src/tally.o \
 	   src/siphash.o src/nodeid.o src/strbuf.o src/source.o \
 	   src/triage.o src/verdict.o src/rootdir.o src/output.o \
-	   src/markdown.o src/github.o src/step.o
+	   src/markdown.o src/github.o src/junit.o src/step.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
@@ -36,7 +36,7 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_strbuf tests/unit/test_alloc \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
 	     tests/unit/test_github tests/unit/test_reportlog \
-	     tests/unit/test_triage tests/unit/test_scan
+	     tests/unit/test_triage tests/unit/test_scan tests/unit/test_junit
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 # The same program and differential test with the scanner's portable way

@@ -89,7 +89,7 @@ help(void)
 	    "  -0, --null             end each selector with NUL, for xargs -0 -r\n"
 	    "                         (same as -f null)\n"
 	    "  -f, --format=FORMAT    lines (default), null, verdict, json,\n"
-	    "                         markdown or github\n"
+	    "                         markdown, github or junit\n"
 	    "  -m, --max-failures=N   verdict too-many-failures when more than N\n"
 	    "                         tests failed (0: no limit, the default)\n"
 	    "  -q, --quiet            print no verdict or summary line on stderr\n"

@@ -18,8 +18,9 @@ static const struct format formats[] = {
 	{ "null", write_null, 1, 0, 0 },
 	{ "verdict", write_verdict, 0, 0, 0 },
 	{ "json", write_json, 0, 0, 0 },
-	{ "markdown", write_markdown, 0, 0, 1 },
-	{ "github", write_github, 0, 0, 1 },
+	{ "markdown", write_markdown, 0, 0, KEEP_MESSAGES },
+	{ "github", write_github, 0, 0, KEEP_MESSAGES },
+	{ "junit", write_junit, 0, 0, KEEP_RUNS },
 };
 
 const struct format *
@@ -36,7 +37,7 @@ output_format(const char *name)
 const char *
 output_format_names(void)
 {
-	return "lines, null, verdict, json, markdown or github";
+	return "lines, null, verdict, json, markdown, github or junit";
 }
 
 const char *

@@ -23,7 +23,9 @@ struct format {
 	writer *write;		/* -1 on a write error (see ferror) */
 	int arguments;		/* selectors become pytest's arguments */
 	int line_ends;		/* ... one per line: no line breaks */
-	int messages;		/* prints failure messages and places */
+	int messages;		/* what it prints beyond node IDs (reader.h):
+				 * KEEP_MESSAGES, failure messages and
+				 * places; KEEP_RUNS, every test's runs */
 };
 
 /* The format of this name, or NULL. */
@@ -56,5 +58,8 @@ uint64_t markdown_min_bytes(const struct step *);
 #define GITHUB_ERRORS_MAX	10
 
 writer	write_github;
+
+/* JUnit XML: every test once, its runs merged (step.h). */
+writer	write_junit;
 
 #endif
