@@ -111,9 +111,10 @@ tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
-# readers (both again with the scanner's portable way), the hostile-input and fault tests, the rendered markdown,
-# the shell completions, and the documentation's examples against a
-# stub pytest.
+# readers (both again with the scanner's portable way), the
+# hostile-input and fault tests, the JUnit XML read back by xmllint and
+# junitparser, the rendered markdown, the shell completions, and the
+# documentation's examples against a stub pytest.
 check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
@@ -127,6 +128,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@sh tests/golden.sh ./tests/tools/portable/pytriage
 	@DIFFTEST_SCALE=small sh tests/difftest.sh ./tests/tools/difftest-portable
 	@sh tests/system_test.sh ./pytriage
+	@sh tests/junit_test.sh ./pytriage
 	@sh tests/render_test.sh --sample ./tests/tools/mdsample
 	@sh tests/render_test.sh --binary ./pytriage
 	@sh tests/completion.sh

@@ -3,7 +3,9 @@
 #
 #   sh tests/deps.sh          C compiler, make, pkg-config, json-c, cmocka,
 #                             mandoc (for the man page lint in make check),
-#                             jq (golden.sh reads the corpus's expected.json)
+#                             jq (golden.sh reads the corpus's expected.json),
+#                             xmllint and python3 with junitparser (the JUnit
+#                             XML read back in make check)
 #   sh tests/deps.sh --tools  also clang with its sanitizer and libFuzzer
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz); bash-completion, zsh
@@ -30,6 +32,11 @@ else
 fi
 command -v mandoc >/dev/null 2>&1 || want mandoc
 command -v jq >/dev/null 2>&1 || want jq
+command -v xmllint >/dev/null 2>&1 || want libxml2-utils
+# junit_test.sh takes the first python3 with junitparser, else Debian's.
+python3 -c "import junitparser" >/dev/null 2>&1 ||
+    /usr/bin/python3 -c "import junitparser" >/dev/null 2>&1 ||
+    want python3-junitparser
 if [ "${1:-}" = "--tools" ]; then
 	command -v clang >/dev/null 2>&1 || want clang
 	# libFuzzer and the sanitizer runtimes of Debian's clang 14.
