@@ -36,15 +36,21 @@ done
 
 # fuzz_step: an options byte, then attempts, each its exit status and its
 # report, apart by "\0ATT": a flaky test's first run and its retry, and
-# each small log alone and then retried by itself.
+# each small log alone and then retried by itself, in json and in junit
+# (format 6: options byte 0x61, one retry).
 { printf '\001\001'; cat testdata/logs/17a_flaky_first_run/log.jsonl
   printf '\000ATT\000'; cat testdata/logs/17b_flaky_second_run/log.jsonl
 } >"$tmp/step/seed-flaky"
+{ printf '\141\001'; cat testdata/logs/17a_flaky_first_run/log.jsonl
+  printf '\000ATT\000'; cat testdata/logs/17b_flaky_second_run/log.jsonl
+} >"$tmp/step/seed-flaky-junit"
 for f in testdata/logs/*/log.jsonl testdata/hostile/*.jsonl; do
 	[ "$(wc -c <"$f")" -le 32768 ] || continue
 	n=$((n + 1))
 	{ printf '\065\001'; cat "$f"; printf '\000ATT\001'; cat "$f"; } \
 	    >"$tmp/step/seed-$n"
+	{ printf '\141\001'; cat "$f"; printf '\000ATT\001'; cat "$f"; } \
+	    >"$tmp/step/seed-$n-junit"
 done
 
 # Regressions first: every saved input must pass both targets.
