@@ -111,6 +111,8 @@ tally_free(struct tally *t)
 
 	for (i = 0; i < t->nruns; i++)
 		free(t->runs[i].texts);
+	for (i = 0; i < t->ncases; i++)
+		free(t->cases[i].run.texts);
 	free(t->runs);
 	free(t->cases);
 	free(t->case_of);
@@ -559,17 +561,24 @@ case_run(struct tally *t, size_t index, enum outcome outcome,
     const struct run_record *r)
 {
 	struct tally_case *c = &t->cases[index];
-	struct tally_run run, *p;
+	struct tally_run run, *last, *p;
 	enum tally_status st;
-	size_t cap;
+	size_t cap, n = 1, at = 0;	/* at: the latest in runs[] + 1 */
 
 	if ((st = run_make(&run, outcome, r)) != TALLY_OK)
 		return st;
-	if (c->last != 0 && (c->collect || c->nruns >= TALLY_RUNS_KEEP ||
-	    !run_failing(&t->runs[c->last - 1]))) {
-		p = &t->runs[c->last - 1];
-		free(p->texts);
-		*p = run;
+	if (!c->has_run) {
+		c->run = run;
+		c->has_run = 1;
+		return TALLY_OK;
+	}
+	for (last = &c->run; last->next != 0; n++) {
+		at = last->next;
+		last = &t->runs[at - 1];
+	}
+	if (c->collect || n >= TALLY_RUNS_KEEP || !run_failing(last)) {
+		free(last->texts);
+		*last = run;
 		return TALLY_OK;
 	}
 	if (t->nruns == t->runs_cap) {
@@ -582,12 +591,9 @@ case_run(struct tally *t, size_t index, enum outcome outcome,
 		t->runs_cap = cap;
 	}
 	t->runs[t->nruns] = run;
-	if (c->last != 0)
-		t->runs[c->last - 1].next = (uint32_t)(t->nruns + 1);
-	else
-		c->first = (uint32_t)(t->nruns + 1);
-	c->last = (uint32_t)(t->nruns + 1);
-	c->nruns++;
+	/* The latest moved if it lay in runs[]. */
+	last = at != 0 ? &t->runs[at - 1] : &c->run;
+	last->next = (uint32_t)(t->nruns + 1);
 	t->nruns++;
 	return TALLY_OK;
 }
@@ -898,7 +904,7 @@ tally_case(const struct tally *t, size_t i, const char **id, size_t *len,
 	*id = t->case_ids.data + c->id_off;
 	*len = c->id_len;
 	*collect = c->collect;
-	*first = c->first != 0 ? &t->runs[c->first - 1] : NULL;
+	*first = c->has_run ? &c->run : NULL;
 }
 
 const struct tally_run *

@@ -153,13 +153,14 @@ struct tally_run {
 	unsigned char results;
 };
 
-/* A test, or a collector that failed or skipped, with its runs. */
+/* A test, or a collector that failed or skipped, with its runs: the
+ * first one here (most tests have one), the others in runs[]. */
 struct tally_case {
 	size_t id_off;		/* node ID in the arena of cases */
 	uint32_t id_len;
-	uint32_t first, last;	/* its runs + 1; 0: none yet */
-	uint32_t nruns;
 	unsigned char collect;	/* a collection error or skip */
+	unsigned char has_run;	/* run is its first */
+	struct tally_run run;
 };
 
 struct tally {
@@ -191,7 +192,7 @@ struct tally {
 	size_t ncases, cases_cap;
 	uint32_t *case_of;		/* ordinal -> case */
 	size_t case_of_cap;
-	struct tally_run *runs;
+	struct tally_run *runs;		/* the cases' second runs and on */
 	size_t nruns, runs_cap;
 };
 

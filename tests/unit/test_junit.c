@@ -54,7 +54,7 @@ run(struct runs *r, enum outcome outcome, unsigned results, double time,
 	snprintf(id, sizeof(id), "%d", r->n++);
 	assert_int_equal(tally_record_run(&r->t, tally_hash_id(&r->t, id,
 	    strlen(id)), id, strlen(id), outcome, 0, NULL, &rec), TALLY_OK);
-	return &r->t.runs[r->t.nruns - 1];
+	return &r->t.cases[r->t.ncases - 1].run;
 }
 
 /* What the writer wrote for these cases, as a C string. */

@@ -965,9 +965,10 @@ test_runs_keep_every_node_id_in_first_seen_order(void **state)
 	assert_int_equal(tally_ncases(&t), 2);
 	assert_case(&t, 0, "b", "");
 	assert_case(&t, 1, "a", "");
-	assert_true(t.runs[0].time == 0.5);
-	assert_int_equal(t.runs[0].outcome, OUTCOME_PASSED);
-	assert_null(t.runs[0].texts);	/* no text, no allocation */
+	assert_true(t.cases[0].run.time == 0.5);
+	assert_int_equal(t.cases[0].run.outcome, OUTCOME_PASSED);
+	assert_null(t.cases[0].run.texts);	/* no text, no allocation */
+	assert_int_equal(t.nruns, 0);	/* a first run lies in its case */
 	tally_free(&t);
 
 	/* Without runs: no case. */
@@ -1032,13 +1033,13 @@ test_run_texts_are_cut_at_a_whole_character(void **state)
 	assert_int_equal(tally_init(&t, SEED), 0);
 	tally_keep_runs(&t);
 	assert_int_equal(rec_run(&t, "a", OUTCOME_FAILED, &r), TALLY_OK);
-	text = tally_run_text(&t.runs[0], RUN_FAILURE_MESSAGE, &len);
+	text = tally_run_text(&t.cases[0].run, RUN_FAILURE_MESSAGE, &len);
 	assert_int_equal(len, TALLY_RUN_MESSAGE_KEEP - 1 + 3);
 	assert_memory_equal(text + len - 4, "x\xe2\x80\xa6", 4);
-	text = tally_run_text(&t.runs[0], RUN_OUT, &len);
+	text = tally_run_text(&t.cases[0].run, RUN_OUT, &len);
 	assert_int_equal(len, 7);
 	assert_memory_equal(text, "out\n\xe2\x80\xa6", 7);
-	text = tally_run_text(&t.runs[0], RUN_ERR, &len);
+	text = tally_run_text(&t.cases[0].run, RUN_ERR, &len);
 	assert_int_equal(len, 0);
 	tally_free(&t);
 }
