@@ -300,61 +300,41 @@ build_history(struct step *s, const struct step_options *opt)
 	return 0;
 }
 
-/* One attempt's case of a step case: the next link + 1 (0: none), and
- * the case's first run there. */
-struct case_link {
-	size_t next;
-	const struct tally_run *first;
-	size_t attempt;
+/* A failing run of a case that a later run follows: gathered attempt by
+ * attempt, then laid out case by case. */
+struct earlier_run {
+	size_t which;			/* the step case */
+	const struct tally_run *run;
 };
 
-/* The step case of a node ID, by its hash: a new one when it has none. */
-static int
-case_find(struct step *s, size_t *index, uint64_t *hashes, size_t cap,
-    uint64_t hash, const char *id, size_t len, size_t *which)
+/*
+ * The step case of a node ID: a new one when it has none.  With one
+ * attempt a case is its tally's, by index: no lookup.  index holds step
+ * cases + 1 by hash (cap a power of two), the hash made again for each
+ * look: memory is what a case costs.
+ */
+static size_t
+case_find(struct step *s, size_t *index, size_t cap, uint64_t seed,
+    const char *id, size_t len)
 {
-	size_t mask = cap - 1, i = (size_t)hash & mask, k;
+	size_t mask = cap - 1, i, k;
 
-	while ((k = index[i]) != 0) {
-		if (hashes[k - 1] == hash && s->cases[k - 1].id_len == len &&
-		    (len == 0 || memcmp(s->cases[k - 1].id, id, len) == 0)) {
-			*which = k - 1;
-			return 0;
+	if (index == NULL)
+		k = s->ncases++;
+	else {
+		i = (size_t)tally_hash(seed, id, len) & mask;
+		while ((k = index[i]) != 0) {
+			if (s->cases[k - 1].id_len == len && (len == 0 ||
+			    memcmp(s->cases[k - 1].id, id, len) == 0))
+				return k - 1;
+			i = (i + 1) & mask;
 		}
-		i = (i + 1) & mask;
+		k = s->ncases++;
+		index[i] = k + 1;
 	}
-	*which = s->ncases++;
-	index[i] = *which + 1;
-	hashes[*which] = hash;
-	s->cases[*which].id = id;
-	s->cases[*which].id_len = len;
-	return 1;
-}
-
-/* A case's runs over the step: the last decides; the failing others
- * are its earlier runs, oldest first, in earlier[]. */
-static void
-case_runs(struct step *s, struct step_case *c, const struct case_link *links,
-    size_t head, const struct tally_run **earlier)
-{
-	const struct tally_run *run, *last = NULL;
-	const struct tally *tally;
-	size_t k, n = 0;
-
-	for (k = head; k != 0; k = links[k - 1].next) {
-		tally = &s->store->tallies[links[k - 1].attempt];
-		for (run = links[k - 1].first; run != NULL;
-		    run = tally_run_next(tally, run)) {
-			if (last != NULL && !c->collect &&
-			    (last->results & (RUN_FAILURE | RUN_ERROR)))
-				earlier[n++] = last;
-			last = run;
-		}
-	}
-	c->last = last;
-	c->earlier = earlier;
-	c->nearlier = n;
-	c->flaky = last->outcome == OUTCOME_PASSED;
+	s->cases[k].id = id;
+	s->cases[k].id_len = len;
+	return k;
 }
 
 /* Every test of every attempt, once, for JUnit (step.h). */
@@ -362,12 +342,13 @@ static int
 build_cases(struct step *s)
 {
 	struct step_store *st = s->store;
-	struct case_link *links = NULL;
-	const struct tally_run *first, *run;
+	struct earlier_run *pending = NULL, *p;
+	const struct tally_run *run;
+	const struct tally *t;
 	struct step_case *c;
-	uint64_t *hashes = NULL, seed = random_seed();
-	size_t *index = NULL, *heads = NULL, *tails = NULL;
-	size_t a, i, k, n = 0, nruns = 0, cap, which, len, used = 0;
+	uint64_t seed = random_seed();
+	size_t *index = NULL, *at = NULL;
+	size_t a, i, k, n = 0, cap = 0, npending = 0, pending_cap = 0, len;
 	const char *id;
 	int collect, rc = -1;
 
@@ -375,43 +356,64 @@ build_cases(struct step *s)
 		n += tally_ncases(&st->tallies[a]);
 	if (n == 0)
 		return 0;
-	for (cap = 16; cap < n * 2; cap *= 2)
-		;
+	if (s->nattempts > 1)
+		for (cap = 16; cap < n * 2; cap *= 2)
+			;
 	if ((s->cases = calloc(n, sizeof(*s->cases))) == NULL ||
-	    (links = calloc(n, sizeof(*links))) == NULL ||
-	    (hashes = calloc(n, sizeof(*hashes))) == NULL ||
-	    (heads = calloc(n, sizeof(*heads))) == NULL ||
-	    (tails = calloc(n, sizeof(*tails))) == NULL ||
-	    (index = calloc(cap, sizeof(*index))) == NULL)
+	    (cap > 0 && (index = calloc(cap, sizeof(*index))) == NULL))
 		goto out;
+	/* Attempt by attempt, each case's runs in order: the last decides,
+	 * each failing one before it is an earlier run. */
 	for (a = 0; a < s->nattempts; a++) {
-		for (i = 0; i < tally_ncases(&st->tallies[a]); i++) {
-			tally_case(&st->tallies[a], i, &id, &len, &collect,
-			    &first);
-			if (first == NULL)
+		t = &st->tallies[a];
+		for (i = 0; i < tally_ncases(t); i++) {
+			tally_case(t, i, &id, &len, &collect, &run);
+			if (run == NULL)
 				continue;
-			case_find(s, index, hashes, cap, tally_hash(seed, id,
-			    len), id, len, &which);
-			s->cases[which].collect |= collect;
-			links[used].first = first;
-			links[used].attempt = a;
-			if (tails[which] != 0)
-				links[tails[which] - 1].next = used + 1;
-			else
-				heads[which] = used + 1;
-			tails[which] = ++used;
-			for (run = first; run != NULL;
-			    run = tally_run_next(&st->tallies[a], run))
-				nruns++;
+			c = &s->cases[case_find(s, index, cap, seed, id, len)];
+			c->collect |= collect;
+			for (; run != NULL; run = tally_run_next(t, run)) {
+				if (c->last != NULL && (c->last->results &
+				    (RUN_FAILURE | RUN_ERROR))) {
+					if (npending == pending_cap) {
+						pending_cap = pending_cap == 0 ?
+						    64 : pending_cap * 2;
+						if ((p = realloc(pending,
+						    pending_cap * sizeof(*p))) ==
+						    NULL)
+							goto out;
+						pending = p;
+					}
+					pending[npending].which =
+					    (size_t)(c - s->cases);
+					pending[npending++].run = c->last;
+				}
+				c->last = run;
+			}
 		}
 	}
-	if (nruns > 0 && (st->earlier = calloc(nruns,
-	    sizeof(*st->earlier))) == NULL)
-		goto out;
-	for (k = 0, i = 0; i < s->ncases; i++) {
+	/* The earlier runs laid out case by case, in their order (a
+	 * collector's case shows its latest alone). */
+	if (npending > 0) {
+		if ((st->earlier = calloc(npending, sizeof(*st->earlier))) ==
+		    NULL || (at = calloc(s->ncases, sizeof(*at))) == NULL)
+			goto out;
+		for (k = 0; k < npending; k++)
+			if (!s->cases[pending[k].which].collect)
+				s->cases[pending[k].which].nearlier++;
+		for (i = 0, k = 0; i < s->ncases; i++) {
+			at[i] = k;
+			s->cases[i].earlier = st->earlier + k;
+			k += s->cases[i].nearlier;
+		}
+		for (k = 0; k < npending; k++)
+			if (!s->cases[pending[k].which].collect)
+				st->earlier[at[pending[k].which]++] =
+				    pending[k].run;
+	}
+	for (i = 0; i < s->ncases; i++) {
 		c = &s->cases[i];
-		case_runs(s, c, links, heads[i], st->earlier + k);
-		k += c->nearlier;
+		c->flaky = c->last->outcome == OUTCOME_PASSED;
 		s->case_counts.tests++;
 		s->case_counts.failures += (c->last->results & RUN_FAILURE) != 0;
 		s->case_counts.errors += (c->last->results & RUN_ERROR) != 0;
@@ -420,11 +422,9 @@ build_cases(struct step *s)
 	}
 	rc = 0;
 out:
-	free(links);
-	free(hashes);
-	free(heads);
-	free(tails);
+	free(pending);
 	free(index);
+	free(at);
 	return rc;
 }
 

@@ -71,12 +71,12 @@ struct step_test {
  */
 struct step_case {
 	const char *id;
-	size_t id_len;
-	int collect;			/* a collector's, not a test */
 	const struct tally_run *last;	/* the run that decided it */
 	const struct tally_run **earlier;	/* its other failing runs */
-	size_t nearlier;
-	int flaky;			/* it passed in the end: the earlier
+	uint32_t id_len;		/* at most NODEID_MAX */
+	uint32_t nearlier;
+	unsigned char collect;		/* a collector's, not a test */
+	unsigned char flaky;		/* it passed in the end: the earlier
 					 * runs are flaky, else reruns */
 };
 
