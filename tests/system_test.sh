@@ -150,12 +150,28 @@ expect "a 100 MB file over 100 node IDs" 0 $?
 bounded "a 100 MB file over 100 node IDs" "$(cat "$tmp/rss")" 6144
 rm -f "$tmp/few.json"
 
+# -f junit keeps every node ID and each test's runs: memory grows with
+# distinct tests (at most 160 bytes each, above the floor), not with
+# records, and a huge text is kept to its documented size.
+if [ "$scale" = small ]; then junit=200000; else junit=1000000; fi
+"$tools/mkreport" tiny $junit $junit | "$tools/maxrss" "$tmp/rss" "$bin" -q -f junit 1 >/dev/null
+expect "junit: $junit distinct records" 0 $?
+bounded "junit: $junit distinct node IDs" "$(cat "$tmp/rss")" $((16384 + junit * 160 / 1024))
+"$tools/mkreport" tiny $tiny 100 | "$tools/maxrss" "$tmp/rss" "$bin" -q -f junit 1 >"$tmp/out"
+expect "junit: $tiny records, 100 node IDs" 0 $?
+bounded "junit: $tiny records over 100 node IDs (flat)" "$(cat "$tmp/rss")" 16384
+[ "$(grep -c '^<testcase ' "$tmp/out")" -eq 100 ] && ok || not_ok "junit: 100 node IDs: $(grep -c '^<testcase ' "$tmp/out") testcases"
+
 # An 8 MiB failure_reason costs its bytes, not its size in memory.
 "$tools/mkreport" long-reason 8388608 >"$tmp/reason.json"
 "$tools/maxrss" "$tmp/rss" "$bin" 1 "$tmp/reason.json" >"$tmp/out" 2>/dev/null
 expect "8 MiB failure_reason" 0 $?
 bounded "8 MiB failure_reason" "$(cat "$tmp/rss")" 16384
 [ "$(cat "$tmp/out")" = "t.py::test_big" ] && ok || not_ok "8 MiB failure_reason: selector"
+"$tools/maxrss" "$tmp/rss" "$bin" -q -f junit 1 "$tmp/reason.json" >"$tmp/out"
+expect "junit: 8 MiB failure_reason" 0 $?
+bounded "junit: 8 MiB failure_reason" "$(cat "$tmp/rss")" 16384
+[ "$(wc -c <"$tmp/out")" -lt 150000 ] && ok || not_ok "junit: 8 MiB failure_reason: $(wc -c <"$tmp/out") bytes out"
 
 # A 1 MB node ID is kept whole; one over the 4 MiB limit is a bad report.
 "$tools/mkreport" long-name 1000000 >"$tmp/name.json"
