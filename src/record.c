@@ -178,6 +178,42 @@ record_check(const struct record_fields *f, struct strbuf *nodeid,
 	return REPORT_READ_OK;
 }
 
+/*
+ * The usual number, digits with a fraction and no exponent (Python's
+ * repr of a duration), by hand: its first 19 digits over a power of ten,
+ * within an ulp of strtod's.  -1 for any other, which strtod reads.
+ */
+static double
+plain_seconds(const char *s, size_t len)
+{
+	static const double tens[] = {
+		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+	};
+	uint64_t m = 0;
+	size_t i, digits = 0, point = len, scale = 0;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.' && point == len) {
+			point = i;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (digits == 0 && s[i] == '0')
+			scale += point != len;	/* leading zeros */
+		else if (digits < 19) {
+			m = m * 10 + (uint64_t)(s[i] - '0');
+			digits++;
+			scale += point != len;
+		} else if (point == len)
+			return -1;	/* too big to be a duration */
+	}
+	if (scale > 22)
+		return -1;
+	return (double)m / tens[scale];
+}
+
 double
 report_seconds(const struct run_text *x)
 {
@@ -186,9 +222,11 @@ report_seconds(const struct run_text *x)
 
 	if (x->cut || x->len == 0 || x->len > REPORT_NUMBER_KEEP)
 		return 0;
-	memcpy(buf, x->s, x->len);
-	buf[x->len] = '\0';
-	v = strtod(buf, NULL);
+	if ((v = plain_seconds(x->s, x->len)) < 0) {
+		memcpy(buf, x->s, x->len);
+		buf[x->len] = '\0';
+		v = strtod(buf, NULL);
+	}
 	return v >= 0 && v <= 1e9 ? v : 0;
 }
 
