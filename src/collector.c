@@ -42,7 +42,6 @@ struct collector {
 	struct strbuf duration, expanded, element, subkey;
 	int duration_cut, reason_cut, expanded_cut, element_cut;
 	size_t nelements, nlines;
-	struct record_fields *fields;	/* of the record being read */
 };
 
 enum record_key {
@@ -213,15 +212,10 @@ text_of(const struct strbuf *sb, int cut)
 	return x;
 }
 
-/* history, for JUnit: its duration, a number's text as it stands. */
+/* history's duration, for JUnit: a number's text as it stands. */
 static int
-history_member(void *arg, int which, int c)
+duration_field(struct collector *col, int c, struct record_fields *f)
 {
-	struct collector *col = arg;
-	struct record_fields *f = col->fields;
-
-	if (which != 1)
-		return scan_skip_value(col->s);
 	f->has_duration = 0;
 	if (c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9'))
 		return scan_skip_value(col->s);
@@ -289,21 +283,50 @@ expanded_element(void *arg, size_t index, int c)
 	return 0;
 }
 
-/* JUnit's keys: history and failure_expanded. */
+/*
+ * history, for JUnit: its duration, the last one given; its other
+ * members skipped.  Every record has one, so its keys are read inline,
+ * as the record's are.
+ */
 static int
-run_field(struct collector *col, enum record_key which, int c,
-    struct record_fields *f)
+history_field(struct collector *col, int c, struct record_fields *f)
 {
-	static const char *const names[] = { "duration", NULL };
+	struct sink k = { &col->subkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
+	const char *text;
+	size_t len;
+	int more, duration;
 
-	col->fields = f;
-	if (which == KEY_HISTORY) {
-		f->has_duration = 0;
-		if (c != '{')
-			return scan_skip_value(col->s);
-		return scan_walk_object(col->s, &col->subkey, names,
-		    history_member, col);
+	f->has_duration = 0;
+	if (c != '{')
+		return scan_skip_value(col->s);
+	if ((more = scan_open_object(col->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (c == '"' && scan_plain_string(col->s, &text, &len))
+			k.overflow = 0;
+		else if (scan_key_text(col->s, c, &k, &text, &len) == -1)
+			return -1;
+		/* Named before the colon, which may refill the buffer. */
+		duration = !k.overflow && len == 8 &&
+		    memcmp(text, "duration", 8) == 0;
+		if (scan_key_colon(col->s) == -1)
+			return -1;
+		c = scan_peek(col->s);
+		if (duration) {
+			if (duration_field(col, c, f) == -1)
+				return -1;
+		} else if ((c != '"' || !scan_plain_string(col->s, &text,
+		    &len)) && scan_skip_value(col->s) == -1)
+			return -1;
+		if ((more = scan_next_member(col->s, &c)) != 1)
+			return more;
 	}
+}
+
+/* failure_expanded, for JUnit: its text (record.h). */
+static int
+expanded_field(struct collector *col, int c, struct record_fields *f)
+{
 	strbuf_reset(&col->expanded);
 	col->expanded_cut = 0;
 	col->nelements = 0;
@@ -413,7 +436,8 @@ read_record(struct collector *col, enum report_status *status)
 		case KEY_HISTORY:
 		case KEY_EXPANDED:
 			if (col->runs) {
-				rc = run_field(col, which, c, &f);
+				rc = which == KEY_HISTORY ? history_field(col,
+				    c, &f) : expanded_field(col, c, &f);
 				break;
 			}
 			if (c == '"' && scan_plain_string(col->s, &text, &len))
