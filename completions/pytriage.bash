@@ -98,7 +98,7 @@ _pytriage()
 		case $opt in
 		-*f | --format)
 			COMPREPLY=($(compgen -P "$prefix" -W \
-			    'lines null verdict json markdown github' \
+			    'lines null verdict json markdown github junit' \
 			    -- "$value"))
 			;;
 		--rootdir)

@@ -21,7 +21,8 @@ complete -c pytriage -s f -l format -x -d 'Output format' -a '
     verdict\t"One line, the verdict word"
     json\t"One JSON object on one line"
     markdown\t"A Markdown summary of the run"
-    github\t"GitHub Actions workflow commands"'
+    github\t"GitHub Actions workflow commands"
+    junit\t"JUnit XML, a testcase per test with its runs"'
 complete -c pytriage -s m -l max-failures -x -d 'too-many-failures when more than N tests failed'
 complete -c pytriage -s q -l quiet -d 'No verdict or summary line on stderr'
 complete -c pytriage -l max-bytes -x -d 'markdown: the largest document'

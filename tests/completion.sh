@@ -77,10 +77,11 @@ mkdir -p "$work/lib" "$work/logs" "$tmp/home" "$tmp/nothing"
 # "pytriage 1 rep" is the line as typed, cursor at its end; "-" alone as
 # the expected words means none.
 cases='
-pytriage -f |github json lines markdown null verdict
-pytriage --format |github json lines markdown null verdict
-pytriage --format=|github json lines markdown null verdict
-pytriage -q --format j|json
+pytriage -f |github json junit lines markdown null verdict
+pytriage --format |github json junit lines markdown null verdict
+pytriage --format=|github json junit lines markdown null verdict
+pytriage -q --format j|json junit
+pytriage -q --format ju|junit
 pytriage -qf m|markdown
 pytriage --fo|--format
 pytriage --max-f|--max-failures
