@@ -23,13 +23,13 @@ LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
 	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
 	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
 	   src/rootdir.o src/output.o src/markdown.o src/github.o src/queue.o \
-	   src/step.o src/pyargs.o
+	   src/step.o src/pyargs.o src/run.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
 OBJS     = src/main.o $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
 	   src/queue.h src/rootdir.h src/scan.h src/source.h src/strbuf.h \
 	   src/tally.h \
-	   src/triage.h src/verdict.h src/step.h src/pyargs.h
+	   src/triage.h src/verdict.h src/step.h src/pyargs.h src/run.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
