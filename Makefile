@@ -108,8 +108,8 @@ tests/tools/%: tests/tools/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 # Everything make check runs: unit tests, the man page lint, golden
 # end-to-end tests of the real binary, the differential test of the two
 # readers (both again with the scanner's portable way), the hostile-input and fault tests, the rendered markdown,
-# the shell completions, and the documentation's examples against a
-# stub pytest.
+# the shell completions, the documentation's examples and pytriage run
+# against a stub pytest.
 check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@for t in $(UNIT_TESTS); do echo "== $$t"; ./$$t || exit 1; done
 	@echo "== mandoc -Tlint man/pytriage.1"
@@ -127,6 +127,7 @@ check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@sh tests/render_test.sh --binary ./pytriage
 	@sh tests/completion.sh
 	@sh tests/examples.sh ./pytriage
+	@sh tests/run_test.sh ./pytriage
 
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
@@ -165,6 +166,7 @@ valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	    sh tests/golden.sh tests/valgrind.sh
 	PYTRIAGE_REAL="$(CURDIR)/pytriage" PYTRIAGE_SANITIZED=1 \
 	    SYSTEM_TEST_SCALE=small sh tests/system_test.sh tests/valgrind.sh
+	PYTRIAGE_REAL="$(CURDIR)/pytriage" sh tests/run_test.sh tests/valgrind.sh
 
 # libFuzzer targets (clang): the whole triage path, and the fast reader
 # against json-c.  Seeds come from testdata/.
