@@ -72,6 +72,9 @@
 #define EXIT_TROUBLE		2
 #define MAX_BYTES_DEFAULT	1000000
 #define RELAY_CHUNK		65536
+/* Chunks read from pytest's stderr once it has exited: more than a
+ * pipe holds. */
+#define DRAIN_CHUNKS		64
 
 /* --write=FORMAT[:FILE]: a format to write at the end, and where. */
 struct output {
@@ -690,8 +693,7 @@ relay_some(struct relay *rl)
 	size_t off, i;
 
 	if ((n = read(rl->fd, buf, sizeof(buf))) == -1)
-		return errno == EINTR || errno == EAGAIN ? (errno == EINTR ?
-		    0 : 1) : 1;
+		return errno == EINTR ? 0 : 1;
 	if (n == 0)
 		return 1;
 	for (off = 0; rl->out_ok && off < (size_t)n; off += (size_t)w)
@@ -825,10 +827,10 @@ run_attempt(struct runner *r, char *const argv[], char *const shargv[],
 			rl.fd = -1;
 		}
 	}
-	/* What pytest wrote before it exited.  Whatever it left running
-	 * and still writing is not waited for. */
+	/* What pytest wrote before it exited: what the pipe holds.  A
+	 * process it left running and still writing is not waited for. */
 	if (rl.fd != -1 && fcntl(rl.fd, F_SETFL, O_NONBLOCK) != -1)
-		while (relay_some(&rl) == 0)
+		for (i = 0; i < DRAIN_CHUNKS && relay_some(&rl) == 0; i++)
 			;
 	take_signals(r, 0);
 	a->status = WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -859,8 +861,11 @@ copy_file(const char *from, const char *to)
 	size_t off;
 	int in, out, rc = 0;
 
+	/* No report: none in the directory either, not an earlier
+	 * run's. */
 	if ((in = open(from, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT && (unlink(to) == 0 ||
+		    errno == ENOENT) ? 0 : -1;
 	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0666)) == -1) {
 		close(in);

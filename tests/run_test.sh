@@ -571,6 +571,18 @@ cmp -s "$c/work/reports/attempt-2.jsonl" "$c/state/run2.made.log" ||
 want_json '.attempts[0].report' "\"$c/work/reports/attempt-1.jsonl\""
 done_case
 
+new_case "--report-dir: no report, and none left from an earlier run"
+echo 4 > "$c/runs/run1.status"
+mkdir "$c/work/reports"
+cp "$logs/01_all_pass/log.jsonl" "$c/work/reports/attempt-1.jsonl"
+run --report-dir=reports -- pytest
+want_rc 1
+want_runs 1
+[ -f "$c/work/reports/attempt-1.jsonl" ] &&
+    no "an earlier run's reports/attempt-1.jsonl is still there"
+want_last "pytriage: usage-error: "
+done_case
+
 new_case "--write: several formats, files and stdout"
 script_run 1 02_some_failures
 script_retry 2 fail
