@@ -24,6 +24,11 @@
 # Examples that write a pytest-reportlog file (--report-log) run only when
 # PYTRIAGE reads one; until then they are counted as skipped.
 #
+# An example that runs "pytriage run" gets the same scenarios with the
+# stub keeping pytest's cache: its retry must run the first run's
+# arguments (but for its own report) with --last-failed, from the same
+# directory, and find exactly the contract's failed node IDs in the cache.
+#
 # An example that needs pytest 8.2 also runs under 7.2, where its retry
 # must fail the step: pytest 7.2 exits 4 on @file, never a false pass.
 
@@ -56,6 +61,7 @@ fail() {
 
 mkdir "$tmp/ex" "$tmp/bin"
 ln -s "$root/tests/stub/pytest" "$tmp/bin/pytest"
+ln -s "$root/tests/stub/pytest" "$tmp/bin/python3"
 ln -s "$pytriage" "$tmp/bin/pytriage"
 
 # Writes ex/K.body for the K-th example and a line "K SOURCE NAME LANG
@@ -198,6 +204,17 @@ scenario_run collection-error 1 07b_collection_error_continue
 scenario_run interrupted 1 10_keyboard_interrupt
 scenarios="passed retry-passes retry-fails collection-error interrupted"
 
+# The same for pytriage run, whose retries are pytest's --last-failed:
+# the stub's retry runs the failed tests of its cache, which pass or fail.
+for s in $scenarios; do
+	mkdir -p "$tmp/scenarios-run/$s"
+	cp "$tmp/scenarios/$s/run1."* "$tmp/scenarios-run/$s/"
+done
+echo pass > "$tmp/scenarios-run/retry-passes/run2.retry"
+for n in 2 3 4 5 6 7 8 9; do
+	echo fail > "$tmp/scenarios-run/retry-fails/run$n.retry"
+done
+
 # The selectors the contract gives for a case, NUL-terminated.
 selectors() {	# DIR/expected.json
 	awk '
@@ -233,7 +250,9 @@ else
 fi
 
 # Run one example; its status in $rc, its output in $tmp/out.
-run() {		# BODY LANG SHELL VERSION SCENARIO
+run() {		# BODY LANG SHELL VERSION SCENARIO KIND
+	runs=$tmp/scenarios/$5
+	[ "$6" = run ] && runs=$tmp/scenarios-run/$5
 	w=$tmp/work
 	rm -rf "$w" "$tmp/state"
 	mkdir "$w" "$tmp/state"
@@ -242,10 +261,33 @@ run() {		# BODY LANG SHELL VERSION SCENARIO
 	*)	cp "$1" "$w/example.$2"; cmd="$3 example.$2" ;;
 	esac
 	# $limit and $cmd are split into words on purpose.
-	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$tmp/scenarios/$5" \
+	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$runs" \
 	    STUB_STATE="$tmp/state" STUB_PYTEST_VERSION=$4 \
 	    exec $limit $cmd) </dev/null >"$tmp/out" 2>&1
 	rc=$?
+}
+
+# pytriage run's retry: run 1's arguments with its own report and
+# --last-failed, from the same directory, finding the contract's failed
+# tests in the cache.  Says what is wrong, or nothing.
+check_last_failed() {
+	tr '\0' '\n' < "$tmp/state/run1.argv" | sed 's,/a1\.json,/a2.json,' |
+	    awk '{ print }
+	    /^--override-ini=cache_dir=/ {
+		print "--last-failed"
+		print "--last-failed-no-failures=none"
+	    }' > "$tmp/want2"
+	tr '\0' '\n' < "$tmp/state/run2.argv" > "$tmp/got2"
+	tr '\0' '\n' < "$tmp/selectors.log" | sort > "$tmp/want.lf"
+	jq -r '.[]' "$tmp/state/run2.lastfailed" | sort > "$tmp/got.lf"
+	if ! cmp -s "$tmp/want2" "$tmp/got2"; then
+		echo "the retry's arguments differ: [$(tr '\n' ' ' \
+		    < "$tmp/want2")] then [$(tr '\n' ' ' < "$tmp/got2")]"
+	elif ! cmp -s "$tmp/state/run1.cwd" "$tmp/state/run2.cwd"; then
+		echo "the retry ran in another directory"
+	elif ! cmp -s "$tmp/want.lf" "$tmp/got.lf"; then
+		echo "the retry's cache held: $(tr '\n' ' ' < "$tmp/got.lf")"
+	fi
 }
 
 # Check one run against what the scenario calls for.
@@ -259,7 +301,9 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 	retry-passes)
 		want_runs=2 want_rc=0 ;;
 	retry-fails)
-		want_runs=2 want_rc=nonzero ;;
+		want_runs=2 want_rc=nonzero
+		# pytriage run retries as often as it is told.
+		[ "$3" = run ] && want_runs=$((1 + retries)) ;;
 	*)
 		want_runs=1 want_rc=nonzero ;;
 	esac
@@ -275,6 +319,8 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 		why="exit status 0, want non-zero"
 	elif [ "$runs" -ne "$want_runs" ]; then
 		why="pytest ran $runs times, want $want_runs"
+	elif [ "$want_runs" -ge 2 ] && [ "$3" = run ]; then
+		why=$(check_last_failed)
 	elif [ "$want_runs" = 2 ] && [ "$stopped_at_argfile" = no ]; then
 		if ! cmp -s "$tmp/state/run2.pos" "$tmp/selectors.$3"; then
 			why="the retry's node IDs are not the failed tests: $(
@@ -310,24 +356,28 @@ while read -r k src name lang attrs; do
 	make)	shells="make" ;;
 	*)	fail "$where: unknown language '$lang'"; continue ;;
 	esac
-	if grep -q -e '--report-log' "$body"; then
+	retries=$(sed -n 's/.*--retries=\([0-9]\).*/\1/p' "$body")
+	retries=${retries:-1}
+	if grep -q -e 'pytriage run' "$body"; then
+		kind=run
+	elif grep -q -e '--report-log' "$body"; then
 		kind=log
 	elif grep -q -e '--json' "$body"; then
 		kind=json
 	else
-		fail "$where: writes neither --report-log nor --json"
+		fail "$where: writes neither --report-log nor --json, nor runs pytriage run"
 		continue
 	fi
 	for sh in $shells; do
 		for v in 7.2 8.2; do
 			for s in $scenarios; do
 				what="$where [$sh, pytest $v, $s]"
-				if [ "$kind" = log ] && [ "$reads_logs" = no ]
-				then
+				if [ "$kind" != json ] &&
+				    [ "$reads_logs" = no ]; then
 					skipped=$((skipped + 1))
 					continue
 				fi
-				run "$body" "$lang" "$sh" "$v" "$s"
+				run "$body" "$lang" "$sh" "$v" "$s" "$kind"
 				check "$what" "$s" "$kind" "$v" "$needs82"
 			done
 		done
