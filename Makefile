@@ -129,6 +129,11 @@ check: pytriage $(UNIT_TESTS) $(TOOLS) $(PORTABLE)
 	@sh tests/examples.sh ./pytriage
 	@sh tests/run_test.sh ./pytriage
 
+# pytriage run against the real pytest on small suites with trouble put
+# in; skipped, saying why, where pytest-reportlog is not importable.
+real-check: pytriage
+	sh tests/run_real.sh ./pytriage
+
 # make check again, built with AddressSanitizer and UBSan (gcc or clang).
 # Peak-RSS bounds are not asserted there: the sanitizers' shadow memory
 # is not pytriage's; plain make check asserts them.
@@ -220,5 +225,5 @@ clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS) \
 	    $(PORTABLE)
 
-.PHONY: all check sanitize-check thread-check valgrind-check fuzz sample \
+.PHONY: all check real-check sanitize-check thread-check valgrind-check fuzz sample \
 	bench install uninstall clean
