@@ -8,7 +8,14 @@
  *
  * One ::error line per collection error, then per failed test, at most
  * GITHUB_ERRORS_MAX counting the verdict's own ::error line; a ::notice
- * counts the rest; the last line gives the verdict and its reason.  The
+ * counts the rest; then one ::warning line per flaky test, at most
+ * GITHUB_ERRORS_MAX, and a ::notice for the rest; the last line gives
+ * the verdict and its reason.
+ *
+ * GitHub attaches an annotation to a file of the diff only when file= is
+ * relative to the workspace ($GITHUB_WORKSPACE), so file= is the path
+ * made relative to it, and left out when the file lies outside it: never
+ * an absolute path, never one that climbs out with "..".  The
  * title names the node ID; the message is the failure message, or the
  * node ID when there is none.
  *
@@ -133,24 +140,86 @@ value(FILE *fp, const struct piece *pc, size_t npc, int property,
 	return 1;
 }
 
+/* Whether a relative path stays below where it starts: no ".." part. */
+static int
+stays_below(const char *p, size_t len)
+{
+	size_t i = 0, start;
+
+	while (i < len) {
+		start = i;
+		while (i < len && p[i] != '/')
+			i++;
+		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.')
+			return 0;
+		i++;
+	}
+	return 1;
+}
+
+/*
+ * The test's file as pieces of a path relative to the workspace: 0 when
+ * it cannot be named so.  pc needs room for three pieces.
+ */
+static size_t
+workspace_path(const struct write_options *o, const struct triage_test *tt,
+    struct piece *pc)
+{
+	const char *p = tt->path;
+	size_t len = tt->path_len, n, k = 0;
+
+	if (len == 0 || len > PATH_MAX_SHOWN)
+		return 0;
+	if (p[0] == '/') {
+		if (o->workspace == NULL)
+			return 0;
+		n = strlen(o->workspace);
+		if (n == 1)
+			n = 0;		/* the workspace is / */
+		if (len <= n + 1 || memcmp(p, o->workspace, n) != 0 ||
+		    p[n] != '/')
+			return 0;
+		p += n + 1;
+		len -= n + 1;
+	} else {
+		if (o->cwd_in_workspace == NULL)
+			return 0;
+		while (len > 2 && p[0] == '.' && p[1] == '/') {
+			p += 2;
+			len -= 2;
+		}
+		if (o->cwd_in_workspace[0] != '\0') {
+			pc[k].s = o->cwd_in_workspace;
+			pc[k++].len = strlen(o->cwd_in_workspace);
+			pc[k].s = "/";
+			pc[k++].len = 1;
+		}
+	}
+	if (!stays_below(p, len) || p[0] == '=')
+		return 0;
+	pc[k].s = p;
+	pc[k++].len = len;
+	return k;
+}
+
 static void
-error_line(FILE *fp, const char *what, const struct triage_test *tt)
+annotation(FILE *fp, const char *command, const char *what,
+    const struct triage_test *tt, const struct write_options *o)
 {
 	struct piece pc[3];
+	size_t npath;
 	int cut;
 
-	fputs("::error title=", fp);
+	fputs(command, fp);
+	fputs(" title=", fp);
 	pc[0].s = what;
 	pc[0].len = strlen(what);
 	pc[1].s = tt->id;
 	pc[1].len = tt->id_len;
 	cut = value(fp, pc, 2, 1, TITLE_MAX);
-	if (tt->path_len > 0 && tt->path_len <= PATH_MAX_SHOWN &&
-	    tt->path[0] != '=') {
+	if ((npath = workspace_path(o, tt, pc)) > 0) {
 		fputs(",file=", fp);
-		pc[0].s = tt->path;
-		pc[0].len = tt->path_len;
-		value(fp, pc, 1, 1, PATH_MAX_SHOWN);
+		value(fp, pc, npath, 1, PATH_MAX_SHOWN);
 		if (tt->line > 0 && tt->line <= LINE_MAX_SHOWN)
 			fprintf(fp, ",line=%" PRIu64, tt->line);
 	}
@@ -184,16 +253,16 @@ write_github(FILE *fp, const struct step *s,
 	struct piece pc[2];
 	const char *name = verdict_name(t->verdict);
 	int terminal = verdict_exit(t->verdict) != 0;
-	size_t slots, i, nerr, nfail;
+	size_t slots, i, nerr, nfail, nflaky;
 
-	(void)opts;
 	slots = GITHUB_ERRORS_MAX - (terminal ? 1 : 0);
 	nerr = t->nerrors < slots ? t->nerrors : slots;
 	nfail = t->nfailed < slots - nerr ? t->nfailed : slots - nerr;
 	for (i = 0; i < nerr; i++)
-		error_line(fp, "collection error: ", &t->errors[i]);
+		annotation(fp, "::error", "collection error: ", &t->errors[i],
+		    opts);
 	for (i = 0; i < nfail; i++)
-		error_line(fp, "failed: ", &t->failed[i]);
+		annotation(fp, "::error", "failed: ", &t->failed[i], opts);
 
 	if (nerr < t->nerrors || nfail < t->nfailed) {
 		fputs("::notice::", fp);
@@ -204,6 +273,15 @@ write_github(FILE *fp, const struct step *s,
 		if (nfail < t->nfailed)
 			count(fp, t->nfailed - nfail, "failed test");
 		fprintf(fp, ", not annotated: GitHub shows at most %d error "
+		    "annotations per step\n", GITHUB_ERRORS_MAX);
+	}
+	nflaky = t->nflaky < GITHUB_ERRORS_MAX ? t->nflaky : GITHUB_ERRORS_MAX;
+	for (i = 0; i < nflaky; i++)
+		annotation(fp, "::warning", "flaky: ", &t->flaky[i], opts);
+	if (nflaky < t->nflaky) {
+		fputs("::notice::", fp);
+		count(fp, t->nflaky - nflaky, "flaky test");
+		fprintf(fp, ", not annotated: GitHub shows at most %d warning "
 		    "annotations per step\n", GITHUB_ERRORS_MAX);
 	}
 

@@ -338,9 +338,44 @@ parse_operands(int argc, char *argv[], struct options *opt)
 	return -1;
 }
 
+/*
+ * The workspace that github names files from: $GITHUB_WORKSPACE, or the
+ * current directory when it is unset.  One that does not exist here (the
+ * reports were made elsewhere) is taken as written when it is absolute;
+ * a relative one that cannot be resolved names no file.
+ */
+static void
+resolve_workspace(struct options *opt, const char *cwd, char *workspace)
+{
+	const char *ws = getenv("GITHUB_WORKSPACE");
+	size_t n;
+
+	if (ws == NULL || ws[0] == '\0')
+		ws = cwd;
+	else if (realpath(ws, workspace) != NULL)
+		ws = workspace;
+	else if (ws[0] != '/' || strlen(ws) >= PATH_MAX)
+		return;
+	else {
+		strcpy(workspace, ws);
+		n = strlen(workspace);
+		while (n > 1 && workspace[n - 1] == '/')
+			workspace[--n] = '\0';
+		ws = workspace;
+	}
+	opt->write.workspace = ws;
+	n = strlen(ws);
+	if (strcmp(cwd, ws) == 0)
+		opt->write.cwd_in_workspace = "";
+	else if (n == 1)
+		opt->write.cwd_in_workspace = cwd + 1;
+	else if (strncmp(cwd, ws, n) == 0 && cwd[n] == '/')
+		opt->write.cwd_in_workspace = cwd + n + 1;
+}
+
 /* The current directory and --rootdir, absolute, where they are needed. */
 static int
-resolve_dirs(struct options *opt, char *cwd, char *rootdir)
+resolve_dirs(struct options *opt, char *cwd, char *rootdir, char *workspace)
 {
 	struct stat st;
 
@@ -351,6 +386,7 @@ resolve_dirs(struct options *opt, char *cwd, char *rootdir)
 		return -1;
 	}
 	opt->step.triage.cwd = cwd;
+	resolve_workspace(opt, cwd, workspace);
 	if (opt->rootdir == NULL)
 		return 0;
 	if (realpath(opt->rootdir, rootdir) == NULL) {
@@ -406,7 +442,7 @@ write_step(const struct options *opt, const struct step *s)
 int
 main(int argc, char *argv[])
 {
-	static char cwd[PATH_MAX], rootdir[PATH_MAX];
+	static char cwd[PATH_MAX], rootdir[PATH_MAX], workspace[PATH_MAX];
 	struct options opt;
 	struct sigaction sa;
 	struct strbuf why;
@@ -437,7 +473,7 @@ main(int argc, char *argv[])
 		free(opt.attempts);
 		return EXIT_TROUBLE;
 	}
-	if (resolve_dirs(&opt, cwd, rootdir) == -1) {
+	if (resolve_dirs(&opt, cwd, rootdir, workspace) == -1) {
 		free(opt.attempts);
 		return EXIT_TROUBLE;
 	}

@@ -68,6 +68,7 @@ struct md {
 	FILE *fp;
 	uint64_t n;
 	uint64_t limit;
+	size_t nattempts;	/* of the step written */
 };
 
 /* How much of each list is written, and with how much detail: a cap on
@@ -302,11 +303,113 @@ plural(struct md *m, uint64_t n, const char *what)
 		put_str(m, "s");
 }
 
+/* The verdict's name in words: "too-many-failures" reads "too many
+ * failures". */
 static void
-head(struct md *m, const struct triage *t)
+verdict_words(struct md *m, enum verdict v)
 {
 	const char *name;
 
+	for (name = verdict_name(v); *name != '\0'; name++)
+		put(m, *name == '-' ? " " : name, 1);
+}
+
+/* Whether every test that failed in the end failed in every attempt that
+ * ran it. */
+static int
+failed_every_time(const struct step *s)
+{
+	enum step_outcome o;
+	size_t i, k, last;
+
+	for (i = 0; i < s->nhistory; i++) {
+		for (last = s->nattempts; last > 0; last--)
+			if (s->history[i].outcomes[last - 1] != STEP_NOT_RUN)
+				break;
+		if (last == 0 || s->history[i].outcomes[last - 1] !=
+		    STEP_FAILED)
+			continue;
+		for (k = 0; k < last; k++) {
+			o = s->history[i].outcomes[k];
+			if (o != STEP_NOT_RUN && o != STEP_FAILED)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+/* The first line of a step of several attempts. */
+static void
+step_head(struct md *m, const struct step *s)
+{
+	const struct triage *t = &s->result;
+	const char *reason;
+	size_t n = s->nattempts, k = s->decided_by + 1;
+
+	switch (t->verdict) {
+	case VERDICT_PASSED:
+		put_str(m, "**Passed on retry: ");
+		plural(m, t->nflaky, "flaky test");
+		put_str(m, "**\n\n");
+		return;
+	case VERDICT_RETRY:
+		put_str(m, "**Attempt ");
+		put_u64(m, k);
+		put_str(m, ": ");
+		put_u64(m, t->nfailed);
+		put_str(m, " of ");
+		plural(m, t->counts.tests, "test");
+		put_str(m, t->nfailed == 1 ? " failed; retrying it**\n\n" :
+		    " failed; retrying them**\n\n");
+		return;
+	case VERDICT_FAILED:
+		put_str(m, "**Failed: ");
+		plural(m, t->nfailed, "test");
+		if (!failed_every_time(s)) {
+			put_str(m, " still failed after ");
+			plural(m, n, "attempt");
+		} else if (n == 2)
+			put_str(m, " failed in both attempts");
+		else {
+			put_str(m, " failed in all ");
+			plural(m, n, "attempt");
+		}
+		put_str(m, "**\n\n");
+		return;
+	case VERDICT_FLAKY:
+		put_str(m, "**Flaky: ");
+		plural(m, t->nflaky, "test");
+		put_str(m, " passed only when run again**\n\n");
+		return;
+	case VERDICT_INCONSISTENT:
+	case VERDICT_INCOMPLETE:
+		if (s->attempts[s->decided_by].verdict != t->verdict)
+			break;	/* the step's own rule, not the attempt's */
+		/* FALLTHROUGH */
+	default:
+		reason = s->attempts[s->decided_by].reason;
+		put_str(m, "**Attempt ");
+		put_u64(m, k);
+		put_str(m, ": ");
+		verdict_words(m, t->verdict);
+		put_str(m, "**");
+		if (reason != NULL && reason[0] != '\0') {
+			put_str(m, " \xe2\x80\x94 ");
+			span_cut(m, reason, strlen(reason), REASON_SHOWN);
+		}
+		put_str(m, "\n\n");
+		return;
+	}
+	put_str(m, "**Do not retry: ");
+	verdict_words(m, t->verdict);
+	put_str(m, "** \xe2\x80\x94 ");
+	span_cut(m, t->reason, strlen(t->reason), REASON_SHOWN);
+	put_str(m, "\n\n");
+}
+
+static void
+head(struct md *m, const struct triage *t)
+{
 	switch (t->verdict) {
 	case VERDICT_RETRY:
 		put_str(m, "**pytest: ");
@@ -324,11 +427,8 @@ head(struct md *m, const struct triage *t)
 	default:
 		break;
 	}
-	/* The verdict's name in words: "too-many-failures" reads
-	 * "too many failures". */
 	put_str(m, "**Do not retry: ");
-	for (name = verdict_name(t->verdict); *name != '\0'; name++)
-		put(m, *name == '-' ? " " : name, 1);
+	verdict_words(m, t->verdict);
 	put_str(m, "**");
 	if (t->reason != NULL && t->reason[0] != '\0') {
 		put_str(m, " \xe2\x80\x94 ");
@@ -359,6 +459,36 @@ counts(struct md *m, const struct triage *t)
 	put_str(m, " |\n");
 }
 
+/* A step of several attempts: each attempt's own verdict and counts. */
+static void
+attempts(struct md *m, const struct step *s)
+{
+	const struct step_attempt *a;
+	size_t i;
+
+	put_str(m, "### Attempts\n\n"
+	    "| attempt | exit status | verdict | tests | passed | failed "
+	    "| skipped |\n|--:|--:|---|--:|--:|--:|--:|\n");
+	for (i = 0; i < s->nattempts; i++) {
+		a = &s->attempts[i];
+		put_str(m, "| ");
+		put_u64(m, i + 1);
+		put_str(m, " | ");
+		put_u64(m, (uint64_t)a->exit_status);
+		put_str(m, " | ");
+		put_str(m, verdict_name(a->verdict));
+		put_str(m, " | ");
+		put_u64(m, a->counts.tests);
+		put_str(m, " | ");
+		put_u64(m, a->counts.passed);
+		put_str(m, " | ");
+		put_u64(m, a->counts.failed);
+		put_str(m, " | ");
+		put_u64(m, a->counts.skipped);
+		put_str(m, " |\n");
+	}
+}
+
 static void
 heading(struct md *m, const struct triage *t, enum list which, size_t n)
 {
@@ -371,6 +501,9 @@ heading(struct md *m, const struct triage *t, enum list which, size_t n)
 		if (t->verdict == VERDICT_RETRY) {
 			put_str(m, "Retrying ");
 			plural(m, n, "failed test");
+		} else if (m->nattempts > 1) {
+			plural(m, n, "failed test");
+			put_str(m, " in the end");
 		} else {
 			plural(m, n, "failed test");
 			put_str(m, ", not retried");
@@ -483,29 +616,38 @@ section(struct md *m, const struct triage *t, enum list which, size_t k,
 }
 
 static void
-document(struct md *m, const struct triage *t, const struct plan *p)
+document(struct md *m, const struct step *s, const struct plan *p)
 {
-	head(m, t);
+	const struct triage *t = &s->result;
+
+	if (s->nattempts > 1)
+		step_head(m, s);
+	else
+		head(m, t);
 	section(m, t, LIST_ERRORS, p->nerrors, p->cap);
 	section(m, t, LIST_FAILED, p->nfailed, p->cap);
 	section(m, t, LIST_FLAKY, p->nflaky, p->cap);
-	counts(m, t);
+	if (s->nattempts > 1)
+		attempts(m, s);
+	else
+		counts(m, t);
 }
 
 /* Bytes of the document, or some number past limit when it exceeds it. */
 static uint64_t
-measure(const struct triage *t, const struct plan *p, uint64_t limit)
+measure(const struct step *s, const struct plan *p, uint64_t limit)
 {
-	struct md m = { NULL, 0, limit };
+	struct md m = { NULL, 0, limit, s->nattempts };
 
-	document(&m, t, p);
+	document(&m, s, p);
 	return m.n;
 }
 
 static uint64_t
-section_bytes(const struct triage *t, enum list which, size_t k)
+section_bytes(const struct step *s, enum list which, size_t k)
 {
-	struct md m = { NULL, 0, UINT64_MAX };
+	const struct triage *t = &s->result;
+	struct md m = { NULL, 0, UINT64_MAX, s->nattempts };
 
 	section(&m, t, which, k, 0);
 	return m.n;
@@ -517,10 +659,11 @@ section_bytes(const struct triage *t, enum list which, size_t k)
  * with the last, so every k is tried until the items alone pass budget.
  */
 static size_t
-fit(const struct triage *t, enum list which, size_t upto, uint64_t budget)
+fit(const struct step *s, enum list which, size_t upto, uint64_t budget)
 {
+	const struct triage *t = &s->result;
 	const struct triage_test *v;
-	struct md m = { NULL, 0, UINT64_MAX };
+	struct md m = { NULL, 0, UINT64_MAX, s->nattempts };
 	uint64_t items;
 	size_t k, n, best = 0;
 
@@ -547,35 +690,30 @@ fit(const struct triage *t, enum list which, size_t upto, uint64_t budget)
 
 /* Shorten the lists, node IDs alone, to fit budget bytes. */
 static void
-truncate_lists(const struct triage *t, struct plan *p, uint64_t budget)
+truncate_lists(const struct step *s, struct plan *p, uint64_t budget)
 {
+	const struct triage *t = &s->result;
 	uint64_t used;
 
-	p->nfailed = fit(t, LIST_FAILED, FAILED_FIRST, budget);
-	budget -= section_bytes(t, LIST_FAILED, p->nfailed);
-	p->nerrors = fit(t, LIST_ERRORS, t->nerrors, budget);
-	budget -= section_bytes(t, LIST_ERRORS, p->nerrors);
+	p->nfailed = fit(s, LIST_FAILED, FAILED_FIRST, budget);
+	budget -= section_bytes(s, LIST_FAILED, p->nfailed);
+	p->nerrors = fit(s, LIST_ERRORS, t->nerrors, budget);
+	budget -= section_bytes(s, LIST_ERRORS, p->nerrors);
 	if (p->nfailed == FAILED_FIRST) {
-		used = section_bytes(t, LIST_FAILED, p->nfailed);
-		p->nfailed = fit(t, LIST_FAILED, t->nfailed, budget + used);
+		used = section_bytes(s, LIST_FAILED, p->nfailed);
+		p->nfailed = fit(s, LIST_FAILED, t->nfailed, budget + used);
 		budget = budget + used -
-		    section_bytes(t, LIST_FAILED, p->nfailed);
+		    section_bytes(s, LIST_FAILED, p->nfailed);
 	}
-	p->nflaky = fit(t, LIST_FLAKY, t->nflaky, budget);
-}
-
-static uint64_t
-min_bytes(const struct triage *t)
-{
-	struct plan p = { 0, 0, 0, 0 };
-
-	return measure(t, &p, UINT64_MAX);
+	p->nflaky = fit(s, LIST_FLAKY, t->nflaky, budget);
 }
 
 uint64_t
 markdown_min_bytes(const struct step *s)
 {
-	return min_bytes(&s->result);
+	struct plan p = { 0, 0, 0, 0 };
+
+	return measure(s, &p, UINT64_MAX);
 }
 
 int
@@ -589,25 +727,26 @@ write_markdown(FILE *fp, const struct step *s,
 	size_t i;
 
 	max = opts->max_bytes == 0 ? UINT64_MAX : opts->max_bytes;
-	if ((fixed = min_bytes(t)) > max)
+	if ((fixed = markdown_min_bytes(s)) > max)
 		return WRITE_TOO_SMALL;
 	p.cap = CAP_NONE;
 	p.nerrors = t->nerrors;
 	p.nfailed = t->nfailed;
 	p.nflaky = t->nflaky;
-	for (i = 0; measure(t, &p, max) > max; i++) {
+	for (i = 0; measure(s, &p, max) > max; i++) {
 		if (i < sizeof(message_caps) / sizeof(message_caps[0]))
 			p.cap = message_caps[i];
 		else if (p.cap != 0)
 			p.cap = 0;
 		else {
-			truncate_lists(t, &p, max - fixed);
+			truncate_lists(s, &p, max - fixed);
 			break;
 		}
 	}
 	m.fp = fp;
 	m.n = 0;
 	m.limit = UINT64_MAX;
-	document(&m, t, &p);
+	m.nattempts = s->nattempts;
+	document(&m, s, &p);
 	return ferror(fp) ? WRITE_ERROR : 0;
 }

@@ -416,8 +416,10 @@ judge(struct step *s, const struct step_options *opt)
 	if (t->verdict == VERDICT_RETRY && last >= opt->retries) {
 		s->result.verdict = VERDICT_FAILED;
 		if (!many)
-			return strbuf_printf(r, "%s; --retries=0 allows no "
-			    "retry", t->reason);
+			return strbuf_printf(r, "%" PRIu64 " of %" PRIu64
+			    " %s failed; --retries=0 allows no retry",
+			    t->counts.failed, t->counts.tests,
+			    plural(t->counts.tests, "test", "tests"));
 		return strbuf_printf(r, "%" PRIu64 " %s still failed in "
 		    "attempt %zu, the last that --retries=%" PRIu64 " allows",
 		    t->counts.failed, plural(t->counts.failed, "test", "tests"),

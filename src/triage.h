@@ -76,6 +76,11 @@ struct triage {
 /* What the writers are told beyond the triage. */
 struct write_options {
 	uint64_t max_bytes;		/* markdown: largest document */
+	/* github: where files are named from.  workspace is absolute;
+	 * cwd_in_workspace is the current directory relative to it ("" for
+	 * the same), NULL when the current directory lies outside it. */
+	const char *workspace;
+	const char *cwd_in_workspace;
 };
 
 struct triage_options {

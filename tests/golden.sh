@@ -482,5 +482,40 @@ for set in corpus:report.json logs:log.jsonl; do
 	done
 done
 
+# Attempt cases: every testdata/attempts/*/ holds a1.jsonl, a1_status, ...
+# of one real CI step, and expected.json its answer for each set of
+# options.  All attempts are given in order; the verdict, exit status,
+# selectors, flaky tests and each attempt's own verdict must be as
+# expected.json says.
+for d in "$data"/attempts/*/; do
+	[ -f "$d/expected.json" ] || continue
+	cname=attempts/$(basename "$d")
+	ops=
+	k=1
+	while [ -f "$d/a${k}_status" ]; do
+		IFS= read -r status <"$d/a${k}_status"
+		ops="$ops $status $cname/a$k.jsonl"
+		k=$((k + 1))
+	done
+	jq -r 'keys[]' "$d/expected.json" >"$c/labels" || exit 2
+	while IFS= read -r label; do
+		jq -r --arg l "$label" '.[$l].options | join(" ")' \
+		    "$d/expected.json" >"$c/opts" || exit 2
+		IFS= read -r opts <"$c/opts"
+		cmd="\"\$PYTRIAGE\" -f json $opts$ops"
+		run "$cmd" "$c/got"
+		jq -c --arg l "$label" '.[$l] | {exit, verdict, selectors,
+		    flaky, attempts}' "$d/expected.json" >"$c/want.act"
+		{
+			IFS= read -r rc <"$c/got.rc"
+			jq -c --argjson rc "$rc" '{exit: $rc, verdict,
+			    selectors, flaky, attempts: [.attempts[].verdict]}' \
+			    "$c/got.out" 2>&1
+		} >"$c/act"
+		judge "$c/want.act" "$c/act" "$cname $label" \
+		    "testdata/$cname/expected.json" "$cmd"
+	done <"$c/labels"
+done
+
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

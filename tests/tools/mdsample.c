@@ -145,7 +145,7 @@ write_ids(const char *path, const struct triage_test *v, size_t n)
 static void
 write_md(const char *path, const struct triage *t, uint64_t max)
 {
-	struct write_options o = { max };
+	struct write_options o = { max, NULL, NULL };
 	struct step s;
 	FILE *fp = open_or_die(path);
 

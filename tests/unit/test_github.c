@@ -34,10 +34,11 @@ struct out {
 	int rc;
 };
 
+/* Write t as the current directory, the workspace /w, would. */
 static void
-run(struct out *o, const struct triage *t)
+run_in(struct out *o, const struct triage *t, const char *cwd_in_workspace)
 {
-	struct write_options opts = { 1000000 };
+	struct write_options opts = { 1000000, "/w", cwd_in_workspace };
 	FILE *fp;
 
 	o->buf = NULL;
@@ -45,6 +46,12 @@ run(struct out *o, const struct triage *t)
 	assert_non_null(fp = open_memstream(&o->buf, &o->len));
 	o->rc = write_github(fp, one_step(t), &opts);
 	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+run(struct out *o, const struct triage *t)
+{
+	run_in(o, t, "");
 }
 
 static void
@@ -99,9 +106,11 @@ test_retry_annotates_each_failed_test(void **state)
 }
 
 static void
-test_passed_is_one_notice(void **state)
+test_passed_is_a_notice_after_a_warning_per_flaky_test(void **state)
 {
-	static const struct triage_test flaky[] = { T("t.py::f") };
+	static const struct triage_test flaky[] = {
+		TM("t.py::f", "t.py", 4, "ConnectionResetError"),
+	};
 	struct triage t = triage(VERDICT_PASSED, "9 tests, none failed");
 	struct out o;
 
@@ -110,7 +119,39 @@ test_passed_is_one_notice(void **state)
 	t.nflaky = 1;
 	run(&o, &t);
 	ASSERT_OUT(&o,
+	    "::warning title=flaky%3A t.py%3A%3Af,file=t.py,line=4::"
+	    "ConnectionResetError\n"
 	    "::notice title=pytriage%3A passed::9 tests, none failed\n");
+}
+
+static void
+test_file_only_inside_the_workspace(void **state)
+{
+	static const struct triage_test failed[] = {
+		TM("t.py::a", "/w/sub/t.py", 3, "assert 0"),
+		TM("t.py::b", "/w2/t.py", 4, "assert 0"),
+		TM("t.py::c", "/w", 5, "assert 0"),
+		TM("t.py::d", "../t.py", 6, "assert 0"),
+		TM("t.py::e", "./sub/../../t.py", 7, "assert 0"),
+		TM("t.py::f", "./t.py", 8, "assert 0"),
+	};
+	struct triage t = triage(VERDICT_RETRY, "r");
+	struct out o;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = 6;
+	run_in(&o, &t, "here");
+	ASSERT_OUT(&o,
+	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=3::"
+	    "assert 0\n"
+	    "::error title=failed%3A t.py%3A%3Ab::assert 0\n"
+	    "::error title=failed%3A t.py%3A%3Ac::assert 0\n"
+	    "::error title=failed%3A t.py%3A%3Ad::assert 0\n"
+	    "::error title=failed%3A t.py%3A%3Ae::assert 0\n"
+	    "::error title=failed%3A t.py%3A%3Af,file=here/t.py,line=8::"
+	    "assert 0\n"
+	    "::notice title=pytriage%3A retry::r\n");
 }
 
 static void
@@ -569,7 +610,7 @@ static void
 test_write_error_is_reported(void **state)
 {
 	struct triage t = triage(VERDICT_PASSED, "ok");
-	struct write_options opts = { 1000000 };
+	struct write_options opts = { 1000000, "/w", "" };
 	FILE *fp;
 
 	(void)state;
@@ -586,7 +627,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_retry_annotates_each_failed_test),
-		cmocka_unit_test(test_passed_is_one_notice),
+		cmocka_unit_test(
+		    test_passed_is_a_notice_after_a_warning_per_flaky_test),
+		cmocka_unit_test(test_file_only_inside_the_workspace),
 		cmocka_unit_test(test_terminal_verdict_is_an_error),
 		cmocka_unit_test(test_collection_errors_come_first),
 		cmocka_unit_test(test_escapes_as_the_runner_unescapes),

@@ -1086,7 +1086,7 @@ test_write_error_is_reported(void **state)
 	static const struct triage_test failed[] = { T("t.py::a") };
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
 	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct write_options o = { 1000000 };
+	struct write_options o = { 1000000, NULL, NULL };
 	FILE *fp;
 
 	(void)state;

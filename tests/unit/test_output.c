@@ -74,7 +74,7 @@ triage_init(struct triage *t, enum verdict v, const char *reason,
 static void
 write_as(struct capture *c, const char *format, const struct triage *t)
 {
-	static const struct write_options o = { 1000000 };
+	static const struct write_options o = { 1000000, NULL, NULL };
 	const struct format *f;
 
 	assert_non_null(f = output_format(format));
@@ -566,7 +566,7 @@ test_a_write_error_is_reported_by_every_writer(void **state)
 	static const char *const formats[] = {
 		"lines", "null", "verdict", "json",
 	};
-	static const struct write_options o = { 1000000 };
+	static const struct write_options o = { 1000000, NULL, NULL };
 	struct triage t;
 	FILE *fp;
 	size_t f;
