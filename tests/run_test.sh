@@ -277,6 +277,30 @@ want_last "pytriage: failed: "
 want_json .verdict '"failed"'
 done_case
 
+# Real first runs and retries (testdata/attempts): the step ends as
+# their contract says, with and without --fail-on-flaky.
+for m in m01_flaky m02_genuine m03_flaky_plus_genuine m10_reruns_inside; do
+	for key in "step" "step --fail-on-flaky"; do
+		new_case "real attempts: $m, $key"
+		a=$root/testdata/attempts/$m
+		for n in 1 2; do
+			cp "$a/a$n.jsonl" "$c/runs/run$n.log"
+			cp "$a/a${n}_status" "$c/runs/run$n.status"
+		done
+		# shellcheck disable=SC2046
+		run $(jq -r --arg k "$key" '.[$k].options[]' "$a/expected.json") \
+		    -w json:out.json -- pytest
+		want_rc "$(jq -r --arg k "$key" '.[$k].exit' "$a/expected.json")"
+		want_runs 2
+		want_retry 2
+		want_json .verdict "$(jq -c --arg k "$key" '.[$k].verdict' \
+		    "$a/expected.json")"
+		want_json .flaky "$(jq -c --arg k "$key" '.[$k].flaky' \
+		    "$a/expected.json")"
+		done_case
+	done
+done
+
 new_case "three attempts"
 script_run 1 02_some_failures
 script_retry 2 '["test_fail.py::test_assert_eq",
