@@ -6,7 +6,7 @@
 # An example is marked where a reader does not see the mark:
 #   README.md       a fenced block whose info string is
 #                   "LANG example NAME [needs-pytest-8.2]" (LANG: sh, bash,
-#                   make); a renderer reads only the first word;
+#                   make, yaml); a renderer reads only the first word;
 #   man/pytriage.1  the comment line
 #                   '.\" example: NAME LANG [needs-pytest-8.2]'
 #                   right before a .Bd -literal block.
@@ -14,7 +14,9 @@
 # Each example runs as written, in an empty directory, with the stub
 # (tests/stub/pytest) first on PATH and PYTRIAGE next; an sh example under
 # sh (dash on Debian) and under bash, a bash one under bash, a make one as
-# the Makefile of `make`.  It runs against every scenario below, under
+# the Makefile of `make`, a yaml one (a CI step) as the shell commands of
+# its command: and run: keys, one after the other, under bash -e, as
+# Buildkite and GitHub Actions run them, with GITHUB_STEP_SUMMARY set.  It runs against every scenario below, under
 # both pytest versions the stub plays (7.2 and 8.2) unless it says it needs
 # pytest 8.2.  It must end with the status the scenario calls for, and the
 # stub's record must show the retry ran only when it should, with exactly
@@ -249,6 +251,31 @@ else
 	limit=
 fi
 
+# The shell commands of a CI step in YAML: the value of each command: or
+# run: key, plain on its line or a literal block (|).
+yaml_commands() {
+	awk '
+	function indent(s) { match(s, /^ */); return RLENGTH }
+	block && /^ *$/ { print ""; next }
+	block && indent($0) > keyind {
+		if (!bodyind) bodyind = indent($0)
+		print substr($0, bodyind + 1)
+		next
+	}
+	{ block = 0 }
+	/^[ -]*(command|run): *\|[-+]? *$/ {
+		block = 1
+		bodyind = 0
+		match($0, /^[ -]*/)
+		keyind = RLENGTH
+		next
+	}
+	/^[ -]*(command|run): / {
+		sub(/^[ -]*(command|run): */, "")
+		print
+	}'
+}
+
 # Run one example; its status in $rc, its output in $tmp/out.
 run() {		# BODY LANG SHELL VERSION SCENARIO KIND
 	runs=$tmp/scenarios/$5
@@ -258,11 +285,14 @@ run() {		# BODY LANG SHELL VERSION SCENARIO KIND
 	mkdir "$w" "$tmp/state"
 	case $2 in
 	make)	cp "$1" "$w/Makefile"; cmd="make" ;;
+	yaml)	yaml_commands < "$1" > "$w/example.sh"
+		cmd="bash -e example.sh" ;;
 	*)	cp "$1" "$w/example.$2"; cmd="$3 example.$2" ;;
 	esac
 	# $limit and $cmd are split into words on purpose.
 	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$runs" \
 	    STUB_STATE="$tmp/state" STUB_PYTEST_VERSION=$4 \
+	    GITHUB_STEP_SUMMARY="$w/step_summary.md" \
 	    exec $limit $cmd) </dev/null >"$tmp/out" 2>&1
 	rc=$?
 }
@@ -354,6 +384,7 @@ while read -r k src name lang attrs; do
 	sh)	shells="sh bash" ;;
 	bash)	shells=bash ;;
 	make)	shells="make" ;;
+	yaml)	shells="bash" ;;
 	*)	fail "$where: unknown language '$lang'"; continue ;;
 	esac
 	retries=$(sed -n 's/.*--retries=\([0-9]\).*/\1/p' "$body")
