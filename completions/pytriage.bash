@@ -59,10 +59,12 @@ _pytriage_run_takes_value()
 _pytriage_command()
 {
 	if ((COMP_CWORD == $1)); then
-		mapfile -t COMPREPLY < <(compgen -c -- "${COMP_WORDS[COMP_CWORD]}")
+		mapfile -t COMPREPLY < <(compgen -c -- \
+		    "${COMP_WORDS[COMP_CWORD]}")
 	else
 		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen -f -- "${COMP_WORDS[COMP_CWORD]}")
+		mapfile -t COMPREPLY < <(compgen -f -- \
+		    "${COMP_WORDS[COMP_CWORD]}")
 	fi
 }
 

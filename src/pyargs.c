@@ -556,9 +556,9 @@ pyargs_read(struct pyargs *pa, char *const argv[], int argc,
 		for (i = 0; (size_t)i < nenv; i++)
 			if (strcmp(env[i], "--") == 0) {
 				if (strbuf_puts(why, "PYTEST_ADDOPTS holds "
-				    "'--', after which pytest would read every "
-				    "option of the command line as a test path: "
-				    "drop it") == -1)
+				    "'--', after which pytest would read "
+				    "every option of the command line as a "
+				    "test path: drop it") == -1)
 					goto nomem;
 				goto out;
 			}

@@ -99,12 +99,12 @@ struct run_options {
 struct runner {
 	struct run_options *opt;
 	struct pyargs pa;
-	char *path;			/* COMMAND's program, found in PATH */
+	char *path;			/* COMMAND's program, from PATH */
 	char tmp[PATH_MAX];		/* the private directory */
 	char report_dir[PATH_MAX];	/* absolute; "" when not asked */
 	char cwd[PATH_MAX], rootdir[PATH_MAX];
-	int own_group;			/* pytest in a process group of its own */
-	int handled[3];			/* SIGINT, SIGTERM, SIGHUP caught */
+	int own_group;			/* pytest in a group of its own */
+	int handled[3];			/* signals[i] caught */
 	struct sigaction old[3], old_chld, old_pipe;
 	sigset_t old_mask, wait_mask;
 	int stop;			/* the first signal caught, or 0 */
@@ -197,8 +197,7 @@ help(void)
 	    "      --report-dir=DIR   keep each attempt's report and exit "
 	    "status in DIR\n"
 	    "      --retries=N        retries after the first run (default 1)\n"
-	    "      --rootdir=DIR      pytest's rootdir, as for pytriage without "
-	    "run\n"
+	    "      --rootdir=DIR      pytest's rootdir, as without run\n"
 	    "  -h, --help             print this help and exit\n"
 	    "\n"
 	    "Exit status: 0 passed; 1 any other verdict; 2 pytriage's own "
@@ -357,8 +356,8 @@ parse_options(int argc, char *argv[], struct run_options *opt)
 	opt->command = argv + optind;
 	opt->ncommand = argc - optind;
 	if (opt->ncommand == 0)
-		return bad_usage("%s", "missing command: pytriage run -- pytest "
-		    "[arg ...]");
+		return bad_usage("%s", "missing command: pytriage run -- "
+		    "pytest [arg ...]");
 	return -1;
 }
 
@@ -401,7 +400,7 @@ find_program(const char *name)
 		}
 		if (stat(path.data, &st) == 0 && S_ISREG(st.st_mode) &&
 		    access(path.data, X_OK) == 0)
-			return path.data;	/* the strbuf's, now the caller's */
+			return path.data;	/* now the caller's */
 		if (*end == '\0')
 			break;
 	}
@@ -703,7 +702,8 @@ relay_some(struct relay *rl)
 				w = 0;
 				continue;
 			}
-			rl->out_ok = 0;	/* keep reading: pytest must not block */
+			/* Keep reading: pytest must not block. */
+			rl->out_ok = 0;
 			break;
 		}
 	for (i = 0; i < 3; i++)
@@ -1079,7 +1079,6 @@ why_not_retry(struct runner *r, const struct step *s, size_t n,
 	uint64_t ran;
 	int64_t all;
 
-	take_signals(r, 0);
 	if (r->stop != 0) {
 		const char *name = signal_name(r->stop);
 
@@ -1100,19 +1099,54 @@ why_not_retry(struct runner *r, const struct step *s, size_t n,
 	return 0;
 }
 
+/*
+ * The step's verdict is retry, but no retry runs (note says why): judge
+ * again as with no retry left, and say why in the reason.  0, or -1 for
+ * trouble (said); step_free() either way.
+ */
+static int
+no_retry(struct step *s, const struct step_input *in, size_t n,
+    const struct step_options *opt, const char *note, struct strbuf *reason)
+{
+	struct step_options so = *opt;
+	struct strbuf why;
+	size_t nfailed = s->result.nfailed;
+	uint64_t tests = s->attempts[n - 1].counts.tests;
+	const char *is = nfailed == 1 ? "is" : "are";
+	int rc;
+
+	step_free(s);
+	so.retries = n - 1;
+	strbuf_init(&why);
+	rc = step_judge(s, in, n, &so, &why);
+	if (rc == -1)
+		warnx("%s", why.data != NULL ? why.data : "?");
+	strbuf_free(&why);
+	if (rc == -1)
+		return -1;
+	if ((n == 1 ? strbuf_printf(reason, "%zu of %" PRIu64 " test%s failed "
+	    "and %s not retried: %s", nfailed, tests, tests == 1 ? "" : "s",
+	    is, note) : strbuf_printf(reason, "%zu test%s still failed in "
+	    "attempt %zu and %s not retried: %s", nfailed, nfailed == 1 ? "" :
+	    "s", n, is, note)) == -1) {
+		warnx("out of memory");
+		return -1;
+	}
+	s->result.reason = reason->data;
+	return 0;
+}
+
 /* The attempts, until the step has a verdict other than retry. */
 static int
 steps(struct runner *r)
 {
 	struct run_options *opt = r->opt;
 	struct command_line cl;
-	struct step_options so;
 	struct step_input *in = NULL, *grown;
 	struct attempt a;
 	struct strbuf why, note, reason;
 	struct step s;
-	size_t n = 0, nfailed;
-	uint64_t tests;
+	size_t n = 0;
 	int judged = 0, rc = EXIT_TROUBLE;
 	const char *pkg;
 
@@ -1122,9 +1156,28 @@ steps(struct runner *r)
 	strbuf_init(&note);
 	strbuf_init(&reason);
 	for (;;) {
+		/* The last look at signals before an attempt starts. */
 		take_signals(r, 0);
 		if (r->stop != 0 && n == 0)
 			goto out;	/* nothing ran: nothing to say */
+		if (n > 0) {
+			/* The step's verdict is retry, unless ... */
+			strbuf_reset(&note);
+			if (why_not_retry(r, &s, n, &note) == -1) {
+				warnx("out of memory");
+				goto out;
+			}
+			if (note.len > 0) {
+				if (no_retry(&s, in, n, &opt->step, note.data,
+				    &reason) == -1)
+					goto out;
+				break;
+			}
+			fprintf(stderr, "pytriage: retry %zu of %" PRIu64
+			    ": %zu failed test%s\n", n, opt->step.retries,
+			    s.result.nfailed, s.result.nfailed == 1 ? "" :
+			    "s");
+		}
 		n++;
 		if ((grown = reallocarray(in, n, sizeof(*in))) == NULL) {
 			warnx("out of memory");
@@ -1161,47 +1214,13 @@ steps(struct runner *r)
 		if (judged)
 			step_free(&s);
 		judged = 1;
-		so = opt->step;
 		strbuf_reset(&why);
-		if (step_judge(&s, in, n, &so, &why) == -1) {
+		if (step_judge(&s, in, n, &opt->step, &why) == -1) {
 			warnx("%s", why.data != NULL ? why.data : "?");
 			goto out;
 		}
 		if (s.result.verdict != VERDICT_RETRY)
 			break;
-		strbuf_reset(&note);
-		if (why_not_retry(r, &s, n, &note) == -1) {
-			warnx("out of memory");
-			goto out;
-		}
-		if (note.len > 0) {
-			/* The verdict the step has when no retry is left,
-			 * and the reason why none is. */
-			nfailed = s.result.nfailed;
-			tests = s.attempts[n - 1].counts.tests;
-			step_free(&s);
-			so.retries = n - 1;
-			if (step_judge(&s, in, n, &so, &why) == -1) {
-				warnx("%s", why.data != NULL ? why.data : "?");
-				judged = 0;
-				goto out;
-			}
-			if ((n == 1 ? strbuf_printf(&reason, "%zu of %" PRIu64
-			    " test%s failed and %s not retried: %s", nfailed,
-			    tests, tests == 1 ? "" : "s", nfailed == 1 ? "is" :
-			    "are", note.data) : strbuf_printf(&reason, "%zu "
-			    "test%s still failed in attempt %zu and %s not "
-			    "retried: %s", nfailed, nfailed == 1 ? "" : "s", n,
-			    nfailed == 1 ? "is" : "are", note.data)) == -1) {
-				warnx("out of memory");
-				goto out;
-			}
-			s.result.reason = reason.data;
-			break;
-		}
-		fprintf(stderr, "pytriage: retry %zu of %" PRIu64 ": %zu failed "
-		    "test%s\n", n, opt->step.retries, s.result.nfailed,
-		    s.result.nfailed == 1 ? "" : "s");
 	}
 
 	/* A retry that pytest refused for --last-failed: the cache

@@ -24,7 +24,8 @@ if [ ! -x "$pytriage" ]; then
 	exit 2
 fi
 if ! pytest_bin=$(command -v pytest); then
-	echo "run_real: SKIPPED: no pytest in PATH (apt-get install python3-pytest)"
+	echo "run_real: SKIPPED: no pytest in PATH" \
+	    "(apt-get install python3-pytest)"
 	exit 0
 fi
 # The Python that runs that pytest, for "python -m pytest" and imports.
@@ -103,7 +104,7 @@ broken() {	# FILE
 
 # pytriage run ARGS in the project (or its $sub): rc, out, err.
 run() {
-	(cd "$p${sub:+/$sub}" && PYTEST_ADDOPTS="$plugin_opts${addopts:+ }${addopts:-}" \
+	(cd "$p${sub:+/$sub}" && PYTEST_ADDOPTS=$plugin_opts \
 	    TMPDIR="$tmp/t" exec "$pytriage" run "$@") \
 	    </dev/null >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -387,7 +388,8 @@ slow() {
 	    assert False
 
 	def test_slow():
-	    open(os.path.join(os.path.dirname(__file__), ".started"), "w").close()
+	    here = os.path.dirname(__file__)
+	    open(os.path.join(here, ".started"), "w").close()
 	    time.sleep(60)
 	EOF
 }

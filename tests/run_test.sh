@@ -283,20 +283,19 @@ for m in m01_flaky m02_genuine m03_flaky_plus_genuine m10_reruns_inside; do
 	for key in "step" "step --fail-on-flaky"; do
 		new_case "real attempts: $m, $key"
 		a=$root/testdata/attempts/$m
+		e=$a/expected.json
 		for n in 1 2; do
 			cp "$a/a$n.jsonl" "$c/runs/run$n.log"
 			cp "$a/a${n}_status" "$c/runs/run$n.status"
 		done
 		# shellcheck disable=SC2046
-		run $(jq -r --arg k "$key" '.[$k].options[]' "$a/expected.json") \
+		run $(jq -r --arg k "$key" '.[$k].options[]' "$e") \
 		    -w json:out.json -- pytest
-		want_rc "$(jq -r --arg k "$key" '.[$k].exit' "$a/expected.json")"
+		want_rc "$(jq -r --arg k "$key" '.[$k].exit' "$e")"
 		want_runs 2
 		want_retry 2
-		want_json .verdict "$(jq -c --arg k "$key" '.[$k].verdict' \
-		    "$a/expected.json")"
-		want_json .flaky "$(jq -c --arg k "$key" '.[$k].flaky' \
-		    "$a/expected.json")"
+		want_json .verdict "$(jq -c --arg k "$key" '.[$k].verdict' "$e")"
+		want_json .flaky "$(jq -c --arg k "$key" '.[$k].flaky' "$e")"
 		done_case
 	done
 done
