@@ -810,7 +810,43 @@ grep -qx TERM "$c/state/run1.signals" 2>/dev/null ||
     no "pytest did not get SIGTERM"
 want_json .verdict '"signal"'
 want_last "pytriage: signal: pytest was killed by SIGTERM"
+if [ -f "$c/state/run1.pgid" ] &&
+    ! cmp -s "$c/state/run1.pid" "$c/state/run1.pgid"; then
+	no "pytest did not lead a process group of its own"
+fi
 done_case
+
+# The foreground of a terminal: pytest stays in pytriage's process group,
+# and a signal sent to pytriage alone still reaches it, once.
+if command -v script >/dev/null 2>&1 &&
+    script -qec true /dev/null >/dev/null 2>&1; then
+	new_case "a terminal's foreground job: SIGTERM reaches pytest"
+	script_run 1 40_killed_run
+	echo 30 > "$c/runs/run1.sleep"
+	(cd "$c/work" && PATH="$tmp/bin:$PATH" STUB_RUNS="$c/runs" \
+	    STUB_STATE="$c/state" TMPDIR="$c/tmp" exec script -qec \
+	    "sh -c 'echo \$\$ > ../pid; exec \"$pytriage\" run -- pytest'" \
+	    /dev/null) </dev/null >"$c/err" 2>&1 &
+	bg=$!
+	i=0
+	while [ ! -f "$c/state/run1.started" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -TERM "$(cat "$c/pid")"
+	wait "$bg" 2>/dev/null
+	rc=$?
+	want_rc 143
+	[ "$(grep -c TERM "$c/state/run1.signals" 2>/dev/null)" = 1 ] ||
+	    no "pytest did not get SIGTERM once"
+	if [ -f "$c/state/run1.pgid" ] &&
+	    cmp -s "$c/state/run1.pid" "$c/state/run1.pgid"; then
+		no "pytest left the terminal's process group"
+	fi
+	done_case
+else
+	echo "run_test: terminal case skipped: no script(1) from util-linux"
+fi
 
 new_case "SIGTERM that pytest ignores: its failures are not retried"
 script_run 1 02_some_failures
