@@ -531,7 +531,7 @@ close_outputs(struct run_options *opt, int report)
 	return rc;
 }
 
-/* The current directory and --rootdir, absolute, as the filter has them. */
+/* The current directory, and --rootdir checked as the filter checks it. */
 static int
 resolve_dirs(struct runner *r)
 {
@@ -552,7 +552,10 @@ resolve_dirs(struct runner *r)
 		warnx("--rootdir %s: %s", r->opt->rootdir, strerror(ENOTDIR));
 		return -1;
 	}
-	r->opt->step.triage.rootdir = r->rootdir;
+	/* It rewrites only a retry verdict's selectors, which the step
+	 * never ends with, and a retry is pytest's --last-failed: checked,
+	 * and not handed on, so that an attempt's selectors cannot fail
+	 * the step. */
 	return 0;
 }
 
