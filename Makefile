@@ -180,7 +180,7 @@ FUZZ_CFLAGS  = -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
 FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \
-	       tests/tools/fuzz_diff_portable
+	       tests/tools/fuzz_diff_portable tests/tools/fuzz_pyargs
 
 tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
