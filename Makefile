@@ -17,19 +17,21 @@ CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -DPYTRIAGE_VERSION='"$(VERSION)"' -Isrc \
 	       $(JSONC_CFLAGS) $(CPPFLAGS)
-ALL_CFLAGS   = $(WARN) -pthread $(CFLAGS)
+ALL_CFLAGS   = $(WARN) $(CFLAGS)
 
 LIB_OBJS = src/reader.o src/scan.o src/collector.o src/reportlog.o \
-	   src/logstate.o src/refread.o src/tally.o src/nodeid.o \
-	   src/strbuf.o src/source.o src/triage.o src/verdict.o \
-	   src/rootdir.o src/output.o src/markdown.o src/github.o src/queue.o \
-	   src/step.o src/pyargs.o src/run.o
+	   src/logstate.o src/record.o src/refread.o src/tally.o \
+	   src/siphash.o src/nodeid.o src/strbuf.o src/source.o \
+	   src/triage.o src/verdict.o src/rootdir.o src/output.o \
+	   src/markdown.o src/github.o src/step.o src/pyargs.o
 LIB_SRCS = $(LIB_OBJS:.o=.c)
-OBJS     = src/main.o $(LIB_OBJS)
+# The command line: the filter's and pytriage run's.
+CLI_SRCS = src/main.c src/run.c
+OBJS     = $(CLI_SRCS:.c=.o) $(LIB_OBJS)
 HEADERS  = src/logstate.h src/nodeid.h src/output.h src/reader.h \
-	   src/queue.h src/rootdir.h src/scan.h src/source.h src/strbuf.h \
-	   src/tally.h \
-	   src/triage.h src/verdict.h src/step.h src/pyargs.h src/run.h
+	   src/record.h src/rootdir.h src/scan.h src/siphash.h src/source.h \
+	   src/step.h src/strbuf.h src/tally.h src/triage.h src/verdict.h \
+	   src/pyargs.h src/run.h
 
 UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_verdict tests/unit/test_report \
@@ -38,15 +40,13 @@ UNIT_TESTS = tests/unit/test_nodeid tests/unit/test_tally \
 	     tests/unit/test_rootdir tests/unit/test_markdown \
 	     tests/unit/test_github tests/unit/test_reportlog \
 	     tests/unit/test_triage tests/unit/test_scan \
-	     tests/unit/test_queue tests/unit/test_pyargs
+	     tests/unit/test_pyargs
 TOOLS      = tests/tools/difftest tests/tools/maxrss tests/tools/mkreport \
 	     tests/tools/mdsample
 # The same program and differential test with the scanner's portable way
-# forced (scan.h), so that both of its ways run the end-to-end tests, and
-# with records handed to the counting thread two at a time (queue.h), so
-# that even a short report crosses threads many times.
+# forced (scan.h), so that both of its ways run the end-to-end tests.
 PORTABLE   = tests/tools/portable/pytriage tests/tools/difftest-portable
-OTHER_WAYS = -DPYTRIAGE_PORTABLE_SCAN -DQUEUE_BATCH=2
+OTHER_WAYS = -DPYTRIAGE_PORTABLE_SCAN
 TEST_HEADERS = tests/tools/capture.h tests/unit/unit.h
 
 all: pytriage
@@ -65,11 +65,21 @@ tests/unit/%: tests/unit/%.c libpytriage.a $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
-# Fails pthread_create, calloc and realloc on demand: wrapped at link time.
-tests/unit/test_queue: tests/unit/test_queue.c libpytriage.a $(HEADERS)
+# The tests of the lowest layers link only the objects they need, not
+# libpytriage.a: one that called up into a reader, the triage or a writer
+# would not link.
+LOW_TESTS = tests/unit/test_strbuf tests/unit/test_nodeid \
+	    tests/unit/test_source tests/unit/test_scan tests/unit/test_tally \
+	    tests/unit/test_pyargs
+tests/unit/test_strbuf: src/strbuf.o
+tests/unit/test_nodeid: src/nodeid.o src/strbuf.o
+tests/unit/test_source: src/source.o
+tests/unit/test_scan: src/scan.o src/source.o src/strbuf.o
+tests/unit/test_tally: src/tally.o src/siphash.o src/nodeid.o src/strbuf.o
+tests/unit/test_pyargs: src/pyargs.o src/nodeid.o src/strbuf.o
+$(LOW_TESTS): %: %.c $(HEADERS) $(TEST_HEADERS)
 	$(CC) $(ALL_CPPFLAGS) $(CMOCKA_CFLAGS) $(ALL_CFLAGS) $(LDFLAGS) \
-	    -Wl,--wrap=pthread_create,--wrap=calloc,--wrap=realloc \
-	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
+	    -o $@ $< $(filter src/%.o,$^) $(CMOCKA_LIBS)
 
 # Forks the fast reader between chunks to check thousands of prefixes in
 # one reading: source_next wrapped at link time.
@@ -90,10 +100,10 @@ tests/unit/test_rootdir: tests/unit/test_rootdir.c libpytriage.a $(HEADERS)
 	    -Wl,--wrap=realloc \
 	    -o $@ $< libpytriage.a $(CMOCKA_LIBS) $(JSONC_LIBS)
 
-tests/tools/portable/pytriage: src/main.c $(LIB_SRCS) $(HEADERS)
+tests/tools/portable/pytriage: $(CLI_SRCS) $(LIB_SRCS) $(HEADERS)
 	@mkdir -p tests/tools/portable
 	$(CC) $(ALL_CPPFLAGS) $(OTHER_WAYS) $(ALL_CFLAGS) \
-	    $(LDFLAGS) -o $@ src/main.c $(LIB_SRCS) $(JSONC_LIBS)
+	    $(LDFLAGS) -o $@ $(CLI_SRCS) $(LIB_SRCS) $(JSONC_LIBS)
 
 tests/tools/difftest-portable: tests/tools/difftest.c $(LIB_SRCS) $(HEADERS) \
 	    $(TEST_HEADERS)
@@ -145,24 +155,6 @@ sanitize-check:
 	    $(MAKE) CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" check
 	$(MAKE) clean
 
-# The threads under ThreadSanitizer: the record queue's and the
-# collector reader's unit tests, the golden tests on both builds (the
-# portable one crosses threads every two records) and the system tests,
-# whose large reports run all three threads.  A race exits 66.
-TSAN_FLAGS = -O1 -g -fsanitize=thread
-thread-check:
-	$(MAKE) clean
-	$(MAKE) CFLAGS="$(TSAN_FLAGS)" LDFLAGS="-fsanitize=thread" pytriage \
-	    tests/unit/test_queue tests/unit/test_report tests/tools/maxrss \
-	    tests/tools/mkreport tests/tools/portable/pytriage
-	./tests/unit/test_queue
-	./tests/unit/test_report
-	sh tests/golden.sh ./pytriage
-	sh tests/golden.sh ./tests/tools/portable/pytriage
-	PYTRIAGE_SANITIZED=1 SYSTEM_TEST_SCALE=small \
-	    sh tests/system_test.sh ./pytriage
-	$(MAKE) clean
-
 # The end-to-end suites with every run of the binary under memcheck.
 valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	    tests/tools/portable/pytriage
@@ -173,14 +165,15 @@ valgrind-check: pytriage tests/tools/maxrss tests/tools/mkreport \
 	    SYSTEM_TEST_SCALE=small sh tests/system_test.sh tests/valgrind.sh
 	PYTRIAGE_REAL="$(CURDIR)/pytriage" sh tests/run_test.sh tests/valgrind.sh
 
-# libFuzzer targets (clang): the whole triage path, and the fast reader
-# against json-c.  Seeds come from testdata/.
+# libFuzzer targets (clang): the whole triage path, a step of several
+# attempts, and the fast reader against json-c.  Seeds come from testdata/.
 FUZZ_CC      = clang
-FUZZ_CFLAGS  = -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+FUZZ_CFLAGS  = -g -O1 -fsanitize=fuzzer,address,undefined \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS = 60
-FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_diff \
-	       tests/tools/fuzz_diff_portable tests/tools/fuzz_pyargs
+FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_step \
+	       tests/tools/fuzz_diff tests/tools/fuzz_diff_portable \
+	       tests/tools/fuzz_pyargs
 
 tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
@@ -225,5 +218,5 @@ clean:
 	rm -f pytriage libpytriage.a src/*.o $(UNIT_TESTS) $(TOOLS) $(FUZZERS) \
 	    $(PORTABLE)
 
-.PHONY: all check real-check sanitize-check thread-check valgrind-check fuzz sample \
+.PHONY: all check real-check sanitize-check valgrind-check fuzz sample \
 	bench install uninstall clean

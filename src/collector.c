@@ -20,8 +20,8 @@
 #include <string.h>
 
 #include "nodeid.h"
-#include "queue.h"
 #include "reader.h"
+#include "record.h"
 #include "scan.h"
 
 #define RECORD_BYTES_MIN 384	/* fewer in a record: the collector's id,
@@ -29,179 +29,12 @@
 
 struct collector {
 	struct scanner *s;
-	struct record_queue queue;	/* on their way to the tally */
+	struct tally *tally;
+	struct report_error *err;
 	int messages;		/* keep failure text and location */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
 };
-
-/* What a record means, for both readers. */
-
-int
-report_is_error_tag(const char *key, size_t len)
-{
-	static const struct {
-		const char *text;
-		size_t len;
-	} tags[] = {
-		{ "test.pytest_collection_error", 28 },	/* collector >= 1.4.3 */
-		{ "test.collection_error", 21 },	/* its pre-release name */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		if (len == tags[i].len && memcmp(key, tags[i].text, len) == 0)
-			return (int)i + 1;
-	return 0;
-}
-
-/* Name the key being read in err, never cutting a UTF-8 sequence. */
-void
-report_error_key(struct report_error *err, const char *key, size_t len)
-{
-	if (len >= sizeof(err->key))
-		len = sizeof(err->key) - 1;
-	len = utf8_whole(key, len);
-	if (len > 0)		/* an empty strbuf has no data */
-		memcpy(err->key, key, len);
-	err->key[len] = '\0';
-}
-
-static enum report_status
-bad_record(struct report_error *err, const char *key, const char *what)
-{
-	report_error_key(err, key, strlen(key));
-	snprintf(err->what, sizeof(err->what), "%s", what);
-	return REPORT_READ_BAD;
-}
-
-/* Constant lengths, so that each comparison is inline: it runs for every
- * record. */
-static enum outcome
-outcome_of(const char *result, size_t len)
-{
-	if (len == 6 && memcmp(result, "passed", 6) == 0)
-		return OUTCOME_PASSED;
-	if (len == 6 && memcmp(result, "failed", 6) == 0)
-		return OUTCOME_FAILED;
-	if (len == 7 && memcmp(result, "skipped", 7) == 0)
-		return OUTCOME_SKIPPED;
-	return OUTCOME_UNKNOWN;
-}
-
-/*
- * The collector's location, "path:line" with pytest's 0-based line: the
- * path, and the line counted from 1.  Anything else leaves both unknown.
- */
-static void
-location_of(const char *text, size_t len, struct failure_detail *d)
-{
-	uint64_t line = 0;
-	size_t colon, i;
-
-	if (text == NULL || len == 0)
-		return;
-	for (colon = len; colon > 0 && text[colon - 1] != ':'; colon--)
-		;
-	if (colon < 2 || colon == len || len - colon > 9)
-		return;
-	for (i = colon; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return;
-		line = line * 10 + (uint64_t)(text[i] - '0');
-	}
-	d->path = text;
-	d->path_len = colon - 1;
-	d->line = line + 1;
-}
-
-enum report_status
-record_check(const struct record_fields *f, struct strbuf *nodeid,
-    struct record *rec, struct report_error *err)
-{
-	char what[80];
-
-	if (f->scope == FIELD_ABSENT)
-		return bad_record(err, "scope", "scope is missing");
-	if (f->scope != FIELD_PRESENT)
-		return bad_record(err, "scope", "scope is not a string");
-	if (f->name == FIELD_ABSENT)
-		return bad_record(err, "name", "name is missing");
-	if (f->name != FIELD_PRESENT)
-		return bad_record(err, "name", "name is not a string");
-	if (f->name_len == 0)
-		return bad_record(err, "name", "name is empty");
-	if (f->result != FIELD_ABSENT && f->result != FIELD_PRESENT &&
-	    f->result != FIELD_NULL)
-		return bad_record(err, "result",
-		    "result is neither a string nor null");
-	if (f->tags == FIELD_BAD_TYPE)
-		return bad_record(err, "tags", "tags is not an object");
-	if (f->tags == FIELD_BAD_TAG)
-		return bad_record(err, "tags", "a tag value is not a string");
-	/* The joined length: "scope::name", or the name alone. */
-	if (f->scope_len > NODEID_MAX || f->name_len > NODEID_MAX ||
-	    (f->scope_len > 0 ? f->scope_len + 2 : 0) + f->name_len >
-	    NODEID_MAX) {
-		snprintf(what, sizeof(what),
-		    "the node ID is longer than %zu bytes", NODEID_MAX);
-		return bad_record(err, "name", what);
-	}
-	if (nodeid_join(nodeid, f->scope_text, f->scope_len, f->name_text,
-	    f->name_len) == -1)
-		return REPORT_READ_NOMEM;
-	memset(rec, 0, sizeof(*rec));
-	rec->id = nodeid->data;
-	rec->len = nodeid->len;
-	rec->outcome = f->result == FIELD_PRESENT ?
-	    outcome_of(f->result_text, f->result_len) : OUTCOME_UNKNOWN;
-	rec->collection_error = f->collection_error;
-	rec->detail.message = f->reason_text;
-	rec->detail.message_len = f->reason_len;
-	location_of(f->location_text, f->location_len, &rec->detail);
-	return REPORT_READ_OK;
-}
-
-enum report_status
-report_status_of(enum tally_status st)
-{
-	switch (st) {
-	case TALLY_OK:
-		return REPORT_READ_OK;
-	case TALLY_NOMEM:
-		return REPORT_READ_NOMEM;
-	case TALLY_TOO_MANY:
-		return REPORT_READ_TOO_MANY;
-	case TALLY_COLLISION:
-		return REPORT_READ_COLLISION;
-	}
-	return REPORT_READ_NOMEM;
-}
-
-int
-report_error_format(const struct report_error *err, struct strbuf *out)
-{
-	int rc;
-
-	rc = strbuf_printf(out, "at byte %" PRIu64, err->offset);
-	if (rc == 0 && err->record != REPORT_NO_RECORD) {
-		rc = strbuf_printf(out, " (%s %" PRIu64, err->line ? "line" :
-		    "record", err->record);
-		if (rc == 0 && err->key[0] != '\0') {
-			rc = strbuf_puts(out, ", key \"");
-			if (rc == 0)
-				rc = nodeid_escape(out, err->key,
-				    strlen(err->key), sizeof(err->key));
-			if (rc == 0)
-				rc = strbuf_puts(out, "\"");
-		}
-		if (rc == 0)
-			rc = strbuf_puts(out, ")");
-	}
-	if (rc == 0)
-		rc = strbuf_printf(out, ": %s", err->what);
-	return rc;
-}
 
 enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON,
@@ -342,7 +175,7 @@ reason_field(struct collector *col, int c)
 	if (c != '"')
 		return scan_skip_value(col->s);
 	return scan_string_value(col->s, &col->reason, col->messages ?
-	    TRIAGE_MESSAGE_MAX : REPORT_REASON_KEEP, 1, &overflow);
+	    TALLY_MESSAGE_KEEP : REPORT_REASON_KEEP, 1, &overflow);
 }
 
 /* location, when messages are wanted: "path:line", a string, or null.
@@ -363,6 +196,26 @@ location_field(struct collector *col, int c, struct record_fields *f)
 		f->location_text = col->location.data;
 		f->location_len = col->location.len;
 	}
+	return 0;
+}
+
+/*
+ * Scope and name both read: join and hash the node ID now, so that its
+ * slot in the tally is on its way into cache while the rest of the
+ * record is read.  A node ID too long is left to record_check().
+ */
+static int
+hash_early(struct collector *col, struct record_fields *f)
+{
+	if (f->scope != FIELD_PRESENT || f->name != FIELD_PRESENT ||
+	    col->scope.len + 2 + col->name.len > NODEID_MAX)
+		return 0;
+	if (nodeid_join(&col->nodeid, col->scope.data, col->scope.len,
+	    col->name.data, col->name.len) == -1)
+		return scan_nomem(col->s);
+	f->nodeid_hash = tally_hash_id(col->tally, col->nodeid.data,
+	    col->nodeid.len);
+	tally_prefetch(col->tally, f->nodeid_hash);
 	return 0;
 }
 
@@ -392,8 +245,7 @@ read_record(struct collector *col, enum report_status *status)
 		else if (scan_key_text(col->s, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
-		col->s->key_text = text;
-		col->s->key_len = len;
+		scan_key(col->s, text, len);
 		if (which != KEY_OTHER && which != KEY_REASON &&
 		    which != KEY_LOCATION) {
 			if (seen & (1u << which))
@@ -440,8 +292,10 @@ read_record(struct collector *col, enum report_status *status)
 		}
 		if (rc == -1)
 			return -1;
-		col->s->key_text = NULL;
-		col->s->err->key[0] = '\0';
+		scan_key(col->s, NULL, 0);
+		if ((which == KEY_SCOPE || which == KEY_NAME) &&
+		    hash_early(col, &f) == -1)
+			return -1;
 		if ((more = scan_next_member(col->s, &c)) == -1)
 			return -1;
 		if (!more)
@@ -456,10 +310,10 @@ done:
 	f.result_len = f.result == FIELD_PRESENT ? col->result.len : 0;
 	f.reason_text = col->reason.data;
 	f.reason_len = col->reason.len;
-	col->s->err->offset = col->s->base + col->s->pos;
-	*status = record_check(&f, &col->nodeid, &rec, col->s->err);
+	col->err->offset = col->s->base + col->s->pos;
+	*status = record_check(&f, &col->nodeid, &rec, col->err);
 	if (*status == REPORT_READ_OK)
-		*status = report_status_of(queue_record(&col->queue, &rec));
+		*status = record_count(col->tally, &rec);
 	if (*status != REPORT_READ_OK) {
 		col->s->failed = 1;
 		return -1;
@@ -473,12 +327,13 @@ collector_read(struct scanner *s, struct reading *rd)
 {
 	struct collector col;
 	enum report_status status = REPORT_READ_BAD;
-	enum tally_status tstatus;
 	uint64_t index = 0;
 	int c;
 
 	memset(&col, 0, sizeof(col));
 	col.s = s;
+	col.tally = rd->tally;
+	col.err = &rd->err;
 	col.messages = rd->messages;
 	strbuf_init(&col.scope);
 	strbuf_init(&col.name);
@@ -491,11 +346,6 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.nodeid);
 	if (s->src->size > 0)
 		tally_expect(rd->tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
-	if (queue_init(&col.queue, rd->tally, QUEUE_BATCH, !rd->one_thread) ==
-	    -1) {
-		status = REPORT_READ_NOMEM;
-		goto free;
-	}
 	if (scan_push(s, 0) == -1)
 		goto out;
 	s->pos++;
@@ -504,7 +354,7 @@ collector_read(struct scanner *s, struct reading *rd)
 		s->pos++;
 	else {
 		for (;;) {
-			s->err->record = index;
+			rd->err.record = index;
 			if (c != '{') {
 				if (c == -1)
 					scan_truncated(s, "early");
@@ -531,21 +381,13 @@ collector_read(struct scanner *s, struct reading *rd)
 			goto out;
 		}
 	}
-	s->err->record = REPORT_NO_RECORD;
+	rd->err.record = REPORT_NO_RECORD;
 	c = scan_skip_ws(s);
 	if (c != -1)
 		scan_unexpected(s, c, "the end of the report");
 	else
 		status = REPORT_READ_OK;
 out:
-	/* Counting ends first: a fault of the tally's was at an earlier
-	 * record than anything the reader met after it. */
-	if ((tstatus = queue_end(&col.queue)) != TALLY_OK) {
-		s->ioerr = 0;
-		s->nomem = 0;
-		status = report_status_of(tstatus);
-	}
-free:
 	strbuf_free(&col.scope);
 	strbuf_free(&col.name);
 	strbuf_free(&col.result);

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "reader.h"
+#include "record.h"
 #include "strbuf.h"
 #include "tally.h"
 

@@ -17,6 +17,25 @@ static const struct {
 	{ '{', INPUT_REPORTLOG, reportlog_read },
 };
 
+/* The scanner keeps at least what a reading shows of a fault, and
+ * refuses the nesting the reference refuses. */
+_Static_assert(sizeof(((struct report_error *)0)->key) <= SCAN_KEY_NAME,
+    "a fault keeps as much of a key as a reading shows");
+_Static_assert(sizeof(((struct report_error *)0)->what) ==
+    sizeof(((struct scan_fault *)0)->what), "a fault's text fits a reading's");
+_Static_assert(SCAN_DEPTH_MAX == REPORT_DEPTH_MAX,
+    "both readers refuse the same nesting");
+
+/* The scanner's fault as the reading's, at the record the reader was
+ * reading. */
+static void
+take_fault(struct report_error *err, const struct scan_fault *f)
+{
+	err->offset = f->offset;
+	report_error_key(err, f->key, f->key_len);
+	memcpy(err->what, f->what, sizeof(err->what));
+}
+
 void
 reading_start(struct reading *rd)
 {
@@ -38,7 +57,7 @@ report_read(struct source *src, struct reading *rd)
 	int c;
 
 	reading_start(rd);
-	scan_init(&s, src, &rd->err);
+	scan_init(&s, src);
 	if (scan_peek(&s) == 0xef) {	/* a UTF-8 byte order mark */
 		s.pos++;
 		if (scan_peek(&s) != 0xbb)
@@ -71,6 +90,8 @@ report_read(struct source *src, struct reading *rd)
 bad_bom:
 	scan_fail(&s, "invalid UTF-8 at the start of the report");
 out:
+	if (s.fault.what[0] != '\0')
+		take_fault(&rd->err, &s.fault);
 	if (s.ioerr)
 		status = REPORT_READ_IOERR;
 	else if (s.nomem)

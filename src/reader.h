@@ -11,8 +11,8 @@
  * and hand the tally exactly the same records.
  *
  * What a record or a line means is decided once, for both readers:
- * record_finish() for a collector record, logstate_line() (logstate.h) for
- * a line of a log.
+ * record_check() (record.h) for a collector record, logstate_line()
+ * (logstate.h) for a line of a log.
  */
 #ifndef PYTRIAGE_READER_H
 #define PYTRIAGE_READER_H
@@ -20,10 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "record.h"
 #include "source.h"
-#include "strbuf.h"
 #include "tally.h"
-#include "triage.h"
 
 /* Deepest nesting a report may have, the top array (or a log's line)
  * counting as 1: Python's json module, which writes both, stops near its
@@ -34,33 +33,16 @@
  * enough for a collection error's one-line reason. */
 #define REPORT_REASON_KEEP	256
 
-enum report_status {
-	REPORT_READ_OK = 0,
-	REPORT_READ_EMPTY,	/* empty or white space only: no report */
-	REPORT_READ_BAD,	/* not what pytest's plugins write */
-	REPORT_READ_IOERR,	/* read(2) failed: errno in the source */
-	REPORT_READ_NOMEM,
-	REPORT_READ_TOO_MANY,	/* more node IDs than the tally holds */
-	REPORT_READ_COLLISION	/* two node IDs share a hash */
-};
-
-#define REPORT_NO_RECORD	UINT64_MAX
-
-struct report_error {
-	uint64_t offset;	/* byte offset of the fault */
-	uint64_t record;	/* element index from 0, line from 1, or
-				 * REPORT_NO_RECORD */
-	int line;		/* record counts lines of a log */
-	char key[48];		/* key being read, or "" */
-	char what[200];		/* what is wrong */
+enum input_kind {
+	INPUT_NONE,		/* no report: missing, empty */
+	INPUT_COLLECTOR,	/* the collector's JSON array */
+	INPUT_REPORTLOG		/* pytest-reportlog's JSON lines */
 };
 
 struct reading {
 	/* Set by the caller. */
 	struct tally *tally;
 	int messages;		/* keep failure messages and locations */
-	int one_thread;		/* count records in the reader's thread: for
-				 * a caller that forks while it reads */
 	/* Set by the reader. */
 	enum input_kind input;
 	struct report_error err;
@@ -79,50 +61,5 @@ void	reading_start(struct reading *);
 struct scanner;
 enum report_status collector_read(struct scanner *, struct reading *);
 enum report_status reportlog_read(struct scanner *, struct reading *);
-
-/* "at byte 12 (record 3, key "name"): name is not a string" */
-int	report_error_format(const struct report_error *, struct strbuf *);
-
-/* Name the key being read in an error, cut to fit. */
-void	report_error_key(struct report_error *, const char *, size_t);
-
-/*
- * The fields of one collector record that the triage reads, as the last
- * occurrence of each key left them.  Both readers fill one and call
- * record_finish().
- */
-enum field_state {
-	FIELD_ABSENT = 0,
-	FIELD_PRESENT,		/* a string, or tags an object of strings */
-	FIELD_NULL,
-	FIELD_BAD_TYPE,		/* scope/name not a string; result neither
-				 * string nor null; tags not an object */
-	FIELD_BAD_TAG		/* tags holds a value that is not a string */
-};
-
-struct record_fields {
-	enum field_state scope, name, result, tags;
-	const char *scope_text, *name_text, *result_text, *reason_text;
-	size_t scope_len, name_len, result_len, reason_len;
-	const char *location_text;	/* "file:line", when a string */
-	size_t location_len;
-	int collection_error;	/* a tag says so, exactly "true" */
-};
-
-/* Does this tags key mark a collection error?  0: no; 1: the collector's
- * tag; 2: its pre-release name. */
-int	report_is_error_tag(const char *key, size_t len);
-
-/*
- * Check a record's fields and make the record to count, its node ID
- * joined into nodeid.  On a bad record fills err->what and err->key and
- * returns REPORT_READ_BAD.
- */
-struct record;
-enum report_status record_check(const struct record_fields *,
-	    struct strbuf *nodeid, struct record *, struct report_error *);
-
-/* A tally status as a reader's status. */
-enum report_status report_status_of(enum tally_status);
 
 #endif

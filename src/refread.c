@@ -8,18 +8,25 @@
  * rejections.  It also backs --reference, for a user who wants a second
  * opinion.
  *
- * The collector's array is framed here; each element goes to
- * json_tokener_parse_ex, fed chunk by chunk as the input arrives, so
- * memory holds one record at a time.  A log is split at its line feeds
- * and each line parsed whole.  json-c 0.16 in strict mode still accepts
- * more than Python writes: raw control bytes in strings, overlong and
- * surrogate UTF-8, leading zeros inside arrays ([00]), "1.", and it cuts a
- * key at an escaped NUL.  A separate byte-level check, the lexcheck below,
- * rejects exactly those, and what the triage adds to JSON: a key that
- * decides appearing twice in a record or line, and a tag value that is
- * not a string (json-c keeps only the last of duplicate keys, so it
- * cannot see them).  It is written apart from the fast readers on
- * purpose.
+ * The grammar is json-c's: its tokener, strict and validating UTF-8,
+ * parses each element of the collector's array, or each line of a log,
+ * as the input arrives, so memory holds one record at a time.  Around it
+ * this file frames the values (the array's brackets and commas, a log's
+ * lines) and checks, over the raw bytes, only what json-c 0.16 cannot
+ * say or lets through:
+ *   - a key the triage reads given twice in a record or line, and a tag
+ *     value that is not a string: json-c keeps the last of duplicate
+ *     keys and never shows the others;
+ *   - a key holding \u0000, which json-c cuts short there;
+ *   - nesting deeper than REPORT_DEPTH_MAX containers: json-c's limit
+ *     counts values, scalars too, so no setting of it is this one;
+ *   - raw control characters in strings, UTF-8 that is overlong, a
+ *     surrogate or above U+10FFFF, loose numbers and single-quoted keys,
+ *     all of which strict json-c accepts;
+ *   - a byte above 0x7f outside strings, which json-c refuses as UTF-8
+ *     before it hands over the element that ended just before it.
+ * The fast readers refuse all of these; NaN, Infinity and lone surrogate
+ * escapes (U+FFFD) both sides accept.
  */
 #include <json-c/json.h>
 #include <stdarg.h>
@@ -27,351 +34,272 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nodeid.h"
-#include "queue.h"
 #include "logstate.h"
+#include "nodeid.h"
 #include "reader.h"
+#include "record.h"
 
 #define REF_CHUNK	(64 * 1024)
 
-enum lex_state { LEX_OUT, LEX_STRING, LEX_ESCAPE, LEX_HEX };
+/* The longest raw text of a read key: "$report_type" with every
+ * character written \uXXXX.  A longer key is none of them. */
+#define REF_KEY_RAW	(12 * 6)
 
-enum num_state {
-	NUM_NONE, NUM_MINUS, NUM_ZERO, NUM_INT, NUM_DOT, NUM_FRAC, NUM_E,
-	NUM_ESIGN, NUM_EXP
+/* The keys that decide, which may appear once each in a record or line;
+ * the collector's fourth is "tags". */
+static const char *const collector_keys[] = {
+	"scope", "name", "result", "tags", NULL
+};
+static const char *const log_keys[] = {
+	"$report_type", "nodeid", "when", "outcome", "exitstatus", NULL
 };
 
-struct lexcheck {
+/*
+ * The checks beside json-c, a byte at a time over the raw input.  They
+ * follow strings, numbers and nesting only as far as they need: json-c
+ * judges the grammar, and on input that breaks it json-c faults at or
+ * before the first byte where these could go astray.
+ */
+struct rawcheck {
 	uint64_t offset;	/* of the byte being checked */
-	enum lex_state state;
-	enum num_state num;
-	int hex_left;
-	uint32_t hex;
-	int utf8_left, utf8_lo, utf8_hi;
-	int want_key;		/* the next string is a key */
-	int after_colon;	/* the next byte starts a member's value */
-	int is_key;		/* the string being read is a key */
-	unsigned depth;
-	unsigned char object[REPORT_DEPTH_MAX + 1];
-	/* The keys of the record being read: at depth 2 in the collector's
-	 * array, at depth 1 in a log's line. */
-	unsigned record_depth;	/* 0 until the first byte says */
-	const char *const *read_keys;
-	unsigned nread_keys;
-	int record_key;		/* the string is a record key */
-	char key[16];		/* longer than any read key */
-	size_t key_len;
-	int key_other;		/* it cannot be one of the read keys */
-	unsigned seen;		/* read keys seen in this record */
-	int last_key_tags;	/* the last record key was "tags" */
-	unsigned tags_depth;	/* depth inside the tags object, else 0 */
-	const char *fault;
+	enum { RAW_OUT, RAW_STRING, RAW_ESCAPE, RAW_HEX } state;
+	int hex_left, hex_zeros;
+	int prev;		/* the byte before */
+	int number;		/* in a number: its last byte, else 0 */
+	int lead;		/* 1: its integer part is a lone 0 so far;
+				 * 2: it is its '-' so far */
+	unsigned depth;		/* containers open */
+	unsigned record_depth;	/* of a record: 2 in the array, 1 a line */
+	const char *const *keys;	/* the read keys of this input */
+	/* The last string: a ':' after it makes it a key. */
+	int string;		/* it is the last token */
+	int string_nul;		/* it holds \u0000 */
+	int in_record;		/* it lies directly in a record, and */
+	char key[REF_KEY_RAW + 3];	/* this is its raw text, quotes */
+	size_t key_len;		/* and all, unless */
+	int key_long;		/* it is longer than REF_KEY_RAW */
+	uint64_t string_end;	/* its closing quote */
+	unsigned seen;		/* read keys seen in the record */
+	enum { EXPECT_ANY, EXPECT_TAGS, EXPECT_TAG } expect;	/* next */
+	unsigned tags_depth;	/* of the tags object being read, else 0 */
+	struct json_tokener *keytok;	/* decodes an escaped key */
+	uint64_t fault_offset;
+	const char *fault;	/* NULL: out of memory */
 };
 
 static int
-lex_fault(struct lexcheck *l, const char *what)
+raw_fault(struct rawcheck *k, uint64_t offset, const char *what)
 {
-	l->fault = what;
+	k->fault_offset = offset;
+	k->fault = what;
 	return -1;
 }
 
+/* Which read key the last string names: its index, -1 for none, -2 when
+ * out of memory.  json-c decodes the escapes. */
 static int
-is_hex(int c)
+read_key(struct rawcheck *k)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	    (c >= 'A' && c <= 'F');
-}
+	struct json_object *o = NULL;
+	const char *text = k->key + 1;
+	size_t len = k->key_len - 2;
+	int i;
 
-static void
-key_byte(struct lexcheck *l, int c)
-{
-	if (!l->record_key)
-		return;
-	if (c >= 0x80 || l->key_len + 1 >= sizeof(l->key))
-		l->key_other = 1;
-	else
-		l->key[l->key_len++] = (char)c;
-}
-
-/* The keys that decide, which may appear once each in a record or line;
- * "tags" is the collector's fourth. */
-static const char *const collector_keys[] = {
-	"scope", "name", "result", "tags"
-};
-static const char *const log_keys[] = {
-	"$report_type", "nodeid", "when", "outcome", "exitstatus"
-};
-
-/* A record key is complete: the read keys may appear once each. */
-static int
-key_end(struct lexcheck *l)
-{
-	unsigned i;
-
-	l->last_key_tags = 0;
-	if (l->key_other)
-		return 0;
-	l->key[l->key_len] = '\0';
-	for (i = 0; i < l->nread_keys; i++) {
-		if (strcmp(l->key, l->read_keys[i]) != 0)
-			continue;
-		if (l->seen & (1u << i))
-			return lex_fault(l, "a read key appears twice");
-		l->seen |= 1u << i;
-		l->last_key_tags = l->read_keys == collector_keys && i == 3;
+	if (k->key_long)
+		return -1;
+	if (memchr(text, '\\', len) != NULL) {
+		json_tokener_reset(k->keytok);
+		o = json_tokener_parse_ex(k->keytok, k->key, (int)k->key_len);
+		if (o == NULL)	/* json-c refuses the key later */
+			return json_tokener_get_error(k->keytok) ==
+			    json_tokener_success ? -2 : -1;
+		text = json_object_get_string(o);
+		len = (size_t)json_object_get_string_len(o);
 	}
+	for (i = 0; k->keys[i] != NULL; i++)
+		if (strlen(k->keys[i]) == len &&
+		    memcmp(k->keys[i], text, len) == 0)
+			break;
+	json_object_put(o);
+	return k->keys[i] != NULL ? i : -1;
+}
+
+/* A ':' has made the last string a key. */
+static int
+key_done(struct rawcheck *k)
+{
+	int i;
+
+	k->string = 0;
+	if (k->string_nul)
+		return raw_fault(k, k->string_end,
+		    "a key holds an escaped NUL");
+	if (k->tags_depth != 0 && k->depth == k->tags_depth) {
+		k->expect = EXPECT_TAG;
+		return 0;
+	}
+	if (!k->in_record || (i = read_key(k)) == -1)
+		return 0;
+	if (i == -2)
+		return raw_fault(k, k->offset, NULL);
+	if (k->seen & (1u << i))
+		return raw_fault(k, k->string_end,
+		    "a read key appears twice");
+	k->seen |= 1u << i;
+	if (k->keys == collector_keys && i == 3)
+		k->expect = EXPECT_TAGS;
 	return 0;
 }
 
-/* RFC 8259 number syntax, one byte at a time.  1: taken, 0: not a number
- * byte (the number ended there), -1: invalid. */
+/*
+ * A byte c in a number whose byte before is p.  json-c 0.16 reads
+ * numbers loosely: it takes leading zeros (00, -01, 01.5), a fraction
+ * with no digit on one side ("1.", "1.e5", "-.5"), and, a number cut
+ * between two calls, a '-' after its digits ("1" "-2" reads as 1).
+ * 1: the number goes on; 0: c ends it; -1: it is not RFC 8259's.
+ */
 static int
-number_step(struct lexcheck *l, int c)
+number_byte(struct rawcheck *k, int c)
 {
-	int digit = c >= '0' && c <= '9';
+	int p = k->number, digit = c >= '0' && c <= '9';
 
-	switch (l->num) {
-	case NUM_MINUS:
-		if (c == 'I') {		/* -Infinity: json-c reads the rest */
-			l->num = NUM_NONE;
-			return 1;
-		}
-		if (!digit)
-			return -1;
-		l->num = c == '0' ? NUM_ZERO : NUM_INT;
-		return 1;
-	case NUM_ZERO:
-		if (digit)
-			return -1;	/* a leading zero */
-		/* FALLTHROUGH */
-	case NUM_INT:
-		if (digit)
-			return 1;
-		if (c == '.') {
-			l->num = NUM_DOT;
-			return 1;
-		}
-		/* FALLTHROUGH */
-	case NUM_FRAC:
-		if (digit)
-			return 1;
-		if (c == 'e' || c == 'E') {
-			l->num = NUM_E;
-			return 1;
-		}
+	if ((k->lead == 1 && digit) || (p == '.' && !digit) ||
+	    (c == '.' && (p < '0' || p > '9')) ||
+	    (c == '-' && p != 'e' && p != 'E'))
+		return -1;
+	if (!digit && c != '.' && c != 'e' && c != 'E' && c != '+' &&
+	    c != '-')
 		return 0;
-	case NUM_DOT:
-		if (!digit)
-			return -1;
-		l->num = NUM_FRAC;
-		return 1;
-	case NUM_E:
-		if (c == '+' || c == '-') {
-			l->num = NUM_ESIGN;
-			return 1;
-		}
-		/* FALLTHROUGH */
-	case NUM_ESIGN:
-		if (!digit)
-			return -1;
-		l->num = NUM_EXP;
-		return 1;
-	case NUM_EXP:
-		return digit ? 1 : 0;
-	case NUM_NONE:
-		break;
-	}
-	return 0;
+	k->lead = k->lead == 2 && c == '0';
+	k->number = c;
+	return 1;
 }
 
+/* A byte outside strings. */
 static int
-lex_string_byte(struct lexcheck *l, int c)
+out_byte(struct rawcheck *k, int c)
 {
-	if (l->utf8_left > 0) {
-		if (c < l->utf8_lo || c > l->utf8_hi)
-			return lex_fault(l, "invalid UTF-8");
-		l->utf8_left--;
-		l->utf8_lo = 0x80;
-		l->utf8_hi = 0xbf;
-		key_byte(l, c);
-		return 0;
-	}
-	if (c == '"') {
-		l->state = LEX_OUT;
-		return l->record_key ? key_end(l) : 0;
-	}
-	if (c == '\\') {
-		l->state = LEX_ESCAPE;
-		return 0;
-	}
-	if (c < 0x20)
-		return lex_fault(l, "a raw control character in a string");
-	if (c >= 0x80) {
-		l->utf8_lo = 0x80;
-		l->utf8_hi = 0xbf;
-		if (c >= 0xc2 && c <= 0xdf)
-			l->utf8_left = 1;
-		else if (c >= 0xe0 && c <= 0xef) {
-			l->utf8_left = 2;
-			if (c == 0xe0)
-				l->utf8_lo = 0xa0;
-			else if (c == 0xed)
-				l->utf8_hi = 0x9f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			l->utf8_left = 3;
-			if (c == 0xf0)
-				l->utf8_lo = 0x90;
-			else if (c == 0xf4)
-				l->utf8_hi = 0x8f;
-		} else
-			return lex_fault(l, "invalid UTF-8");
-	}
-	key_byte(l, c);
-	return 0;
-}
-
-static int
-lex_escape_byte(struct lexcheck *l, int c)
-{
-	static const char in[] = "\"\\/bfnrt", out[] = "\"\\/\b\f\n\r\t";
-	const char *p;
-
-	if (l->state == LEX_ESCAPE) {
-		if (c == 'u') {
-			l->state = LEX_HEX;
-			l->hex_left = 4;
-			l->hex = 0;
+	if (k->number != 0) {
+		switch (number_byte(k, c)) {
+		case -1:
+			return raw_fault(k, k->offset, "an invalid number");
+		case 1:
 			return 0;
 		}
-		if (c == 0 || (p = strchr(in, c)) == NULL)
-			return lex_fault(l, "an invalid escape");
-		key_byte(l, out[p - in]);
-		l->state = LEX_STRING;
-		return 0;
-	}
-	if (!is_hex(c))
-		return lex_fault(l, "an invalid \\u escape");
-	l->hex = l->hex << 4 | (uint32_t)(c <= '9' ? c - '0' :
-	    (c | 0x20) - 'a' + 10);
-	if (--l->hex_left > 0)
-		return 0;
-	l->state = LEX_STRING;
-	if (l->is_key && l->hex == 0)
-		return lex_fault(l, "a key holds an escaped NUL");
-	if (l->hex < 0x80)
-		key_byte(l, (int)l->hex);
-	else if (l->record_key)
-		l->key_other = 1;
-	return 0;
-}
-
-static int
-lex_push(struct lexcheck *l, int object)
-{
-	if (l->depth >= REPORT_DEPTH_MAX)
-		return lex_fault(l, "nesting too deep");
-	l->object[++l->depth] = (unsigned char)object;
-	if (object && l->depth == l->record_depth)
-		l->seen = 0;	/* a new record */
-	return 0;
-}
-
-static int
-lex_out_byte(struct lexcheck *l, int c)
-{
-	int taken;
-
-	if (l->num != NUM_NONE) {
-		if ((taken = number_step(l, c)) == -1)
-			return lex_fault(l, "an invalid number");
-		if (taken)
-			return 0;
-		l->num = NUM_NONE;
-		/* Only these may follow a number.  json-c, resuming a number
-		 * in the next chunk, took "1" "-2" for one number once. */
-		if (c != ' ' && c != '\t' && c != '\n' && c != '\r' &&
-		    c != ',' && c != ']' && c != '}')
-			return lex_fault(l, "an invalid number");
+		k->number = 0;
 	}
 	if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
 		return 0;
-	if (c < 0x20 || c >= 0x80)
-		return lex_fault(l, "a byte that JSON does not allow here");
-	if (l->record_depth == 0) {	/* the first byte: which input */
-		l->record_depth = c == '{' ? 1 : 2;
-		l->read_keys = c == '{' ? log_keys : collector_keys;
-		l->nread_keys = c == '{' ? 5 : 4;
-	}
-	if (l->after_colon) {
-		l->after_colon = 0;
-		if (l->tags_depth != 0 && l->depth == l->tags_depth &&
-		    c != '"')
-			return lex_fault(l, "a tag value is not a string");
-		if (c == '{' && l->depth == l->record_depth &&
-		    l->last_key_tags)
-			l->tags_depth = 3;
-	}
+	/* No JSON has one here; json-c, checking UTF-8 as it peeks, would
+	 * refuse one right after an element instead of handing it over. */
+	if (c >= 0x80)
+		return raw_fault(k, k->offset, "a byte that JSON does not "
+		    "allow here");
+	if (c == ':' && k->string)
+		return key_done(k);
+	if (k->expect == EXPECT_TAG && c != '"')
+		return raw_fault(k, k->offset, "a tag value is not a string");
+	if (k->expect == EXPECT_TAGS && c == '{')
+		k->tags_depth = k->depth + 1;
+	k->expect = EXPECT_ANY;
+	k->string = 0;
 	switch (c) {
 	case '"':
-		l->state = LEX_STRING;
-		l->is_key = l->want_key;
-		l->record_key = l->is_key && l->depth == l->record_depth;
-		l->key_len = 0;
-		l->key_other = 0;
-		l->want_key = 0;
+		k->state = RAW_STRING;
+		k->string_nul = 0;
+		k->in_record = k->record_depth != 0 &&
+		    k->depth == k->record_depth;
+		k->key[0] = '"';
+		k->key_len = 1;
+		k->key_long = 0;
 		return 0;
 	case '{':
 	case '[':
-		l->want_key = c == '{';
-		return lex_push(l, c == '{');
+		if (k->depth >= REPORT_DEPTH_MAX)
+			return raw_fault(k, k->offset, "nesting too deep");
+		if (k->depth++ == 0 && k->record_depth == 0) {
+			k->record_depth = c == '{' ? 1 : 2;
+			k->keys = c == '{' ? log_keys : collector_keys;
+		}
+		if (k->depth == k->record_depth)
+			k->seen = 0;	/* a new record */
+		return 0;
 	case '}':
 	case ']':
-		if (l->depth == l->tags_depth)
-			l->tags_depth = 0;
-		if (l->depth > 0)
-			l->depth--;
-		l->want_key = 0;
+		if (k->depth == k->tags_depth)
+			k->tags_depth = 0;
+		if (k->depth > 0)
+			k->depth--;
 		return 0;
-	case ',':
-		l->want_key = l->depth > 0 && l->object[l->depth];
-		return 0;
-	case ':':
-		l->after_colon = 1;
-		return 0;
-	case '-':
-		l->num = NUM_MINUS;
-		return 0;
-	default:
-		if (c >= '0' && c <= '9')
-			l->num = c == '0' ? NUM_ZERO : NUM_INT;
-		l->want_key = 0;
-		return 0;
+	case '\'':	/* json-c takes {'key': ...} even when strict */
+		return raw_fault(k, k->offset, "a single quote outside a "
+		    "string");
 	}
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		k->number = c;
+		k->lead = c == '0' ? 1 : c == '-' ? 2 : 0;
+	}
+	return 0;
 }
 
-/* Check one chunk; -1 with l->fault and l->offset at the first fault. */
+/* Check one chunk; -1 with the fault in k at its first fault. */
 static int
-lex_check(struct lexcheck *l, const unsigned char *p, size_t n)
+raw_check(struct rawcheck *k, const unsigned char *p, size_t n)
 {
 	size_t i;
-	int rc;
+	int c;
 
-	for (i = 0; i < n; i++, l->offset++) {
-		if (p[i] == 0)
-			return lex_fault(l, "a raw NUL byte");
-		switch (l->state) {
-		case LEX_OUT:
-			rc = lex_out_byte(l, p[i]);
+	for (i = 0; i < n; i++, k->offset++) {
+		c = p[i];
+		/* json-c's VALIDATE_UTF8 checks the shape of a sequence
+		 * only: it takes overlong forms, surrogates and code points
+		 * above U+10FFFF, which RFC 3629 does not. */
+		if (c == 0xc0 || c == 0xc1 || c >= 0xf5 ||
+		    (k->prev == 0xe0 && c < 0xa0) ||
+		    (k->prev == 0xed && c > 0x9f) ||
+		    (k->prev == 0xf0 && c < 0x90) ||
+		    (k->prev == 0xf4 && c > 0x8f))
+			return raw_fault(k, k->offset, "invalid UTF-8");
+		k->prev = c;
+		switch (k->state) {
+		case RAW_OUT:
+			if (out_byte(k, c) == -1)
+				return -1;
+			continue;
+		case RAW_STRING:
+			if (c == '"') {
+				k->state = RAW_OUT;
+				k->string = 1;
+				k->string_end = k->offset;
+				if (k->in_record)
+					k->key[k->key_len++] = '"';
+				continue;
+			}
+			if (c < 0x20)
+				return raw_fault(k, k->offset,
+				    "a raw control character in a string");
+			if (c == '\\')
+				k->state = RAW_ESCAPE;
 			break;
-		case LEX_STRING:
-			rc = lex_string_byte(l, p[i]);
+		case RAW_ESCAPE:
+			k->state = c == 'u' ? RAW_HEX : RAW_STRING;
+			k->hex_left = 4;
+			k->hex_zeros = 0;
 			break;
-		default:
-			rc = lex_escape_byte(l, p[i]);
+		case RAW_HEX:
+			k->hex_zeros += c == '0';
+			if (--k->hex_left == 0) {
+				k->state = RAW_STRING;
+				k->string_nul |= k->hex_zeros == 4;
+			}
 			break;
 		}
-		if (rc == -1)
-			return -1;
+		if (!k->in_record)
+			continue;
+		if (k->key_len > REF_KEY_RAW)
+			k->key_long = 1;
+		else
+			k->key[k->key_len++] = (char)c;
 	}
 	return 0;
 }
@@ -491,8 +419,8 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    text[start - 1] != '\r'; start--)
 		;
 	*line = text + start;
-	*n = end - start < TRIAGE_MESSAGE_MAX ? end - start :
-	    TRIAGE_MESSAGE_MAX;
+	*n = end - start < TALLY_MESSAGE_KEEP ? end - start :
+	    TALLY_MESSAGE_KEEP;
 }
 
 /* longrepr and location: where and why, as the fast reader takes them. */
@@ -579,14 +507,20 @@ line_of_log(struct json_object *o, struct log_line *l)
 }
 
 enum frame {
-	FRAME_BOM, FRAME_START, FRAME_FIRST, FRAME_NEXT, FRAME_ELEMENT,
-	FRAME_AFTER, FRAME_END,
-	FRAME_LOG		/* a log: line by line */
+	FRAME_BOM,		/* a byte order mark may come */
+	FRAME_START,		/* white space, then '[' or '{' */
+	FRAME_FIRST,		/* the array: after '[' */
+	FRAME_NEXT,		/* after ',' */
+	FRAME_VALUE,		/* an element, or a line's object: json-c's */
+	FRAME_AFTER,		/* after an element: ',' or ']' */
+	FRAME_END,		/* after the array: white space only */
+	FRAME_LINE,		/* a log: a line, or white space */
+	FRAME_LINE_END		/* after a line's object: its line feed */
 };
 
 struct refreader {
 	struct json_tokener *tok;
-	struct lexcheck lex;
+	struct rawcheck check;
 	enum frame frame;
 	int bom_seen;		/* bytes of the byte order mark read */
 	uint64_t base;		/* offset of the chunk */
@@ -595,13 +529,12 @@ struct refreader {
 	struct report_error *err;
 	enum report_status status;
 	struct reading *rd;
-	/* A log: the line being gathered, its number, what lines said. */
-	struct strbuf line;
-	uint64_t line_start;	/* offset of the line */
-	uint64_t lineno;
-	uint64_t newlines;	/* line feeds before the first line */
-	struct logstate ls;
+	/* A log: line feeds read, what the lines said, and the object of
+	 * the line being read, judged at its line feed. */
 	int log;
+	uint64_t lineno;
+	struct logstate ls;
+	struct json_object *line;
 };
 
 static int
@@ -634,16 +567,26 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	struct record_fields f;
 	struct record rec;
 
-	if (!json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return ref_fail(r, offset, "the element is not an object");
-	}
 	fields_of(o, &f);
 	r->err->offset = offset;
 	r->status = record_check(&f, &r->nodeid, &rec, r->err);
 	if (r->status == REPORT_READ_OK)
-		r->status = report_status_of(record_count(t, &rec));
+		r->status = record_count(t, &rec);
 	json_object_put(o);
+	return r->status == REPORT_READ_OK ? 0 : -1;
+}
+
+/* A line's line feed, at offset: what its object says. */
+static int
+line_done(struct refreader *r, uint64_t offset)
+{
+	struct log_line l;
+
+	line_of_log(r->line, &l);
+	r->err->offset = offset;
+	r->status = logstate_line(&r->ls, &l, r->err);
+	json_object_put(r->line);
+	r->line = NULL;
 	return r->status == REPORT_READ_OK ? 0 : -1;
 }
 
@@ -653,7 +596,6 @@ start_log(struct refreader *r, struct tally *t)
 	r->log = 1;
 	r->rd->input = INPUT_REPORTLOG;
 	r->err->line = 1;
-	r->lineno = r->newlines;
 	if (logstate_init(&r->ls, t) == -1) {
 		r->status = REPORT_READ_NOMEM;
 		return -1;
@@ -661,56 +603,35 @@ start_log(struct refreader *r, struct tally *t)
 	return 0;
 }
 
-/* Is the line white space only (a blank line)? */
+/*
+ * Hand json-c the value's bytes from *i to end.  1 and the object when
+ * the value is complete (*i past it, and past white space after it), 0
+ * when it goes on, -1 on a fault.
+ */
 static int
-blank(const struct strbuf *line)
+parse(struct refreader *r, const unsigned char *p, size_t *i, size_t end,
+    struct json_object **o)
 {
-	size_t i;
-
-	for (i = 0; i < line->len; i++)
-		if (line->data[i] != ' ' && line->data[i] != '\t' &&
-		    line->data[i] != '\r')
-			return 0;
-	return 1;
-}
-
-/* A whole line of a log, without its line feed. */
-static int
-log_line_done(struct refreader *r)
-{
-	struct json_object *o;
-	struct log_line l;
 	enum json_tokener_error jerr;
 	size_t used;
 
-	r->lineno++;
-	if (blank(&r->line))
-		return 0;
-	r->err->record = r->lineno;
-	json_tokener_reset(r->tok);
-	o = json_tokener_parse_ex(r->tok, r->line.data, (int)r->line.len);
+	*o = json_tokener_parse_ex(r->tok, (const char *)p + *i,
+	    (int)(end - *i));
 	jerr = json_tokener_get_error(r->tok);
 	used = json_tokener_get_parse_end(r->tok);
-	if (jerr == json_tokener_continue)
-		return ref_fail(r, r->line_start + r->line.len,
-		    "the line ends inside a value");
-	if (jerr != json_tokener_success)
-		return ref_fail(r, r->line_start + used, "%s",
-		    json_tokener_error_desc(jerr));
-	while (used < r->line.len && (r->line.data[used] == ' ' ||
-	    r->line.data[used] == '\t' || r->line.data[used] == '\r'))
-		used++;
-	if (used < r->line.len || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		return ref_fail(r, r->line_start + used,
-		    "the line is not one JSON object");
+	if (jerr == json_tokener_continue) {
+		*i = end;
+		return 0;
 	}
-	line_of_log(o, &l);
-	r->err->offset = r->line_start + r->line.len;
-	r->status = logstate_line(&r->ls, &l, r->err);
-	json_object_put(o);
-	strbuf_reset(&r->line);
-	return r->status == REPORT_READ_OK ? 0 : -1;
+	if (jerr != json_tokener_success)
+		return ref_fail(r, r->base + *i + used, "%s",
+		    json_tokener_error_desc(jerr));
+	*i += used;
+	if (*o == NULL) {	/* json-c ran out of memory */
+		r->status = REPORT_READ_NOMEM;
+		return -1;
+	}
+	return 1;
 }
 
 /* Frame one chunk of the document. */
@@ -719,23 +640,23 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
     struct tally *t)
 {
 	struct json_object *o;
-	enum json_tokener_error jerr;
-	size_t i = 0, used;
+	const unsigned char *nl;
+	size_t i = 0, end;
+	int rc;
 
 	while (i < n) {
 		switch (r->frame) {
-		case FRAME_BOM:		/* taken off by refread_read() */
+		case FRAME_BOM:		/* taken off by strip_bom() */
 		case FRAME_START:
 			if (is_ws(p[i])) {
-				r->newlines += p[i] == '\n';
+				r->lineno += p[i] == '\n';
 				i++;
 				break;
 			}
 			if (p[i] == '{') {
 				if (start_log(r, t) == -1)
 					return -1;
-				r->line_start = r->base + i;
-				r->frame = FRAME_LOG;
+				r->frame = FRAME_LINE;
 				break;
 			}
 			if (p[i] != '[')
@@ -745,21 +666,6 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
 			r->rd->input = INPUT_COLLECTOR;
 			i++;
 			r->frame = FRAME_FIRST;
-			break;
-		case FRAME_LOG:
-			used = i;
-			while (i < n && p[i] != '\n')
-				i++;
-			if (strbuf_append(&r->line, p + used, i - used) == -1) {
-				r->status = REPORT_READ_NOMEM;
-				return -1;
-			}
-			if (i == n)
-				break;
-			i++;
-			if (log_line_done(r) == -1)
-				return -1;
-			r->line_start = r->base + i;
 			break;
 		case FRAME_FIRST:
 		case FRAME_NEXT:
@@ -773,22 +679,31 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
 				break;
 			}
 			r->err->record = r->index;
+			if (p[i] != '{')
+				return ref_fail(r, r->base + i,
+				    "the element is not an object");
 			json_tokener_reset(r->tok);
-			r->frame = FRAME_ELEMENT;
+			r->frame = FRAME_VALUE;
 			break;
-		case FRAME_ELEMENT:
-			o = json_tokener_parse_ex(r->tok, (const char *)p + i,
-			    (int)(n - i));
-			jerr = json_tokener_get_error(r->tok);
-			if (jerr == json_tokener_continue) {
-				i = n;
+		case FRAME_VALUE:
+			/* A line's value ends by its line feed at the latest:
+			 * json-c would read on into the next line. */
+			end = n;
+			if (r->log && (nl = memchr(p + i, '\n', n - i)) != NULL)
+				end = (size_t)(nl - p);
+			rc = end > i ? parse(r, p, &i, end, &o) : 0;
+			if (rc == -1)
+				return -1;
+			if (rc == 0 && end < n)
+				return ref_fail(r, r->base + end,
+				    "the line ends inside a value");
+			if (rc == 0)
+				break;
+			if (r->log) {
+				r->line = o;
+				r->frame = FRAME_LINE_END;
 				break;
 			}
-			used = json_tokener_get_parse_end(r->tok);
-			if (jerr != json_tokener_success)
-				return ref_fail(r, r->base + i + used, "%s",
-				    json_tokener_error_desc(jerr));
-			i += used;
 			if (element_done(r, o, r->base + i, t) == -1)
 				return -1;
 			r->index++;
@@ -813,6 +728,31 @@ frame_chunk(struct refreader *r, const unsigned char *p, size_t n,
 			if (!is_ws(p[i]))
 				return ref_fail(r, r->base + i,
 				    "data after the array");
+			i++;
+			break;
+		case FRAME_LINE:
+			if (p[i] == '\n')
+				r->lineno++;
+			else if (!is_ws(p[i])) {
+				r->err->record = r->lineno + 1;
+				if (p[i] != '{')
+					return ref_fail(r, r->base + i,
+					    "the line is not a JSON object");
+				json_tokener_reset(r->tok);
+				r->frame = FRAME_VALUE;
+				break;
+			}
+			i++;
+			break;
+		case FRAME_LINE_END:
+			if (p[i] == '\n') {
+				if (line_done(r, r->base + i) == -1)
+					return -1;
+				r->lineno++;
+				r->frame = FRAME_LINE;
+			} else if (!is_ws(p[i]))
+				return ref_fail(r, r->base + i,
+				    "the line is not one JSON object");
 			i++;
 			break;
 		}
@@ -841,6 +781,69 @@ strip_bom(struct refreader *r, const unsigned char *p, size_t n, size_t *skip)
 	return 0;
 }
 
+/*
+ * json-c 0.16 checks UTF-8 within one call only: it refuses a sequence
+ * cut between two calls.  So a chunk never ends inside one: the bytes at
+ * the end of p that begin a sequence, how many, wait for the next.
+ */
+static size_t
+utf8_tail(const unsigned char *p, size_t n)
+{
+	size_t i, need;
+
+	for (i = 1; i <= 3 && i <= n; i++) {
+		if ((p[n - i] & 0xc0) == 0x80)
+			continue;
+		if (p[n - i] < 0xc0)
+			return 0;
+		need = p[n - i] >= 0xf0 ? 4 : p[n - i] >= 0xe0 ? 3 : 2;
+		return need > i ? i : 0;
+	}
+	return 0;
+}
+
+/*
+ * One chunk: the checks beside json-c first, then the framing up to
+ * their first fault, so that the records before it still count, as the
+ * fast reader counts every record it finished before a fault.
+ */
+static int
+read_chunk(struct refreader *r, const unsigned char *p, size_t n,
+    struct tally *t)
+{
+	uint64_t start = r->base;
+	size_t skip, limit = n;
+	int checked;
+
+	if (strip_bom(r, p, n, &skip) == -1)
+		return -1;
+	r->check.offset = start + skip;
+	checked = raw_check(&r->check, p + skip, n - skip);
+	if (checked == -1) {
+		/* A key's fault may lie in a chunk before.  json-c is not
+		 * handed the start of a sequence the fault cuts short: it
+		 * would refuse that first. */
+		limit = r->check.fault_offset < start + skip ? skip :
+		    (size_t)(r->check.fault_offset - start);
+		limit -= utf8_tail(p + skip, limit - skip);
+	}
+	r->base = start + skip;
+	if (frame_chunk(r, p + skip, limit - skip, t) == -1)
+		return -1;
+	if (checked == -1) {
+		if (r->check.fault == NULL) {
+			r->status = REPORT_READ_NOMEM;
+			return -1;
+		}
+		if (r->log)
+			r->err->record = r->lineno + 1;
+		return ref_fail(r, r->check.fault_offset, "%s",
+		    r->check.fault);
+	}
+	r->base = start + n;
+	return 0;
+}
+
 /* The end of input: where the framing stands says how it ended. */
 static enum report_status
 ref_end(struct refreader *r)
@@ -856,13 +859,7 @@ ref_end(struct refreader *r)
 		return REPORT_READ_EMPTY;
 	case FRAME_END:
 		return REPORT_READ_OK;
-	case FRAME_LOG:
-		if (!blank(&r->line)) {
-			r->err->record = r->lineno + 1;
-			ref_fail(r, r->base, "the report ends without a final "
-			    "line feed (truncated?)");
-			return REPORT_READ_BAD;
-		}
+	case FRAME_LINE:
 		r->err->record = REPORT_NO_RECORD;
 		if ((r->status = logstate_end(&r->ls, r->err)) !=
 		    REPORT_READ_OK)
@@ -871,7 +868,12 @@ ref_end(struct refreader *r)
 		r->rd->session_status = r->ls.exitstatus;
 		return REPORT_READ_OK;
 	default:
-		ref_fail(r, r->base, "the report ends early (truncated?)");
+		if (r->log)
+			ref_fail(r, r->base, "the report ends without a final "
+			    "line feed (truncated?)");
+		else
+			ref_fail(r, r->base, "the report ends early "
+			    "(truncated?)");
 		return REPORT_READ_BAD;
 	}
 }
@@ -880,12 +882,9 @@ enum report_status
 refread_read(struct source *src, struct reading *rd)
 {
 	struct refreader r;
-	struct tally *t = rd->tally;
 	unsigned char *buf;
-	uint64_t start;
-	size_t skip, limit;
+	size_t held = 0, len, keep;
 	ssize_t n;
-	int lexed;
 
 	memset(&r, 0, sizeof(r));
 	reading_start(rd);
@@ -893,57 +892,47 @@ refread_read(struct source *src, struct reading *rd)
 	r.err = &rd->err;
 	r.status = REPORT_READ_OK;
 	strbuf_init(&r.nodeid);
-	strbuf_init(&r.line);
-	/* json-c's depth counts the values it is inside plus one; a record
-	 * sits at depth 2 of the document, a log's line at depth 1. */
-	r.tok = json_tokener_new_ex(REPORT_DEPTH_MAX);
-	buf = malloc(REF_CHUNK);
-	if (r.tok == NULL || buf == NULL) {
-		free(buf);
-		if (r.tok != NULL)
-			json_tokener_free(r.tok);
-		return REPORT_READ_NOMEM;
-	}
 	/*
-	 * Trailing characters are the array's: ',' or ']' after a record.
-	 * No JSON_TOKENER_VALIDATE_UTF8: in json-c 0.16 it rejects a valid
-	 * UTF-8 sequence split between two calls (seen with U+2028 fed a
-	 * byte at a time), and the lexcheck validates UTF-8 more strictly.
+	 * json-c's depth counts values, scalars too, from 0 for the element
+	 * or line: a value inside a line's 1000th container is at 1000.
+	 * The limit itself is the raw check's.
 	 */
-	json_tokener_set_flags(r.tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
-	for (;;) {
-		if ((n = source_read(src, buf, REF_CHUNK)) <= 0) {
-			if (n < 0)
-				r.status = REPORT_READ_IOERR;
-			else
-				r.status = ref_end(&r);
-			break;
-		}
-		start = r.base;
-		if (strip_bom(&r, buf, (size_t)n, &skip) == -1)
-			break;
-		/* The lexical check runs first, but the records before its
-		 * fault are still framed and counted, as the fast reader
-		 * counts every record it finished before a fault. */
-		r.lex.offset = start + skip;
-		lexed = lex_check(&r.lex, buf + skip, (size_t)n - skip);
-		limit = lexed == 0 ? (size_t)n : (size_t)(r.lex.offset - start);
-		r.base = start + skip;
-		if (frame_chunk(&r, buf + skip, limit - skip, t) == -1)
-			break;
-		if (lexed == -1) {
-			if (r.log)	/* in the line being gathered */
-				r.err->record = r.lineno + 1;
-			ref_fail(&r, r.lex.offset, "%s", r.lex.fault);
-			break;
-		}
-		r.base = start + (size_t)n;
+	r.tok = json_tokener_new_ex(REPORT_DEPTH_MAX + 1);
+	r.check.keytok = json_tokener_new();
+	buf = malloc(REF_CHUNK);
+	if (r.tok == NULL || r.check.keytok == NULL || buf == NULL) {
+		r.status = REPORT_READ_NOMEM;
+		goto out;
 	}
+	/* Trailing characters are the array's or the line's, framed here. */
+	json_tokener_set_flags(r.tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8 | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	json_tokener_set_flags(r.check.keytok, JSON_TOKENER_STRICT);
+	for (;;) {
+		n = source_read(src, buf + held, REF_CHUNK - held);
+		if (n < 0) {
+			r.status = REPORT_READ_IOERR;
+			break;
+		}
+		if (n == 0 && held == 0) {
+			r.status = ref_end(&r);
+			break;
+		}
+		len = held + (size_t)n;
+		keep = n > 0 ? utf8_tail(buf, len) : 0;
+		if (read_chunk(&r, buf, len - keep, rd->tally) == -1)
+			break;
+		memmove(buf, buf + len - keep, keep);
+		held = keep;
+	}
+out:
 	free(buf);
-	json_tokener_free(r.tok);
+	if (r.tok != NULL)
+		json_tokener_free(r.tok);
+	if (r.check.keytok != NULL)
+		json_tokener_free(r.check.keytok);
+	json_object_put(r.line);
 	strbuf_free(&r.nodeid);
-	strbuf_free(&r.line);
 	if (r.log)
 		logstate_free(&r.ls);
 	return r.status;

@@ -22,6 +22,7 @@
 #include "logstate.h"
 #include "nodeid.h"
 #include "reader.h"
+#include "record.h"
 #include "scan.h"
 
 #define WORD_KEEP	64	/* longer than any word compared */
@@ -212,7 +213,7 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 				return -1;
 		} else if (which == 3 && c == '"') {
 			if (scan_string_value(lr->s, &lr->message,
-			    TRIAGE_MESSAGE_MAX, 1, &overflow) == -1)
+			    TALLY_MESSAGE_KEEP, 1, &overflow) == -1)
 				return -1;
 			l->detail.message = lr->message.data;
 			l->detail.message_len = lr->message.len;
@@ -232,7 +233,7 @@ static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
 	static const char *const names[] = { "reprcrash", NULL };
-	struct sink last = { &lr->message, TRIAGE_MESSAGE_MAX, 0, 0, 0, 1, 0 };
+	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0 };
 	int more, which;
 
 	memset(&l->detail, 0, sizeof(l->detail));
@@ -337,8 +338,7 @@ read_line(struct logreader *lr, struct log_line *l)
 		else if (scan_key_text(s, c, &key, &text, &len) == -1)
 			return -1;
 		which = key.overflow ? LKEY_OTHER : line_key(text, len);
-		s->key_text = text;
-		s->key_len = len;
+		scan_key(s, text, len);
 		if (which != LKEY_OTHER && which != LKEY_LONGREPR &&
 		    which != LKEY_LOCATION) {
 			if (seen & (1u << which))
@@ -389,8 +389,7 @@ read_line(struct logreader *lr, struct log_line *l)
 		}
 		if (rc == -1)
 			return -1;
-		s->key_text = NULL;
-		s->err->key[0] = '\0';
+		scan_key(s, NULL, 0);
 		if ((more = scan_next_member(s, &c)) == -1)
 			return -1;
 		more = !more;
@@ -441,7 +440,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	if (s->src->size > 0)
 		tally_expect(rd->tally, (uint64_t)s->src->size / TEST_BYTES_MIN);
 	s->lines = 1;
-	s->err->line = 1;
+	rd->err.line = 1;
 	/* Lines before the first object were counted by the caller's
 	 * white space: count them again from the buffer start. */
 	line += s->newlines;
@@ -454,7 +453,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 		}
 		if (c == -1)
 			break;
-		s->err->record = line;
+		rd->err.record = line;
 		if (c != '{') {
 			scan_fail(s, "the line is not a JSON object");
 			goto out;
@@ -472,15 +471,15 @@ reportlog_read(struct scanner *s, struct reading *rd)
 		}
 		/* Only a whole line means anything, as in the reference
 		 * reader: what it says is judged at its line feed. */
-		s->err->offset = s->base + s->pos;
-		if ((status = logstate_line(&lr.state, &l, s->err)) !=
+		rd->err.offset = s->base + s->pos;
+		if ((status = logstate_line(&lr.state, &l, &rd->err)) !=
 		    REPORT_READ_OK) {
 			s->failed = 1;
 			goto out;
 		}
 	}
-	s->err->record = REPORT_NO_RECORD;
-	status = logstate_end(&lr.state, s->err);
+	rd->err.record = REPORT_NO_RECORD;
+	status = logstate_end(&lr.state, &rd->err);
 	rd->finished = lr.state.finished;
 	rd->session_status = lr.state.exitstatus;
 out:

@@ -37,6 +37,17 @@ static const char escape_char[256] = {
 	['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t',
 };
 
+/* The first bytes of a key, as many as a fault keeps. */
+static size_t
+keep_key(char *to, const char *key, size_t len)
+{
+	if (len > SCAN_KEY_NAME)
+		len = SCAN_KEY_NAME;
+	if (len > 0)
+		memcpy(to, key, len);
+	return len;
+}
+
 /* Note the first fault only: later ones follow from it. */
 int
 scan_fail(struct scanner *r, const char *fmt, ...)
@@ -46,11 +57,11 @@ scan_fail(struct scanner *r, const char *fmt, ...)
 	if (r->failed)
 		return -1;
 	r->failed = 1;
-	r->err->offset = r->base + r->pos;
-	if (r->key_text != NULL && r->key_text != r->err->key)
-		report_error_key(r->err, r->key_text, r->key_len);
+	r->fault.offset = r->base + r->pos;
+	r->fault.key_len = r->key_text == NULL ? 0 :
+	    keep_key(r->fault.key, r->key_text, r->key_len);
 	va_start(ap, fmt);
-	vsnprintf(r->err->what, sizeof(r->err->what), fmt, ap);
+	vsnprintf(r->fault.what, sizeof(r->fault.what), fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -62,11 +73,10 @@ scan_refill(struct scanner *r)
 
 	if (r->eof || r->ioerr)
 		return 0;
-	/* The key named in messages may lie in the buffer about to go. */
-	if (r->key_text != NULL && r->key_text != r->err->key) {
-		report_error_key(r->err, r->key_text, r->key_len);
-		r->key_text = r->err->key;
-		r->key_len = strlen(r->err->key);
+	/* The key named in a fault may lie in the buffer about to go. */
+	if (r->key_text != NULL && r->key_text != r->key_kept) {
+		r->key_len = keep_key(r->key_kept, r->key_text, r->key_len);
+		r->key_text = r->key_kept;
 	}
 	n = source_next(r->src, &r->buf);
 	if (n <= 0) {
@@ -416,8 +426,9 @@ digits(struct scanner *r)
 
 /*
  * A number that lies whole in the buffer, by index, with no calls: most
- * do.  Returns 1 when it took one, 0 when number_slow() must (the buffer
- * ends inside it, or it is not valid: that one says what is wrong).
+ * do.  Returns 1 when it took one, 0 when scan_number() must take the
+ * long way (the buffer ends inside it, or it is not valid: the long way
+ * says what is wrong).
  */
 static inline int
 number_in_buffer(struct scanner *r)
@@ -519,7 +530,7 @@ scan_key_text(struct scanner *r, int c, struct sink *k, const char **text,
     size_t *len)
 {
 	/* Reset first: a key read plain must not inherit the overflow of
-	 * a long key before it (that hid a collection error tag once). */
+	 * a long key before it, which would hide a collection error tag. */
 	k->overflow = k->has_nul = 0;
 	if (c != '"')
 		return scan_unexpected(r, c, "a key");
@@ -687,11 +698,10 @@ scan_string_value(struct scanner *r, struct strbuf *out, size_t keep,
 
 
 void
-scan_init(struct scanner *r, struct source *src, struct report_error *err)
+scan_init(struct scanner *r, struct source *src)
 {
 	memset(r, 0, sizeof(*r));
 	r->src = src;
-	r->err = err;
 }
 
 int

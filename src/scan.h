@@ -10,6 +10,8 @@
  * -Infinity that Python writes; strict UTF-8 (RFC 3629); no raw control
  * byte inside a string; a lone surrogate escape decodes to U+FFFD, as
  * json-c does.  Nesting is tracked in a fixed stack of a byte per level.
+ * The first fault is noted in the scanner, with the key being read, for
+ * the reader to report.
  *
  * The input is lent chunk by chunk by a source and never kept.  The few
  * functions that run for every key and value are inline here; the rest
@@ -26,9 +28,24 @@
 #include <emmintrin.h>
 #endif
 
-#include "reader.h"
 #include "source.h"
 #include "strbuf.h"
+
+/* Deepest nesting followed, the top array (or a log's line) counting as
+ * 1: the readers' limit. */
+#define SCAN_DEPTH_MAX	1000
+
+/* Bytes of the key being read kept for a fault: at least what a
+ * reader's fault shows. */
+#define SCAN_KEY_NAME	48
+
+/* The first fault: where, in which key, and what is wrong. */
+struct scan_fault {
+	uint64_t offset;	/* byte offset of the fault */
+	char key[SCAN_KEY_NAME];	/* the key's first key_len bytes, */
+	size_t key_len;		/* not NUL-terminated; 0: none */
+	char what[200];		/* "" until a fault is noted */
+};
 
 struct scanner {
 	struct source *src;
@@ -38,13 +55,14 @@ struct scanner {
 	int eof, ioerr;
 	int lines;		/* a line feed is no white space (a log) */
 	uint64_t newlines;	/* line feeds before the first value */
-	struct report_error *err;
-	int failed;		/* err is filled */
+	struct scan_fault fault;
+	int failed;		/* a fault is noted, here or by the reader */
 	int nomem;		/* memory ran out */
-	const char *key_text;	/* the key being read, for messages: */
-	size_t key_len;		/* copied into err only on a fault or refill */
+	const char *key_text;	/* the key being read, for a fault: */
+	size_t key_len;		/* moved into key_kept by a refill */
+	char key_kept[SCAN_KEY_NAME];
 	unsigned depth;
-	unsigned char stack[REPORT_DEPTH_MAX];	/* per level, 1: object */
+	unsigned char stack[SCAN_DEPTH_MAX];	/* per level, 1: object */
 };
 
 /* Room for the longest key a reader compares, and more. */
@@ -65,9 +83,9 @@ struct sink {
  * '"', '\\', or the start of a UTF-8 sequence. */
 extern const unsigned char scan_string_stop[256];
 
-void	scan_init(struct scanner *, struct source *, struct report_error *);
+void	scan_init(struct scanner *, struct source *);
 
-/* Note the first fault in err (later ones follow from it); -1. */
+/* Note the first fault (later ones follow from it); -1. */
 int	scan_fail(struct scanner *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	scan_truncated(struct scanner *, const char *where);
@@ -126,12 +144,21 @@ scan_skip_ws(struct scanner *s)
 	return scan_skip_ws_slow(s);
 }
 
+/* Name the key whose value is read next, for a fault (NULL: none).  Its
+ * text may lie in the buffer: a refill keeps what a fault shows of it. */
+static inline void
+scan_key(struct scanner *s, const char *text, size_t len)
+{
+	s->key_text = text;
+	s->key_len = len;
+}
+
 static inline int
 scan_push(struct scanner *s, int object)
 {
-	if (s->depth >= REPORT_DEPTH_MAX)
+	if (s->depth >= SCAN_DEPTH_MAX)
 		return scan_fail(s, "nesting deeper than %d levels",
-		    REPORT_DEPTH_MAX);
+		    SCAN_DEPTH_MAX);
 	s->stack[s->depth++] = (unsigned char)object;
 	return 0;
 }
@@ -143,8 +170,7 @@ scan_push(struct scanner *s, int object)
  * byte table): SSE2, which every x86-64 has, tests 16 bytes at once; the
  * portable way tests 8 with the zero-byte trick, whose lowest flagged
  * byte is always exact.  PYTRIAGE_PORTABLE_SCAN forces the portable way,
- * so that make check runs the end-to-end tests on it too.  (32 bytes at
- * once with AVX2 measured no faster: strings here are short.)
+ * so that make check runs the end-to-end tests on it too.
  */
 static inline size_t
 scan_plain_run_portable(const unsigned char *b, size_t i, size_t end)

@@ -5,10 +5,9 @@
  * memory.  source_read() copies into the caller's buffer; source_next()
  * lends the next chunk without a copy: a regular file is mapped a window
  * at a time, memory is pointed into, and only a pipe is read into a
- * buffer of the source's own.  Past the first chunk of a descriptor, a
- * thread maps or reads the next chunk while the caller reads this one.
- * Memory sources can be cut into small chunks so that tests and fuzzers
- * reach every refill path of the readers.
+ * buffer of the source's own.  Memory sources can be cut into small
+ * chunks so that tests and fuzzers reach every refill path of the
+ * readers.
  */
 #ifndef PYTRIAGE_SOURCE_H
 #define PYTRIAGE_SOURCE_H
@@ -31,8 +30,6 @@ struct source {
 	void *window;
 	size_t window_len;
 	unsigned char *buf;	/* for a descriptor that cannot be mapped */
-	unsigned long reads;	/* read(2)s that returned bytes */
-	struct ahead *ahead;	/* maps or reads ahead in a thread */
 };
 
 /* A regular file is mapped this much at a time (a multiple of any page

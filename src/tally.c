@@ -13,9 +13,10 @@
  * The hash is only trusted for counting.  Selectors come from exact bytes:
  * the first time a node ID fails (or ends unknown) its text is kept, and
  * every later record that lands on that slot is compared with it, so two
- * node IDs sharing a hash can never merge a failure away.  The hash is SipHash keyed by a
- * random seed per run, so a report cannot be built to collide, and by
- * chance two of a million node IDs collide once in 10^7 runs.
+ * node IDs sharing a hash can never merge a failure away.  The hash is
+ * SipHash (siphash.h) keyed by a random seed per run, so a report cannot
+ * be built to collide, and by chance two of a million node IDs collide
+ * once in 10^7 runs.
  */
 #include <sys/mman.h>
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "nodeid.h"
+#include "siphash.h"
 #include "tally.h"
 
 #define OUTCOME_MASK	0x3u
@@ -32,103 +34,17 @@
 #define ORDINAL_SHIFT	4
 
 #define REASON_MAX	200	/* bytes of a collection error's reason kept */
-#define MESSAGE_MAX	1024	/* bytes of a failed test's message kept */
 #define EXPECT_MAX	(1u << 19)	/* tally_expect() reserves at most
 					 * 8 MiB of table ahead */
-
-/*
- * SipHash (Aumasson and Bernstein): a keyed hash built so that without
- * the key no one can make two inputs collide, which a plain mixing hash
- * does not promise (two node IDs can be built to collide under every
- * seed of one).  The key comes from the run's random
- * seed.
- */
-struct sip {
-	uint64_t v0, v1, v2, v3;
-};
-
-static uint64_t
-rotl64(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-static void
-sip_round(struct sip *s)
-{
-	s->v0 += s->v1;
-	s->v1 = rotl64(s->v1, 13) ^ s->v0;
-	s->v0 = rotl64(s->v0, 32);
-	s->v2 += s->v3;
-	s->v3 = rotl64(s->v3, 16) ^ s->v2;
-	s->v0 += s->v3;
-	s->v3 = rotl64(s->v3, 21) ^ s->v0;
-	s->v2 += s->v1;
-	s->v1 = rotl64(s->v1, 17) ^ s->v2;
-	s->v2 = rotl64(s->v2, 32);
-}
-
-/* n (at most 8) bytes as a little-endian word, whatever the machine. */
-static uint64_t
-load64(const unsigned char *p, size_t n)
-{
-	uint64_t w = 0;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(&w, p, n);
-#else
-	while (n-- > 0)
-		w = w << 8 | p[n];
-#endif
-	return w;
-}
-
-static void
-sip_block(struct sip *s, uint64_t m, int rounds)
-{
-	s->v3 ^= m;
-	while (rounds-- > 0)
-		sip_round(s);
-	s->v0 ^= m;
-}
-
-/* SipHash-c-d of data under the key (k0, k1). */
-static uint64_t
-sip(int c, int d, uint64_t k0, uint64_t k1, const unsigned char *p,
-    size_t len)
-{
-	struct sip s;
-	size_t left = len;
-
-	s.v0 = k0 ^ 0x736f6d6570736575ULL;
-	s.v1 = k1 ^ 0x646f72616e646f6dULL;
-	s.v2 = k0 ^ 0x6c7967656e657261ULL;
-	s.v3 = k1 ^ 0x7465646279746573ULL;
-	for (; left >= 8; p += 8, left -= 8)
-		sip_block(&s, load64(p, 8), c);
-	sip_block(&s, load64(p, left) | (uint64_t)len << 56, c);
-	s.v2 ^= 0xff;
-	while (d-- > 0)
-		sip_round(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
-}
-
-uint64_t
-siphash(int c, int d, const unsigned char key[16], const void *data,
-    size_t len)
-{
-	return sip(c, d, load64(key, 8), load64(key + 8, 8), data, len);
-}
 
 uint64_t
 tally_hash(uint64_t seed, const char *s, size_t len)
 {
 	uint64_t h;
 
-	/* SipHash-1-3, as hash tables use it; the key is the seed and a
-	 * second word drawn from it. */
-	h = sip(1, 3, seed, seed * 0x9e3779b97f4a7c15ULL +
-	    0x632be59bd9b4e019ULL, (const unsigned char *)s, len);
+	/* The key: the seed and a second word drawn from it. */
+	h = siphash13(seed, seed * 0x9e3779b97f4a7c15ULL +
+	    0x632be59bd9b4e019ULL, s, len);
 	return h == 0 ? 1 : h;	/* 0 marks a free slot */
 }
 
@@ -139,18 +55,7 @@ slot_of(uint64_t hash, size_t cap)
 	return (size_t)(((hash >> 32) * (uint64_t)cap) >> 32);
 }
 
-/*
- * Zeroed pages of our own, so that parts can be given back early.  Left
- * to fault in on first use, a page of a table faults twice: the probe
- * reads it (the kernel maps its zero page), then the tally writes it,
- * and with more than one thread that second fault also interrupts the
- * other CPUs to flush the zero page from their TLBs.  So a table that
- * will be written all over is populated for writing ahead of use, where
- * the kernel can (populate()).  One made ready from a file's size is
- * not, so that a report of few tests keeps few pages: each of its pages
- * is populated for writing when a node ID first lands on it
- * (populate_slot()).
- */
+/* Zeroed pages of our own, so that parts can be given back early. */
 static void *
 map_zeroed(size_t bytes)
 {
@@ -158,69 +63,6 @@ map_zeroed(size_t bytes)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
-}
-
-/* Populate the whole pages of [base + *done, base + upto) for writing. */
-static void
-populate(unsigned char *base, size_t *done, size_t upto, size_t page)
-{
-#ifdef MADV_POPULATE_WRITE
-	upto -= upto % page;
-	if (upto > *done) {
-		(void)madvise(base + *done, upto - *done, MADV_POPULATE_WRITE);
-		*done = upto;
-	}
-#else
-	(void)base;
-	(void)done;
-	(void)upto;
-	(void)page;
-#endif
-}
-
-/* The pages of a table of cap slots: those of its hashes, then those of
- * its meta. */
-static size_t
-hash_pages(const struct tally *t, size_t cap)
-{
-	return (cap * sizeof(*t->hashes) + t->page - 1) / t->page;
-}
-
-static size_t
-table_pages(const struct tally *t, size_t cap)
-{
-	return hash_pages(t, cap) +
-	    (cap * sizeof(*t->meta) + t->page - 1) / t->page;
-}
-
-/* Populate one page of a table for writing, unless it is already. */
-static void
-populate_page(struct tally *t, unsigned char *base, size_t offset,
-    size_t bit)
-{
-	if (t->populated[bit / 8] & 1u << bit % 8)
-		return;
-	t->populated[bit / 8] |= 1u << bit % 8;
-#ifdef MADV_POPULATE_WRITE
-	(void)madvise(base + offset - offset % t->page, t->page,
-	    MADV_POPULATE_WRITE);
-#else
-	(void)base;
-#endif
-}
-
-/* Before slot i of a table made ready from a size is first read: its
- * pages, populated for writing.  A probe that runs on into the next
- * page may still fault twice there; that is rare. */
-static void
-populate_slot(struct tally *t, size_t i)
-{
-	if (t->populated == NULL)
-		return;
-	populate_page(t, (unsigned char *)t->hashes, i * sizeof(*t->hashes),
-	    i * sizeof(*t->hashes) / t->page);
-	populate_page(t, (unsigned char *)t->meta, i * sizeof(*t->meta),
-	    hash_pages(t, t->cap) + i * sizeof(*t->meta) / t->page);
 }
 
 static void
@@ -266,7 +108,6 @@ tally_free(struct tally *t)
 {
 	unmap(t->hashes, t->cap * sizeof(*t->hashes));
 	unmap(t->meta, t->cap * sizeof(*t->meta));
-	free(t->populated);
 	free(t->failed);
 	free(t->failed_index);
 	free(t->errors);
@@ -288,16 +129,14 @@ find_slot(const uint64_t *hashes, size_t cap, uint64_t hash)
 
 /*
  * Move to a table of cap slots, walking the old one in slot order.  The
- * new table fills front to back: with fill set, it is populated a little
- * ahead of the walk, as the old one is given back behind it, so that the
- * two are never both whole in memory.
+ * new table fills front to back as the old one is given back behind the
+ * walk, so that the two are never both whole in memory.
  */
 static int
-rehash(struct tally *t, size_t cap, int fill)
+rehash(struct tally *t, size_t cap)
 {
-	size_t i, j, ahead;
+	size_t i, j;
 	size_t hashes_done = 0, meta_done = 0;
-	size_t hashes_filled = 0, meta_filled = 0;
 	uint64_t *hashes;
 	uint32_t *meta;
 
@@ -309,17 +148,6 @@ rehash(struct tally *t, size_t cap, int fill)
 		return -1;
 	}
 	for (i = 0; i < t->cap; i++) {
-		if (fill && i % 65536 == 0) {
-			/* Where the next 65536 old slots land, and more. */
-			ahead = (i + 2 * 65536) / t->cap * cap +
-			    (i + 2 * 65536) % t->cap * cap / t->cap;
-			if (ahead > cap)
-				ahead = cap;
-			populate((unsigned char *)hashes, &hashes_filled,
-			    ahead * sizeof(*hashes), t->page);
-			populate((unsigned char *)meta, &meta_filled,
-			    ahead * sizeof(*meta), t->page);
-		}
 		if (t->hashes[i] != 0) {
 			j = find_slot(hashes, cap, t->hashes[i]);
 			hashes[j] = t->hashes[i];
@@ -336,29 +164,16 @@ rehash(struct tally *t, size_t cap, int fill)
 	    t->cap * sizeof(*t->hashes) - hashes_done);
 	unmap((unsigned char *)t->meta + meta_done,
 	    t->cap * sizeof(*t->meta) - meta_done);
-	if (fill) {
-		populate((unsigned char *)hashes, &hashes_filled,
-		    cap * sizeof(*hashes) + t->page - 1, t->page);
-		populate((unsigned char *)meta, &meta_filled,
-		    cap * sizeof(*meta) + t->page - 1, t->page);
-	}
 	t->hashes = hashes;
 	t->meta = meta;
 	t->cap = cap;
-	free(t->populated);
-	t->populated = NULL;
-#ifdef MADV_POPULATE_WRITE
-	/* Without it, not populated: the pages fault in as they are used. */
-	if (!fill)
-		t->populated = calloc((table_pages(t, cap) + 7) / 8, 1);
-#endif
 	return 0;
 }
 
 static int
 grow(struct tally *t)
 {
-	return rehash(t, t->cap + t->cap / 2, 1);
+	return rehash(t, t->cap + t->cap / 2);
 }
 
 void
@@ -371,7 +186,7 @@ tally_expect(struct tally *t, uint64_t tests)
 	while (tests * 5 > (uint64_t)cap * 4)
 		cap += cap / 2;
 	if (cap > t->cap)
-		(void)rehash(t, cap, 0);	/* failed: grows as it fills */
+		(void)rehash(t, cap);	/* failed: grows as it fills */
 }
 
 static uint64_t *
@@ -540,7 +355,8 @@ keep_detail(struct tally *t, struct tally_failed *f,
 	if (f->has_detail || d == NULL)
 		return TALLY_OK;
 	if (d->message != NULL)
-		mlen = first_line(d->message, d->message_len, MESSAGE_MAX);
+		mlen = first_line(d->message, d->message_len,
+		    TALLY_MESSAGE_KEEP);
 	plen = d->path != NULL && d->path_len <= TALLY_PATH_KEEP ?
 	    d->path_len : 0;
 	f->detail_off = t->failed_ids.len;
@@ -594,10 +410,7 @@ tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
 static enum tally_status
 claim_slot(struct tally *t, uint64_t hash, size_t *slot)
 {
-	size_t i;
-
-	populate_slot(t, slot_of(hash, t->cap));
-	i = find_slot(t->hashes, t->cap, hash);
+	size_t i = find_slot(t->hashes, t->cap, hash);
 
 	if (t->hashes[i] == 0) {
 		if (t->counts.tests >= TALLY_MAX_TESTS)

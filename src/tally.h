@@ -27,6 +27,9 @@ enum outcome {
 /* A failure's path longer than this is not kept: no use to anyone. */
 #define TALLY_PATH_KEEP	4096
 
+/* Bytes of a failure message's first line kept. */
+#define TALLY_MESSAGE_KEEP	1024
+
 /* Most distinct node IDs one report may hold. */
 #define TALLY_MAX_TESTS	((uint32_t)(1u << 28) - 1)
 
@@ -97,8 +100,6 @@ struct tally {
 	uint32_t *meta;		/* ordinal << 4 | flags << 2 | outcome */
 	size_t cap;
 	size_t used;
-	unsigned char *populated;	/* a table made ready from a size: one
-					 * bit per page, set once populated */
 	struct tally_counts counts;
 
 	struct strbuf failed_ids;	/* arena of kept node IDs */
@@ -194,9 +195,5 @@ void	tally_collection_error(const struct tally *, size_t i,
 
 /* The node ID hash: SipHash-1-3 with a key made from the seed. */
 uint64_t tally_hash(uint64_t seed, const char *, size_t);
-
-/* SipHash-c-d (c rounds per block, d to finish); 2-4 is the reference. */
-uint64_t siphash(int c, int d, const unsigned char key[16], const void *,
-	    size_t);
 
 #endif

@@ -12,14 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "reader.h"
 #include "strbuf.h"
+#include "tally.h"
 #include "verdict.h"
-
-enum input_kind {
-	INPUT_NONE,		/* no report: missing, empty */
-	INPUT_COLLECTOR,	/* the collector's JSON array */
-	INPUT_REPORTLOG		/* pytest-reportlog's JSON lines */
-};
 
 /* Distinct node IDs by final outcome; they add up to tests. */
 struct triage_counts {
@@ -50,7 +46,7 @@ struct triage_test {
 	uint64_t line;
 };
 
-#define TRIAGE_MESSAGE_MAX	1024
+#define TRIAGE_MESSAGE_MAX	TALLY_MESSAGE_KEEP
 
 struct triage {
 	enum verdict verdict;
@@ -91,8 +87,6 @@ struct triage_options {
 				 * to it; NULL: left as they are */
 	const char *rootdir;	/* --rootdir, absolute; NULL: none */
 };
-
-struct reading;
 
 /*
  * From a reading (and the reader's status: a report read, empty, bad) to

@@ -16,7 +16,7 @@ cd "$top"
 # fuzz_triage reads two control bytes first (exit status, options);
 # fuzz_diff one (chunk size, messages).  Seeds get them in front: a log
 # its own exit status, formats lines and json, messages or not.
-mkdir "$tmp/triage" "$tmp/diff"
+mkdir "$tmp/triage" "$tmp/diff" "$tmp/step"
 n=0
 for f in testdata/corpus/*/report.json testdata/hostile/*.json \
     testdata/hostile/*.jsonl testdata/logs/*/log.jsonl testdata/fuzz/*; do
@@ -34,8 +34,23 @@ for f in testdata/corpus/*/report.json testdata/hostile/*.json \
 	{ printf '\205'; cat "$f"; } >"$tmp/diff/seed-$n-m"
 done
 
+# fuzz_step: an options byte, then attempts, each its exit status and its
+# report, apart by "\0ATT": a flaky test's first run and its retry, and
+# each small log alone and then retried by itself.
+{ printf '\001\001'; cat testdata/logs/17a_flaky_first_run/log.jsonl
+  printf '\000ATT\000'; cat testdata/logs/17b_flaky_second_run/log.jsonl
+} >"$tmp/step/seed-flaky"
+for f in testdata/logs/*/log.jsonl testdata/hostile/*.jsonl; do
+	[ "$(wc -c <"$f")" -le 32768 ] || continue
+	n=$((n + 1))
+	{ printf '\065\001'; cat "$f"; printf '\000ATT\001'; cat "$f"; } \
+	    >"$tmp/step/seed-$n"
+done
+
 # Regressions first: every saved input must pass both targets.
 ./tests/tools/fuzz_triage -runs=0 "$tmp/triage" >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log"; exit 1; }
+./tests/tools/fuzz_step -runs=0 "$tmp/step" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log"; exit 1; }
 ./tests/tools/fuzz_diff -runs=0 "$tmp/diff" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log"; exit 1; }
@@ -58,9 +73,9 @@ done
 	{ cat "$tmp/log"; exit 1; }
 
 # fuzz_diff_portable: fuzz_diff with the scanner's portable way forced.
-each=$((seconds / 4))
+each=$((seconds / 5))
 [ $each -ge 1 ] || each=1
-for target in triage diff diff_portable pyargs; do
+for target in triage step diff diff_portable pyargs; do
 	seeds=${target%_portable}
 	dict=-dict=tests/fuzz/report.dict
 	[ "$target" = pyargs ] && dict=

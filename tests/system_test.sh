@@ -75,7 +75,7 @@ if command -v timeout >/dev/null 2>&1; then
 fi
 
 # A bad report from a writer still running ends pytriage at once: it does
-# not wait for the rest of the input (its thread reading ahead is stopped).
+# not wait for the rest of the input.
 if command -v timeout >/dev/null 2>&1; then
 	mkfifo "$tmp/fifo"
 	{ printf '['; sleep 0.2; printf 'x'; sleep 30; } >"$tmp/fifo" &

@@ -87,12 +87,10 @@ capture_ids(struct capture *c, enum outcome outcome, int messages)
 	free(ids);
 }
 
-/* Which reader: the fast one, json-c's, or the fast one counting every
- * record in its own thread (for a caller that forks while it reads). */
+/* Which reader: the fast one or json-c's. */
 enum capture_reader {
 	CAPTURE_FAST = 0,
-	CAPTURE_REFERENCE = 1,
-	CAPTURE_FAST_ONE_THREAD = 2
+	CAPTURE_REFERENCE = 1
 };
 
 /*
@@ -114,7 +112,6 @@ capture_read(struct capture *c, int reader, const unsigned char *data,
 		return -1;
 	c->rd.tally = &c->tally;
 	c->rd.messages = messages;
-	c->rd.one_thread = reader == CAPTURE_FAST_ONE_THREAD;
 	c->messages = messages;
 	source_from_memory(&src, data, len, chunk);
 	c->status = reader == CAPTURE_REFERENCE ? refread_read(&src, &c->rd) :

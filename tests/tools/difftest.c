@@ -1323,8 +1323,7 @@ checkpointed(const char *name, const unsigned char *data, size_t len,
 	ck.data = data;
 	ck.cuts = cuts;
 	ck.ncuts = ncuts;
-	/* A thread does not live on in a forked child. */
-	capture(&c, CAPTURE_FAST_ONE_THREAD, data, len, 0, 0);
+	capture(&c, CAPTURE_FAST, data, len, 0, 0);
 	if (ck.child) {
 		/* A forked prefix: its verdict is its exit status. */
 		_exit(prefix_broken(name, ck.cut, &c, ss, st) ? 1 : 0);

@@ -5,11 +5,9 @@
  * counted while report_read() reads reports of 5,000 and of 100,000
  * passed records with distinct node IDs, and logs of 1,000 and 100,000
  * passed tests (setup, call and teardown lines each).  The reader's
- * scratch buffers and the record queue's two batches grow once (5,000
- * records fill each batch more than once, and start the thread that
- * counts them), the tally's table grows by mmap(2), not malloc, and a
- * log's open attempts are one at a time here: so the count must not grow
- * with the number of records.
+ * scratch buffers grow once, the tally's table grows by mmap(2), not
+ * malloc, and a log's open attempts are one at a time here: so the count
+ * must not grow with the number of records.
  */
 #include <stdarg.h>
 #include <stddef.h>

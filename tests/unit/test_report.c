@@ -1412,28 +1412,11 @@ records_past_the_tally(struct strbuf *doc, struct tally *t)
 	t->counts.tests = TALLY_MAX_TESTS - 1500;
 }
 
-/* Read with the fast reader counting in a thread of its own or not. */
-static enum report_status
-read_threads(size_t r, struct source *src, struct tally *t, int one_thread,
-    struct report_error *err)
-{
-	struct reading rd;
-	enum report_status st;
-
-	memset(&rd, 0, sizeof(rd));
-	rd.tally = t;
-	rd.one_thread = one_thread;
-	st = readers[r].read(src, &rd);
-	*err = rd.err;
-	return st;
-}
-
 /*
  * The tally runs out of room for node IDs at record 1500 of 3000, and the
  * report is broken at its end, or its reading fails there: the tally's
- * fault came first, and is what every reader reports, whether the fast
- * reader counts in a thread of its own (the fault is then found while it
- * reads on) or not.  Not one record is counted past the fault.
+ * fault came first, and is what every reader reports.  Not one record is
+ * counted past the fault.
  */
 static void
 test_a_fault_of_the_tally_beats_a_later_bad_byte(void **state)
@@ -1443,28 +1426,24 @@ test_a_fault_of_the_tally_beats_a_later_bad_byte(void **state)
 	struct strbuf doc;
 	struct tally t;
 	size_t r, k;
-	int one;
 
 	(void)state;
 	for (r = 0; r < NREADERS; r++)
-		for (k = 0; k < NCHUNKS; k++)
-			for (one = 0; one <= 1; one++) {
-				enum report_status st;
+		for (k = 0; k < NCHUNKS; k++) {
+			enum report_status st;
 
-				records_past_the_tally(&doc, &t);
-				assert_int_equal(strbuf_puts(&doc, ", }]"), 0);
-				source_from_memory(&src, doc.data, doc.len,
-				    chunks[k]);
-				st = read_threads(r, &src, &t, one, &err);
-				if (st != REPORT_READ_TOO_MANY)
-					fail_msg("%s, chunk %zu, one thread %d: "
-					    "%s (%s), want TOO_MANY",
-					    readers[r].name, chunks[k], one,
-					    status_name(st), err.what);
-				assert_int_equal(t.counts.records, 1501);
-				tally_free(&t);
-				strbuf_free(&doc);
-			}
+			records_past_the_tally(&doc, &t);
+			assert_int_equal(strbuf_puts(&doc, ", }]"), 0);
+			source_from_memory(&src, doc.data, doc.len, chunks[k]);
+			st = read_into(r, &src, &t, &err);
+			if (st != REPORT_READ_TOO_MANY)
+				fail_msg("%s, chunk %zu: %s (%s), want TOO_MANY",
+				    readers[r].name, chunks[k],
+				    status_name(st), err.what);
+			assert_int_equal(t.counts.records, 1501);
+			tally_free(&t);
+			strbuf_free(&doc);
+		}
 }
 
 /* The same, the report read from /proc/self/mem up to a page that is not
@@ -1478,32 +1457,30 @@ test_a_fault_of_the_tally_beats_a_later_read_error(void **state)
 	struct tally t;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), size, r;
 	unsigned char *pages, *start;
-	int fd, one;
+	int fd;
 
 	(void)state;
-	for (r = 0; r < NREADERS; r++)
-		for (one = 0; one <= 1; one++) {
-			records_past_the_tally(&doc, &t);
-			size = (doc.len + page - 1) / page * page;
-			pages = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			assert_true(pages != MAP_FAILED);
-			assert_int_equal(munmap(pages + size, page), 0);
-			start = pages + size - doc.len;
-			memcpy(start, doc.data, doc.len);
-			assert_true((fd = open("/proc/self/mem", O_RDONLY)) >=
-			    0);
-			assert_true(lseek(fd, (off_t)(uintptr_t)start,
-			    SEEK_SET) == (off_t)(uintptr_t)start);
-			source_from_fd(&src, fd);
-			assert_int_equal(read_threads(r, &src, &t, one, &err),
-			    REPORT_READ_TOO_MANY);
-			assert_int_equal(t.counts.records, 1501);
-			close(fd);
-			munmap(pages, size);
-			tally_free(&t);
-			strbuf_free(&doc);
-		}
+	for (r = 0; r < NREADERS; r++) {
+		records_past_the_tally(&doc, &t);
+		size = (doc.len + page - 1) / page * page;
+		pages = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		assert_true(pages != MAP_FAILED);
+		assert_int_equal(munmap(pages + size, page), 0);
+		start = pages + size - doc.len;
+		memcpy(start, doc.data, doc.len);
+		assert_true((fd = open("/proc/self/mem", O_RDONLY)) >= 0);
+		assert_true(lseek(fd, (off_t)(uintptr_t)start, SEEK_SET) ==
+		    (off_t)(uintptr_t)start);
+		source_from_fd(&src, fd);
+		assert_int_equal(read_into(r, &src, &t, &err),
+		    REPORT_READ_TOO_MANY);
+		assert_int_equal(t.counts.records, 1501);
+		close(fd);
+		munmap(pages, size);
+		tally_free(&t);
+		strbuf_free(&doc);
+	}
 }
 
 /*

@@ -6,11 +6,9 @@
  * with their errno, and retry a read(2) that a signal interrupted.  The
  * same for source_next(), which lends chunks in place: memory is pointed
  * into, a regular file is mapped a window at a time (a file larger than
- * the window comes out whole and in order; past the first window a
- * thread maps one ahead, and at most two are ever mapped), a pipe is
- * read (past the first read, by a thread, which an early end stops even
- * while it waits for a writer), and what the thread cannot map or read
- * is the reader's error.  The EINTR test installs a SIGALRM handler
+ * the window comes out whole and in order, one window mapped at a time),
+ * a pipe is read, and a later window or read that fails is the reader's
+ * error.  The EINTR test installs a SIGALRM handler
  * without SA_RESTART, so that the kernel really does fail the blocked
  * read with EINTR (a control test shows it does), and a child writes the
  * data only after the timer fired.
@@ -304,7 +302,7 @@ test_next_hands_out_a_large_file_whole_and_in_order(void **state)
 
 /* How many mappings of the file open on fd this process has. */
 static int
-mappings_now(int fd)
+mappings_of(int fd)
 {
 	unsigned long inode;
 	char line[1024];
@@ -320,25 +318,6 @@ mappings_now(int fd)
 			n++;
 	fclose(maps);
 	return n;
-}
-
-/*
- * The same, once the thread is still: /proc/self/maps is not read at one
- * instant, and a window mapped while it is read can show beside the one
- * unmapped.  A thread that kept more windows would keep them through the
- * pause and through both readings.
- */
-static int
-mappings_of(int fd)
-{
-	struct timespec pause = { 0, 5 * 1000 * 1000 };
-	int a, b;
-
-	nanosleep(&pause, NULL);
-	a = mappings_now(fd);
-	nanosleep(&pause, NULL);
-	b = mappings_now(fd);
-	return a < b ? a : b;
 }
 
 /* Byte i of the test data: no run of it repeats soon. */
@@ -360,11 +339,10 @@ pattern(size_t len)
 	return data;
 }
 
-/* Past the first window, a thread maps the next window ahead and unmaps
- * the ones read: never more than two windows are mapped, and none is
- * left when the source ends. */
+/* One window is mapped at a time, each unmapped when the next is lent,
+ * and none is left when the source ends. */
 static void
-test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
+test_next_maps_one_window_at_a_time(void **state)
 {
 	enum { LEN = (9 << 20) + 7 };
 	const unsigned char *chunk;
@@ -377,16 +355,13 @@ test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
 	(void)state;
 	data = pattern(LEN);
 	tmp = file_of(data, LEN);
-	alarm(10);		/* a reader left waiting fails the test */
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(n = source_next(&src, &chunk), SOURCE_WINDOW);
-	assert_null(src.ahead);		/* the first window: no thread */
 	assert_int_equal(mappings_of(fileno(tmp)), 1);
 	assert_memory_equal(chunk, data, (size_t)n);
 	total = (size_t)n;
 	while ((n = source_next(&src, &chunk)) > 0) {
-		assert_non_null(src.ahead);
-		assert_true(mappings_of(fileno(tmp)) <= 2);
+		assert_int_equal(mappings_of(fileno(tmp)), 1);
 		assert_true(total + (size_t)n <= LEN);
 		assert_memory_equal(chunk, data + total, (size_t)n);
 		total += (size_t)n;
@@ -395,8 +370,6 @@ test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
 	assert_int_equal(total, LEN);
 	assert_int_equal(source_next(&src, &chunk), 0);
 	source_end(&src);
-	alarm(0);
-	assert_null(src.ahead);
 	assert_int_equal(mappings_of(fileno(tmp)), 0);
 	fclose(tmp);
 	free(data);
@@ -404,7 +377,7 @@ test_next_maps_ahead_in_a_thread_and_unmaps_behind(void **state)
 
 /* A reader that stops early (a bad report) leaves nothing mapped. */
 static void
-test_ending_early_unmaps_the_windows_ahead(void **state)
+test_ending_early_unmaps_the_window(void **state)
 {
 	enum { LEN = 9 << 20 };
 	const unsigned char *chunk;
@@ -418,11 +391,9 @@ test_ending_early_unmaps_the_windows_ahead(void **state)
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
 	assert_int_equal(source_next(&src, &chunk), SOURCE_WINDOW);
-	assert_non_null(src.ahead);
 	assert_memory_equal(chunk, data + SOURCE_WINDOW, SOURCE_WINDOW);
-	assert_true(mappings_of(fileno(tmp)) >= 1);
+	assert_int_equal(mappings_of(fileno(tmp)), 1);
 	source_end(&src);
-	assert_null(src.ahead);
 	assert_int_equal(mappings_of(fileno(tmp)), 0);
 	fclose(tmp);
 	free(data);
@@ -444,14 +415,13 @@ address_space(void)
 }
 
 /*
- * A window the thread cannot map is the reader's error, with its errno,
- * and stays one: the next call fails again instead of waiting for a
- * window that will never come.  In a child, whose address space is
- * capped below what it has once the thread runs, so that the windows
- * after the next cannot be mapped.
+ * A window past the first that cannot be mapped is the reader's error,
+ * with its errno, and so is the next.  In a child, whose address space
+ * is capped below what it has, so that the windows after the second
+ * cannot be mapped.
  */
 static void
-test_a_window_the_thread_cannot_map_is_an_error(void **state)
+test_a_window_that_cannot_be_mapped_is_an_error(void **state)
 {
 	enum { LEN = 11 << 20 };
 	const unsigned char *chunk;
@@ -470,11 +440,9 @@ test_a_window_the_thread_cannot_map_is_an_error(void **state)
 	free(data);		/* the child needs the file only */
 	assert_true((child = fork()) >= 0);
 	if (child == 0) {
-		alarm(10);	/* a reader left waiting fails the test */
 		source_from_fd(&src, fileno(tmp));
 		if (source_next(&src, &chunk) != SOURCE_WINDOW ||
-		    source_next(&src, &chunk) != SOURCE_WINDOW ||
-		    src.ahead == NULL)
+		    source_next(&src, &chunk) != SOURCE_WINDOW)
 			_exit(2);
 		if ((pages = address_space()) == 0)
 			_exit(3);
@@ -528,10 +496,10 @@ pipe_of(size_t len, pid_t *child)
 	return fds[0];
 }
 
-/* Past the first read, a thread reads a pipe ahead: all of it comes out,
- * in order, and then the end, again and again. */
+/* A pipe larger than the read buffer: all of it comes out, in order,
+ * and then the end, again and again. */
 static void
-test_next_reads_a_large_pipe_ahead_in_a_thread(void **state)
+test_next_reads_a_large_pipe_whole_and_in_order(void **state)
 {
 	enum { LEN = (5 << 20) + 333 };
 	const unsigned char *chunk;
@@ -549,12 +517,10 @@ test_next_reads_a_large_pipe_ahead_in_a_thread(void **state)
 	assert_int_equal(drain(&src, out, LEN, &chunks), LEN);
 	assert_memory_equal(out, data, LEN);
 	assert_true(chunks > 1);
-	assert_non_null(src.ahead);	/* it is there until the end */
 	assert_int_equal(source_next(&src, &chunk), 0);
 	assert_int_equal(source_next(&src, &chunk), 0);
 	assert_int_equal(src.error, 0);
 	source_end(&src);
-	assert_null(src.ahead);
 	close(fd);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -563,61 +529,13 @@ test_next_reads_a_large_pipe_ahead_in_a_thread(void **state)
 }
 
 /*
- * A reader that stops early while the thread waits in read(2) for a
- * writer that writes no more (a bad report from a pytest still running)
- * is not kept waiting: the source ends at once.  The writer writes "one",
- * then "two" when told, then holds the pipe open.
+ * A read past the first that fails is the reader's error, with its
+ * errno, and so is the next.  /proc/self/mem read from a page of this
+ * process whose next page is not mapped: the first read gives the page,
+ * the next one fails with EIO.
  */
 static void
-test_ending_early_does_not_wait_for_the_writer(void **state)
-{
-	const unsigned char *chunk;
-	struct source src;
-	int data[2], go[2], status;
-	char c;
-	pid_t child;
-
-	(void)state;
-	assert_int_equal(pipe(data), 0);
-	assert_int_equal(pipe(go), 0);
-	assert_true((child = fork()) >= 0);
-	if (child == 0) {
-		close(data[0]);
-		close(go[1]);
-		if (write(data[1], "one", 3) != 3 || read(go[0], &c, 1) != 1 ||
-		    write(data[1], "two", 3) != 3)
-			_exit(1);
-		alarm(30);	/* holds the pipe open, but not forever */
-		pause();
-		_exit(0);
-	}
-	close(data[1]);
-	close(go[0]);
-	alarm(10);		/* a source that waits fails the test */
-	source_from_fd(&src, data[0]);
-	assert_int_equal(source_next(&src, &chunk), 3);
-	assert_memory_equal(chunk, "one", 3);
-	assert_int_equal(write(go[1], "g", 1), 1);
-	assert_int_equal(source_next(&src, &chunk), 3);
-	assert_memory_equal(chunk, "two", 3);
-	assert_non_null(src.ahead);
-	source_end(&src);		/* the thread waits in read(2) */
-	alarm(0);
-	assert_null(src.ahead);
-	kill(child, SIGTERM);
-	assert_int_equal(waitpid(child, &status, 0), child);
-	close(data[0]);
-	close(go[1]);
-}
-
-/*
- * A read the thread makes that fails is the reader's error, with its
- * errno, and stays one.  /proc/self/mem read from a page of this process
- * whose next page is not mapped: the first read gives the page, the next
- * one (the thread's) fails with EIO.
- */
-static void
-test_a_read_the_thread_makes_that_fails_is_an_error(void **state)
+test_a_read_past_the_first_that_fails_is_an_error(void **state)
 {
 	const unsigned char *chunk;
 	unsigned char *pages;
@@ -638,7 +556,6 @@ test_a_read_the_thread_makes_that_fails_is_an_error(void **state)
 	assert_int_equal(source_next(&src, &chunk), (ssize_t)page);
 	assert_memory_equal(chunk, pages, page);
 	assert_int_equal(source_next(&src, &chunk), -1);
-	assert_non_null(src.ahead);
 	assert_int_equal(src.error, EIO);
 	assert_int_equal(source_next(&src, &chunk), -1);
 	source_end(&src);
@@ -851,15 +768,13 @@ main(void)
 		cmocka_unit_test(test_next_reads_a_pipe_to_its_end),
 		cmocka_unit_test(
 		    test_next_hands_out_a_large_file_whole_and_in_order),
+		cmocka_unit_test(test_next_maps_one_window_at_a_time),
+		cmocka_unit_test(test_ending_early_unmaps_the_window),
 		cmocka_unit_test(
-		    test_next_maps_ahead_in_a_thread_and_unmaps_behind),
-		cmocka_unit_test(test_ending_early_unmaps_the_windows_ahead),
+		    test_a_window_that_cannot_be_mapped_is_an_error),
+		cmocka_unit_test(test_next_reads_a_large_pipe_whole_and_in_order),
 		cmocka_unit_test(
-		    test_a_window_the_thread_cannot_map_is_an_error),
-		cmocka_unit_test(test_next_reads_a_large_pipe_ahead_in_a_thread),
-		cmocka_unit_test(test_ending_early_does_not_wait_for_the_writer),
-		cmocka_unit_test(
-		    test_a_read_the_thread_makes_that_fails_is_an_error),
+		    test_a_read_past_the_first_that_fails_is_an_error),
 		cmocka_unit_test(test_next_starts_where_the_descriptor_stands),
 		cmocka_unit_test(test_next_of_an_empty_file_is_at_end),
 		cmocka_unit_test(test_next_reports_a_read_error_with_errno),

@@ -8,14 +8,10 @@
  * placed by its first report (tally_touch), a failure noted before the
  * test's outcome is decided, flaky tests (passed after a failure), the
  * unknown ones, and the first failure's message and place, kept only when
- * asked for.  The table grows and stays exact, and one made ready from a
- * size faults each page in once; two node IDs that share a
+ * asked for.  The table grows and stays exact; two node IDs that share a
  * hash (forced through tally_record_hashed) are detected rather than
  * merged.
  */
-#include <sys/mman.h>
-#include <sys/resource.h>
-
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "siphash.h"
 #include "tally.h"
 
 #define SEED	0x5eed5eed12345678ULL
@@ -470,64 +466,6 @@ test_expect_makes_room_once_and_keeps_what_is_in(void **state)
 	    (size_t)8 << 20);
 	assert_counts(&t, 4, 3, 1, 2, 0, 0);
 	assert_selectors(&t, failed, 2);
-	tally_free(&t);
-}
-
-/* Can this kernel populate pages for writing (Linux 5.14 and later)? */
-static int
-populate_write_works(void)
-{
-#ifdef MADV_POPULATE_WRITE
-	long page = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int rc;
-
-	if (p == MAP_FAILED)
-		return 0;
-	rc = madvise(p, (size_t)page, MADV_POPULATE_WRITE);
-	munmap(p, (size_t)page);
-	return rc == 0;
-#else
-	return 0;
-#endif
-}
-
-/*
- * A table made ready from a size is not populated ahead, but each page a
- * node ID lands on faults in once, for writing: not read first (mapping
- * the kernel's zero page) and then written (a second fault).  Counted by
- * the process's minor faults: with 150,000 of 300,000 slots taken, about
- * every page of the table is used, once each; twice each for the hashes
- * would be half as many again.
- */
-static void
-test_a_table_made_ready_faults_each_page_in_once(void **state)
-{
-	struct tally t;
-	struct rusage before, after;
-	char id[32];
-	size_t i, page = (size_t)sysconf(_SC_PAGESIZE), pages;
-	long faults;
-
-	(void)state;
-	if (!populate_write_works())
-		skip();
-	assert_int_equal(tally_init(&t, SEED), 0);
-	tally_expect(&t, 200000);
-	pages = (t.cap * sizeof(*t.hashes) + page - 1) / page +
-	    (t.cap * sizeof(*t.meta) + page - 1) / page;
-	assert_int_equal(getrusage(RUSAGE_SELF, &before), 0);
-	for (i = 0; i < 150000; i++) {
-		snprintf(id, sizeof(id), "t.py::test_%zu", i);
-		if (rec(&t, id, OUTCOME_PASSED) != TALLY_OK)
-			fail();
-	}
-	assert_int_equal(getrusage(RUSAGE_SELF, &after), 0);
-	faults = after.ru_minflt - before.ru_minflt;
-	assert_true(faults >= 0);
-	assert_true((size_t)faults <= pages + pages / 10 + 16);
-	assert_counts(&t, 150000, 150000, 150000, 0, 0, 0);
 	tally_free(&t);
 }
 
@@ -998,8 +936,6 @@ main(void)
 		    test_many_distinct_ids_grow_the_table_and_stay_exact),
 		cmocka_unit_test(
 		    test_expect_makes_room_once_and_keeps_what_is_in),
-		cmocka_unit_test(
-		    test_a_table_made_ready_faults_each_page_in_once),
 		cmocka_unit_test(test_hash_is_deterministic_for_a_seed),
 		cmocka_unit_test(test_hash_differs_across_seeds_and_inputs),
 		cmocka_unit_test(

@@ -1,0 +1,102 @@
+/*
+ * record.h: what a collector record means, and how a reading fails, for
+ * every reader.
+ *
+ * Both readers of the collector's report, the fast one (collector.c) and
+ * the reference (refread.c), gather the few keys of a record that the
+ * triage reads into a struct record_fields and hand it to record_check(),
+ * which decides once whether the record is good and makes it a struct
+ * record to count.  What a log's lines mean is logstate.h's.  A reading's
+ * status and fault are defined here, below both, so that either can
+ * report one.
+ */
+#ifndef PYTRIAGE_RECORD_H
+#define PYTRIAGE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+#include "tally.h"
+
+enum report_status {
+	REPORT_READ_OK = 0,
+	REPORT_READ_EMPTY,	/* empty or white space only: no report */
+	REPORT_READ_BAD,	/* not what pytest's plugins write */
+	REPORT_READ_IOERR,	/* read(2) failed: errno in the source */
+	REPORT_READ_NOMEM,
+	REPORT_READ_TOO_MANY,	/* more node IDs than the tally holds */
+	REPORT_READ_COLLISION	/* two node IDs share a hash */
+};
+
+#define REPORT_NO_RECORD	UINT64_MAX
+
+struct report_error {
+	uint64_t offset;	/* byte offset of the fault */
+	uint64_t record;	/* element index from 0, line from 1, or
+				 * REPORT_NO_RECORD */
+	int line;		/* record counts lines of a log */
+	char key[48];		/* key being read, or "" */
+	char what[200];		/* what is wrong */
+};
+
+/* "at byte 12 (record 3, key "name"): name is not a string" */
+int	report_error_format(const struct report_error *, struct strbuf *);
+
+/* Name the key being read in an error, cut to fit. */
+void	report_error_key(struct report_error *, const char *, size_t);
+
+/* A tally status as a reader's status. */
+enum report_status report_status_of(enum tally_status);
+
+/*
+ * The fields of one collector record that the triage reads, as the last
+ * occurrence of each key left them.
+ */
+enum field_state {
+	FIELD_ABSENT = 0,
+	FIELD_PRESENT,		/* a string, or tags an object of strings */
+	FIELD_NULL,
+	FIELD_BAD_TYPE,		/* scope/name not a string; result neither
+				 * string nor null; tags not an object */
+	FIELD_BAD_TAG		/* tags holds a value that is not a string */
+};
+
+struct record_fields {
+	enum field_state scope, name, result, tags;
+	const char *scope_text, *name_text, *result_text, *reason_text;
+	size_t scope_len, name_len, result_len, reason_len;
+	const char *location_text;	/* "file:line", when a string */
+	size_t location_len;
+	int collection_error;	/* a tag says so, exactly "true" */
+	uint64_t nodeid_hash;	/* the reader joined the node ID into
+				 * record_check()'s nodeid and hashed it;
+				 * 0: not yet */
+};
+
+/* A checked record, ready to count. */
+struct record {
+	const char *id;
+	size_t len;
+	uint64_t hash;		/* tally_hash_id() of id; 0: not yet */
+	enum outcome outcome;
+	int collection_error;
+	struct failure_detail detail;
+};
+
+/* Does this tags key mark a collection error?  0: no; 1: the collector's
+ * tag; 2: its pre-release name. */
+int	report_is_error_tag(const char *key, size_t len);
+
+/*
+ * Check a record's fields and make the record to count, its node ID
+ * joined into nodeid.  On a bad record fills err->what and err->key and
+ * returns REPORT_READ_BAD.
+ */
+enum report_status record_check(const struct record_fields *,
+	    struct strbuf *nodeid, struct record *, struct report_error *);
+
+/* Count a checked record in the tally. */
+enum report_status record_count(struct tally *, const struct record *);
+
+#endif
