@@ -1,11 +1,12 @@
 #!/bin/sh
 # annotation.sh: the markdown format as a job summary shows it.
 #
-#   make tests/tools/mdsample && sh man/annotation.sh
+#   make && sh man/annotation.sh
 #
-# Renders the document of a realistic triage (tests/tools/mdsample
-# realistic) with cmark-gfm and GitHub's extensions, in a page styled like
-# GitHub's Markdown, and takes a picture of it with headless Chromium:
+# Renders the summary of a real CI step that passed on retry, with its
+# flaky test (testdata/attempts/m01_flaky: the first run and its retry),
+# with cmark-gfm and GitHub's extensions, in a page styled like GitHub's
+# Markdown, and takes a picture of it with headless Chromium:
 # man/annotation.png, shown in the README.
 set -eu
 
@@ -19,7 +20,8 @@ done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/annotation.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-./tests/tools/mdsample realistic "$tmp/doc.md"
+./pytriage -q -f markdown 1 testdata/attempts/m01_flaky/a1.jsonl \
+    0 testdata/attempts/m01_flaky/a2.jsonl >"$tmp/doc.md"
 {
 	cat <<'HTML'
 <!DOCTYPE html>
@@ -48,7 +50,7 @@ HTML
 	echo '</div></body></html>'
 } > "$tmp/page.html"
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-    --screenshot="$tmp/shot.png" --window-size=900,550 \
+    --screenshot="$tmp/shot.png" --window-size=900,420 \
     "file://$tmp/page.html" 2>/dev/null
 mv "$tmp/shot.png" man/annotation.png
 echo "annotation.sh: wrote man/annotation.png"

@@ -7,6 +7,25 @@
  * verdict; 2: pytriage's own trouble, never 1, because a shell that
  * cannot open `< report.json` already returns 1 and that must read as
  * "do not retry".
+ *
+ * Data flows one way, through these layers:
+ *
+ *	command line	main.c: options and operands
+ *	reader		reader.c picks the input by its first byte:
+ *			collector.c or reportlog.c (logstate.c), with
+ *			record.c, over scan.c and source.c; refread.c is the
+ *			json-c reference.  Each fills a tally.c, one slot per
+ *			node ID
+ *	triage		triage.c, verdict.c: one attempt's verdict,
+ *			selectors and failures
+ *	step		step.c: the attempts of one CI step together
+ *	writer		output.c (lines, null, verdict, json), markdown.c,
+ *			github.c: print a judged step, decide nothing
+ *
+ * pytriage run (run.c) sits above the step: it runs pytest for each
+ * attempt and asks the step what to do next.  Below them all: nodeid.c,
+ * rootdir.c, strbuf.c, siphash.c.  A new input is a reader and a row in
+ * reader.c; a new format is a writer and a row in output.c.
  */
 #include <err.h>
 #include <errno.h>
