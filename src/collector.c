@@ -2,13 +2,16 @@
  * collector.c: the fast reader of the collector's report (pytest --json).
  *
  * Why not hand each record to json-c?  Most of a record is history,
- * failure_reason and failure_expanded, which the triage never reads;
- * building json-c objects for them costs more than everything else the
- * program does.  So the scanner (scan.h) walks each record's keys, this
- * file decodes only scope, name, result, tags, the first line of
- * failure_reason and, when messages are wanted, location, and every other
- * value is skipped while its syntax is still checked.  refread.c is the
- * full parse; the differential tests hold the two together.
+ * failure_reason and failure_expanded, of which the triage reads a few
+ * bytes at most; building json-c objects for them costs more than
+ * everything else the program does.  So the scanner (scan.h) walks each
+ * record's keys, this file decodes only scope, name, result, tags, the
+ * first line of failure_reason and, when messages are wanted, location,
+ * file_name and the start of each failure_expanded backtrace string (for
+ * the place where the failure passed through the test's own file,
+ * record.h), and every other value is skipped while its syntax is still
+ * checked.  refread.c is the full parse; the differential tests hold the
+ * two together.
  *
  * Beyond JSON: no key holding \u0000 (json-c would cut such a key short);
  * scope, name, result or tags twice in a record is a bad report (other
@@ -34,11 +37,13 @@ struct collector {
 	int messages;		/* keep failure text and location */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
+	struct strbuf file_name, backtrace;
+	struct site_trace trace;	/* failure_expanded's backtraces */
 };
 
 enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON,
-	KEY_LOCATION
+	KEY_LOCATION, KEY_FILE_NAME, KEY_EXPANDED
 };
 
 /* Each key's name, for messages. */
@@ -50,6 +55,8 @@ static const char *const record_keys[] = {
 	[KEY_TAGS] = "tags",
 	[KEY_REASON] = "failure_reason",
 	[KEY_LOCATION] = "location",
+	[KEY_FILE_NAME] = "file_name",
+	[KEY_EXPANDED] = "failure_expanded",
 };
 
 /* One comparison at most, of a constant length (inline), mostly none. */
@@ -68,9 +75,15 @@ record_key(const char *text, size_t len)
 	case 8:
 		return memcmp(text, "location", 8) == 0 ? KEY_LOCATION :
 		    KEY_OTHER;
+	case 9:
+		return memcmp(text, "file_name", 9) == 0 ? KEY_FILE_NAME :
+		    KEY_OTHER;
 	case 14:
 		return memcmp(text, "failure_reason", 14) == 0 ? KEY_REASON :
 		    KEY_OTHER;
+	case 16:
+		return memcmp(text, "failure_expanded", 16) == 0 ?
+		    KEY_EXPANDED : KEY_OTHER;
 	default:
 		return KEY_OTHER;
 	}
@@ -199,6 +212,109 @@ location_field(struct collector *col, int c, struct record_fields *f)
 	return 0;
 }
 
+/* file_name, when messages are wanted: a string, or null.  Given again,
+ * it replaces the earlier one. */
+static int
+file_name_field(struct collector *col, int c, struct record_fields *f)
+{
+	int overflow;
+
+	f->file_name_text = NULL;
+	f->file_name_len = 0;
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (scan_string_value(col->s, &col->file_name, TALLY_PATH_KEEP, 0,
+	    &overflow) == -1)
+		return -1;
+	if (!overflow && col->file_name.len > 0) {
+		f->file_name_text = col->file_name.data;
+		f->file_name_len = col->file_name.len;
+	}
+	return 0;
+}
+
+/* A backtrace: an array of strings, each "path:line: message" read as
+ * far as SITE_TEXT_KEEP bytes; values of other types are skipped. */
+static int
+backtrace_field(struct collector *col)
+{
+	int c, more, overflow;
+
+	if ((more = scan_open_array(col->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (c == '"') {
+			if (scan_string_value(col->s, &col->backtrace,
+			    SITE_TEXT_KEEP, 0, &overflow) == -1)
+				return -1;
+			if (site_trace_add_text(&col->trace,
+			    col->backtrace.data, col->backtrace.len,
+			    !overflow) == -1)
+				return scan_nomem(col->s);
+		} else if (scan_skip_value(col->s) == -1)
+			return -1;
+		if ((more = scan_next_element(col->s, &c)) != 1)
+			return more;
+	}
+}
+
+/*
+ * failure_expanded, when messages are wanted: [{"expanded": [...],
+ * "backtrace": [...]}, ...]; the backtraces, in order, are the trace.  A
+ * failure_expanded, or a backtrace in one element, given again replaces
+ * the earlier one.
+ */
+static int
+expanded_field(struct collector *col, int c)
+{
+	static const char backtrace[] = "backtrace";
+	struct sink key = { &col->tagkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0 };
+	const char *text;
+	size_t len, mark;
+	int e, more, emore, overflow, is_backtrace;
+
+	site_trace_reset(&col->trace);
+	if (c != '[')
+		return scan_skip_value(col->s);
+	if ((more = scan_open_array(col->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (c != '{') {
+			if (scan_skip_value(col->s) == -1)
+				return -1;
+		} else {
+			site_trace_mark(&col->trace, &mark, &overflow);
+			if ((emore = scan_open_object(col->s, &e)) == -1)
+				return -1;
+			while (emore == 0) {
+				if (scan_key_text(col->s, e, &key, &text,
+				    &len) == -1)
+					return -1;
+				is_backtrace = !key.overflow &&
+				    len == sizeof(backtrace) - 1 &&
+				    memcmp(text, backtrace, len) == 0;
+				if (scan_key_colon(col->s) == -1)
+					return -1;
+				e = scan_peek(col->s);
+				if (is_backtrace)
+					site_trace_restore(&col->trace, mark,
+					    overflow);
+				if (is_backtrace && e == '[') {
+					if (backtrace_field(col) == -1)
+						return -1;
+				} else if (scan_skip_value(col->s) == -1)
+					return -1;
+				if ((emore = scan_next_member(col->s, &e)) ==
+				    -1)
+					return -1;
+				emore = !emore;
+			}
+		}
+		if ((more = scan_next_element(col->s, &c)) != 1)
+			return more;
+	}
+}
+
 /*
  * Scope and name both read: join and hash the node ID now, so that its
  * slot in the tally is on its way into cache while the rest of the
@@ -234,6 +350,8 @@ read_record(struct collector *col, enum report_status *status)
 	memset(&f, 0, sizeof(f));
 	strbuf_reset(&col->reason);
 	strbuf_reset(&col->location);
+	site_trace_reset(&col->trace);
+	f.trace = &col->trace;
 	if ((empty = scan_open_object(col->s, &c)) == -1)
 		return -1;
 	if (empty)
@@ -247,7 +365,8 @@ read_record(struct collector *col, enum report_status *status)
 		which = key.overflow ? KEY_OTHER : record_key(text, len);
 		scan_key(col->s, text, len);
 		if (which != KEY_OTHER && which != KEY_REASON &&
-		    which != KEY_LOCATION) {
+		    which != KEY_LOCATION && which != KEY_FILE_NAME &&
+		    which != KEY_EXPANDED) {
 			if (seen & (1u << which))
 				return scan_fail(col->s,
 				    "the key \"%s\" appears twice",
@@ -277,8 +396,14 @@ read_record(struct collector *col, enum report_status *status)
 			rc = reason_field(col, c);
 			break;
 		case KEY_LOCATION:
+		case KEY_FILE_NAME:
+		case KEY_EXPANDED:
 			if (col->messages) {
-				rc = location_field(col, c, &f);
+				rc = which == KEY_LOCATION ?
+				    location_field(col, c, &f) :
+				    which == KEY_FILE_NAME ?
+				    file_name_field(col, c, &f) :
+				    expanded_field(col, c);
 				break;
 			}
 			/* FALLTHROUGH */
@@ -344,6 +469,9 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.tagkey);
 	strbuf_init(&col.tagval);
 	strbuf_init(&col.nodeid);
+	strbuf_init(&col.file_name);
+	strbuf_init(&col.backtrace);
+	site_trace_init(&col.trace);
 	if (s->src->size > 0)
 		tally_expect(rd->tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
 	if (scan_push(s, 0) == -1)
@@ -397,6 +525,9 @@ out:
 	strbuf_free(&col.tagkey);
 	strbuf_free(&col.tagval);
 	strbuf_free(&col.nodeid);
+	strbuf_free(&col.file_name);
+	strbuf_free(&col.backtrace);
+	site_trace_free(&col.trace);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

@@ -5,9 +5,11 @@
  * One JSON object per line, each ended by a line feed.  A line's keys
  * come in any order ($report_type is written last), so the few that
  * decide are copied as they pass and handed to logstate_line() when the
- * line closes; everything else (keywords, sections, tracebacks) is
- * skipped while its syntax is checked.  longrepr is read too, for the
- * reason of a collection error, and location when messages are wanted.
+ * line closes; everything else (keywords, sections, most of a traceback)
+ * is skipped while its syntax is checked.  longrepr is read too, for the
+ * reason of a collection error, and when messages are wanted location
+ * and the path and line of each traceback entry, for the place where the
+ * failure passed through the test's own file (record.h).
  * Blank lines are ignored; a line that is not one whole object, or a last
  * line with no line feed, is a bad report.
  *
@@ -55,6 +57,8 @@ struct logreader {
 	struct strbuf type, nodeid, when, outcome, key, message, path;
 	struct strbuf location;
 	struct strbuf subkey;	/* a key inside longrepr */
+	struct strbuf entry_path;	/* a traceback entry's */
+	struct site_trace trace;	/* the last longrepr's entries */
 };
 
 static enum line_key
@@ -224,19 +228,148 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 	}
 }
 
+/* A traceback entry's reprfileloc: {"path": relative to where pytest
+ * ran (or absolute), "lineno": 1-based, "message"}; of a key given twice
+ * the last counts. */
+static int
+fileloc_field(struct logreader *lr, int *has_path, uint64_t *line)
+{
+	static const char *const names[] = { "path", "lineno", NULL };
+	int c, more, overflow, which, known;
+
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (subkey(lr, c, names, &which) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (which == 1 && c == '"') {
+			if (scan_string_value(lr->s, &lr->entry_path,
+			    TALLY_PATH_KEEP, 0, &overflow) == -1)
+				return -1;
+			*has_path = !overflow && lr->entry_path.len > 0;
+		} else if (which == 2) {
+			if (line_number(lr, c, line, &known) == -1)
+				return -1;
+		} else {
+			if (which == 1)
+				*has_path = 0;
+			if (scan_skip_value(lr->s) == -1)
+				return -1;
+		}
+		if ((more = scan_next_member(lr->s, &c)) != 1)
+			return more;
+	}
+}
+
+/* One entry of reprentries: {"type", "data": {..., "reprfileloc"}};
+ * one with a path and a line goes into the trace.  A ReprEntryNative
+ * (--tb=native) has no reprfileloc. */
+static int
+entry_field(struct logreader *lr)
+{
+	static const char *const names[] = { "data", NULL };
+	static const char *const data_names[] = { "reprfileloc", NULL };
+	uint64_t line = 0;
+	int c, d, more, dmore, which, has_path = 0;
+
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (subkey(lr, c, names, &which) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (which == 1) {	/* a data given again replaces it */
+			has_path = 0;
+			line = 0;
+		}
+		if (which == 1 && c == '{') {
+			if ((dmore = scan_open_object(lr->s, &d)) == -1)
+				return -1;
+			while (dmore == 0) {
+				if (subkey(lr, d, data_names, &which) == -1)
+					return -1;
+				d = scan_peek(lr->s);
+				if (which == 1) {
+					has_path = 0;
+					line = 0;
+				}
+				if (which == 1 && d == '{') {
+					if (fileloc_field(lr, &has_path,
+					    &line) == -1)
+						return -1;
+				} else if (scan_skip_value(lr->s) == -1)
+					return -1;
+				if ((dmore = scan_next_member(lr->s, &d)) == -1)
+					return -1;
+				dmore = !dmore;
+			}
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		if ((more = scan_next_member(lr->s, &c)) == -1)
+			return -1;
+		if (more == 0)
+			break;
+	}
+	if (has_path && site_trace_add(&lr->trace, lr->entry_path.data,
+	    lr->entry_path.len, line) == -1)
+		return scan_nomem(lr->s);
+	return 0;
+}
+
+/* longrepr's reprtraceback: {"reprentries": [entry, ...], ...}.  A
+ * reprentries given again replaces the entries. */
+static int
+reprtraceback_field(struct logreader *lr)
+{
+	static const char *const names[] = { "reprentries", NULL };
+	int c, e, more, emore, which;
+
+	if ((more = scan_open_object(lr->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (subkey(lr, c, names, &which) == -1)
+			return -1;
+		c = scan_peek(lr->s);
+		if (which == 1)
+			site_trace_reset(&lr->trace);
+		if (which == 1 && c == '[') {
+			if ((emore = scan_open_array(lr->s, &e)) == -1)
+				return -1;
+			while (emore == 0) {
+				if (e == '{') {
+					if (entry_field(lr) == -1)
+						return -1;
+				} else if (scan_skip_value(lr->s) == -1)
+					return -1;
+				if ((emore = scan_next_element(lr->s, &e)) ==
+				    -1)
+					return -1;
+				emore = !emore;
+			}
+		} else if (scan_skip_value(lr->s) == -1)
+			return -1;
+		if ((more = scan_next_member(lr->s, &c)) != 1)
+			return more;
+	}
+}
+
 /*
  * longrepr: a string (its last line that is not empty), an object with a
- * reprcrash, or anything else (skipped).  Each longrepr, and each
- * reprcrash in it, replaces what an earlier one said: the last counts.
+ * reprcrash (and, when messages are wanted, a reprtraceback), or anything
+ * else (skipped).  Each longrepr, and each reprcrash or reprtraceback in
+ * it, replaces what an earlier one said: the last counts.
  */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
 {
-	static const char *const names[] = { "reprcrash", NULL };
+	static const char *const names[] = { "reprcrash", "reprtraceback",
+	    NULL };
 	struct sink last = { &lr->message, TALLY_MESSAGE_KEEP, 0, 0, 0, 1, 0 };
 	int more, which;
 
 	memset(&l->detail, 0, sizeof(l->detail));
+	site_trace_reset(&lr->trace);
 	if (c == '"') {
 		strbuf_reset(&lr->message);
 		if (scan_string(lr->s, &last) == -1)
@@ -255,8 +388,13 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 		c = scan_peek(lr->s);
 		if (which == 1)
 			memset(&l->detail, 0, sizeof(l->detail));
+		else if (which == 2)
+			site_trace_reset(&lr->trace);
 		if (which == 1 && c == '{') {
 			if (reprcrash_field(lr, l) == -1)
+				return -1;
+		} else if (which == 2 && c == '{' && lr->messages) {
+			if (reprtraceback_field(lr) == -1)
 				return -1;
 		} else if (scan_skip_value(lr->s) == -1)
 			return -1;
@@ -329,6 +467,7 @@ read_line(struct logreader *lr, struct log_line *l)
 
 	memset(l, 0, sizeof(*l));
 	strbuf_reset(&lr->location);
+	site_trace_reset(&lr->trace);
 	if ((more = scan_open_object(s, &c)) == -1)
 		return -1;
 	while (more == 0) {
@@ -403,6 +542,12 @@ read_line(struct logreader *lr, struct log_line *l)
 	l->when_len = l->when == FIELD_PRESENT ? lr->when.len : 0;
 	l->outcome_text = lr->outcome.data != NULL ? lr->outcome.data : "";
 	l->outcome_len = l->outcome == FIELD_PRESENT ? lr->outcome.len : 0;
+	/* Where it passed through the test's file, location[0]: before
+	 * location stands in for a missing reprcrash path. */
+	if (lr->messages)
+		failure_site(&l->detail, lr->location.data, lr->location.len,
+		    location_line, &lr->trace, l->detail.path,
+		    l->detail.path_len, l->detail.line);
 	if (l->detail.path == NULL && lr->location.len > 0) {
 		l->detail.path = lr->location.data;
 		l->detail.path_len = lr->location.len;
@@ -433,6 +578,8 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&lr.path);
 	strbuf_init(&lr.location);
 	strbuf_init(&lr.subkey);
+	strbuf_init(&lr.entry_path);
+	site_trace_init(&lr.trace);
 	if (logstate_init(&lr.state, rd->tally) == -1) {
 		status = REPORT_READ_NOMEM;
 		goto out;
@@ -493,6 +640,8 @@ out:
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
 	strbuf_free(&lr.subkey);
+	strbuf_free(&lr.entry_path);
+	site_trace_free(&lr.trace);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;
 	if (status != REPORT_READ_OK && status != REPORT_READ_BAD)

@@ -21,10 +21,14 @@
 #include "output.h"
 #include "unit.h"
 
-#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
+#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0, NULL, 0, 0 }
 #define TM(s, path, line, msg) \
 	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
-	  sizeof(path) - 1, (line) }
+	  sizeof(path) - 1, (line), NULL, 0, 0 }
+/* With a site: where the failure passed through the test's file. */
+#define TS(s, path, line, site, site_line, msg) \
+	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
+	  sizeof(path) - 1, (line), (site), sizeof(site) - 1, (site_line) }
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 #define ELLIPSIS	"\xe2\x80\xa6"
 
@@ -151,6 +155,40 @@ test_file_only_inside_the_workspace(void **state)
 	    "::error title=failed%3A t.py%3A%3Ae::assert 0\n"
 	    "::error title=failed%3A t.py%3A%3Af,file=here/t.py,line=8::"
 	    "assert 0\n"
+	    "::notice title=pytriage%3A retry::r\n");
+}
+
+static void
+test_the_site_names_file_and_line(void **state)
+{
+	static const struct triage_test failed[] = {
+		/* A crash in a library: the site in the test's file wins. */
+		TS("t.py::a", "/usr/lib/lib.py", 90, "t.py", 12, "E"),
+		/* A site outside the workspace: no file, not the crash's. */
+		TS("t.py::b", "/w/lib.py", 7, "/elsewhere/t.py", 3, "E"),
+		/* A site of unknown line: the file alone. */
+		TS("t.py::c", "/w/lib.py", 7, "/w/t.py", 0, "E"),
+		/* No site: the failure's own place. */
+		TS("t.py::d", "/w/lib.py", 7, "", 0, "E"),
+	};
+	static const struct triage_test flaky[] = {
+		TS("t.py::f", "/w/lib.py", 7, "t.py", 5, "E"),
+	};
+	struct triage t = triage(VERDICT_RETRY, "r");
+	struct out o;
+
+	(void)state;
+	t.failed = failed;
+	t.nfailed = N(failed);
+	t.flaky = flaky;
+	t.nflaky = N(flaky);
+	run_in(&o, &t, "sub");
+	ASSERT_OUT(&o,
+	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=12::E\n"
+	    "::error title=failed%3A t.py%3A%3Ab::E\n"
+	    "::error title=failed%3A t.py%3A%3Ac,file=t.py::E\n"
+	    "::error title=failed%3A t.py%3A%3Ad,file=lib.py,line=7::E\n"
+	    "::warning title=flaky%3A t.py%3A%3Af,file=sub/t.py,line=5::E\n"
 	    "::notice title=pytriage%3A retry::r\n");
 }
 
@@ -630,6 +668,7 @@ main(void)
 		cmocka_unit_test(
 		    test_passed_is_a_notice_after_a_warning_per_flaky_test),
 		cmocka_unit_test(test_file_only_inside_the_workspace),
+		cmocka_unit_test(test_the_site_names_file_and_line),
 		cmocka_unit_test(test_terminal_verdict_is_an_error),
 		cmocka_unit_test(test_collection_errors_come_first),
 		cmocka_unit_test(test_escapes_as_the_runner_unescapes),

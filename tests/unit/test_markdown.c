@@ -23,10 +23,10 @@
 #include "output.h"
 #include "unit.h"
 
-#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
+#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0, NULL, 0, 0 }
 #define TM(s, path, line, msg) \
 	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
-	  sizeof(path) - 1, (line) }
+	  sizeof(path) - 1, (line), NULL, 0, 0 }
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define COUNTS(r, t, p, f, s, u) \

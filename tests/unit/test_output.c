@@ -23,7 +23,7 @@
 #include "triage.h"
 #include "verdict.h"
 
-#define T(s)	{ (s), sizeof(s) - 1, "", 0, "", 0, 0 }
+#define T(s)	{ (s), sizeof(s) - 1, "", 0, "", 0, 0, "", 0, 0 }
 
 /* A captured stream. */
 struct capture {
@@ -419,7 +419,8 @@ test_json_lists_collection_errors_and_no_selectors(void **state)
 {
 	static const struct triage_test failed[] = { T("b.py"), T("a\"q.py") };
 	static const struct triage_test errors[] = {
-		{ "b.py", 4, "E", 1, "", 0, 0 }, { "a\"q.py", 6, "", 0, "", 0, 0 },
+		{ "b.py", 4, "E", 1, "", 0, 0, "", 0, 0 },
+		{ "a\"q.py", 6, "", 0, "", 0, 0, "", 0, 0 },
 	};
 	static const struct triage_test flaky[] = { T("t.py::f") };
 	struct capture c;

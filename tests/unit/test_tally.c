@@ -783,8 +783,8 @@ failed_detail(struct tally *t)
 static void
 test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 {
-	struct failure_detail d = { "AssertionError: x\ny", 19, "t.py", 4,
-	    7 };
+	struct failure_detail d = { "AssertionError: x\ny", 19, "lib.py", 6,
+	    7, "t.py", 4, 12 };
 	struct tally_id got;
 	struct tally t;
 
@@ -798,6 +798,8 @@ test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 	assert_int_equal(got.reason_len, 0);
 	assert_int_equal(got.path_len, 0);
 	assert_int_equal(got.line, 0);
+	assert_int_equal(got.site_path_len, 0);
+	assert_int_equal(got.site_line, 0);
 	tally_free(&t);
 
 	assert_int_equal(tally_init(&t, SEED), 0);
@@ -807,17 +809,22 @@ test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 	got = failed_detail(&t);
 	assert_int_equal(got.reason_len, LEN("AssertionError: x"));
 	assert_memory_equal(got.reason, "AssertionError: x", got.reason_len);
-	assert_int_equal(got.path_len, 4);
-	assert_memory_equal(got.path, "t.py", 4);
+	assert_int_equal(got.path_len, 6);
+	assert_memory_equal(got.path, "lib.py", 6);
 	assert_int_equal(got.line, 7);
+	assert_int_equal(got.site_path_len, 4);
+	assert_memory_equal(got.site_path, "t.py", 4);
+	assert_int_equal(got.site_line, 12);
 	tally_free(&t);
 }
 
 static void
 test_the_first_failure_detail_is_kept(void **state)
 {
-	struct failure_detail first = { "first", 5, "a.py", 4, 3 };
-	struct failure_detail second = { "second", 6, "b.py", 4, 9 };
+	struct failure_detail first = { "first", 5, "a.py", 4, 3, "ta.py", 5,
+	    2 };
+	struct failure_detail second = { "second", 6, "b.py", 4, 9, "tb.py", 5,
+	    8 };
 	struct tally_id got;
 	struct tally t;
 	uint64_t h;
@@ -837,6 +844,9 @@ test_the_first_failure_detail_is_kept(void **state)
 	assert_int_equal(got.path_len, 4);
 	assert_memory_equal(got.path, "a.py", 4);
 	assert_int_equal(got.line, 3);
+	assert_int_equal(got.site_path_len, 5);
+	assert_memory_equal(got.site_path, "ta.py", 5);
+	assert_int_equal(got.site_line, 2);
 	tally_free(&t);
 }
 
@@ -853,11 +863,15 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 	memset(message, 'm', sizeof(message));
 	memcpy(message + 1023, "\xc3\xa9", 2);	/* é across the cut */
 	memset(path, 'p', sizeof(path));
+	memset(&d, 0, sizeof(d));
 	d.message = message;
 	d.message_len = sizeof(message);
 	d.path = path;
 	d.path_len = 4097;
 	d.line = 1;
+	d.site_path = path;
+	d.site_path_len = 4097;
+	d.site_line = 2;
 	assert_int_equal(tally_init(&t, SEED), 0);
 	tally_keep_messages(&t);
 	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
@@ -866,22 +880,28 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 	assert_int_equal(got.reason_len, 1023);
 	assert_int_equal(got.path_len, 0);
 	assert_int_equal(got.line, 1);
+	assert_int_equal(got.site_path_len, 0);
+	assert_int_equal(got.site_line, 0);
 	tally_free(&t);
 
 	d.path_len = 4096;
+	d.site_path_len = 4096;
 	assert_int_equal(tally_init(&t, SEED), 0);
 	tally_keep_messages(&t);
 	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
 	    OUTCOME_FAILED, 0, &d), TALLY_OK);
 	got = failed_detail(&t);
 	assert_int_equal(got.path_len, 4096);
+	assert_int_equal(got.site_path_len, 4096);
+	assert_int_equal(got.site_line, 2);
 	tally_free(&t);
 }
 
 static void
 test_collection_error_reason_is_kept_without_messages(void **state)
 {
-	struct failure_detail d = { "ImportError: x\nmore", 19, NULL, 0, 0 };
+	struct failure_detail d = { "ImportError: x\nmore", 19, NULL, 0, 0,
+	    NULL, 0, 0 };
 	struct tally_id e;
 	struct tally t;
 
