@@ -21,9 +21,6 @@
 # the failed node IDs of the contract (testdata/*/NAME/expected.json, not
 # pytriage's output) and with the first run's options.
 #
-# Examples that write a pytest-reportlog file (--report-log) run only when
-# PYTRIAGE reads one; until then they are counted as skipped.
-#
 # An example that needs pytest 8.2 also runs under 7.2, where its retry
 # must fail the step: pytest 7.2 exits 4 on @file, never a false pass.
 
@@ -45,7 +42,6 @@ unset PYTEST_ARGS MAKEFLAGS MAKELEVEL MFLAGS
 
 passed=0
 failed=0
-skipped=0
 
 fail() {
 	failed=$((failed + 1))
@@ -217,13 +213,6 @@ if [ ! -s "$tmp/selectors.json" ] || [ ! -s "$tmp/selectors.log" ]; then
 	fail "no selectors read from testdata/*/02_some_failures/expected.json"
 fi
 
-if "$pytriage" -q 1 "$root/testdata/logs/02_some_failures/log.jsonl" \
-    >/dev/null 2>&1; then
-	reads_logs=yes
-else
-	reads_logs=no
-fi
-
 # --- running them ---------------------------------------------------------
 
 if command -v timeout >/dev/null; then
@@ -322,11 +311,6 @@ while read -r k src name lang attrs; do
 		for v in 7.2 8.2; do
 			for s in $scenarios; do
 				what="$where [$sh, pytest $v, $s]"
-				if [ "$kind" = log ] && [ "$reads_logs" = no ]
-				then
-					skipped=$((skipped + 1))
-					continue
-				fi
 				run "$body" "$lang" "$sh" "$v" "$s"
 				check "$what" "$s" "$kind" "$v" "$needs82"
 			done
@@ -334,9 +318,5 @@ while read -r k src name lang attrs; do
 	done
 done < "$tmp/ex/list"
 
-if [ "$skipped" -gt 0 ]; then
-	echo "examples: $skipped skipped: $pytriage does not read" \
-	    "testdata/logs/02_some_failures/log.jsonl (pytest-reportlog) yet"
-fi
-echo "examples: $passed passed, $failed failed, $skipped skipped"
+echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
