@@ -153,8 +153,8 @@ check-examples: $(B)pytriage
 	@sh tests/examples.sh $(run)pytriage
 
 # The long runs: the differential test's full sweep (prefixes, mutants and
-# generated inputs by the thousand) on both builds, the golden tests on the
-# portable build, the system tests at full scale.  .ci/run runs these, the
+# generated inputs by the thousand; on the portable build a smaller one),
+# the golden tests on the portable build, the system tests at full scale.  .ci/run runs these, the
 # sanitizers, valgrind and the fuzzers.
 LONG_CHECKS = long-difftest long-golden-portable long-system
 long-check:
@@ -163,7 +163,8 @@ long-check:
 long-difftest: $(B)tests/tools/difftest $(B)tests/tools/difftest-portable
 	@sh tests/difftest.sh $(run)tests/tools/difftest
 	@echo "== the scanner's portable way"
-	@sh tests/difftest.sh $(run)tests/tools/difftest-portable
+	@DIFFTEST_SCALE=small sh tests/difftest.sh \
+	    $(run)tests/tools/difftest-portable
 
 long-golden-portable: $(PORT)pytriage
 	@echo "== the scanner's portable way"
