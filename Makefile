@@ -60,9 +60,10 @@ WRAP_test_queue   = pthread_create calloc realloc
 WRAP_difftest     = source_next
 WRAP_difftest-portable = source_next
 comma := ,
+wrap = $(patsubst %,-Wl$(comma)--wrap=%,$(WRAP_$(notdir $@)))
+
 # A program of this build as a command: ./pytriage, build/sanitize/pytriage.
 run = $(if $(filter /%,$(B)),,./)$(B)
-wrap = $(patsubst %,-Wl$(comma)--wrap=%,$(WRAP_$(notdir $@)))
 
 all: $(B)pytriage
 
