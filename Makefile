@@ -211,8 +211,8 @@ VG = build/valgrind
 valgrind-check:
 	$(MAKE) --no-print-directory O=$(VG) CFLAGS="-O1 -g" \
 	    $(VG)/pytriage $(VG)/tests/tools/maxrss $(VG)/tests/tools/mkreport
-	PYTRIAGE_REAL="$(CURDIR)/$(VG)/pytriage" sh tests/golden.sh \
-	    tests/valgrind.sh
+	PYTRIAGE_REAL="$(CURDIR)/$(VG)/pytriage" GOLDEN_JOBS=2 \
+	    sh tests/golden.sh tests/valgrind.sh
 	PYTRIAGE_REAL="$(CURDIR)/$(VG)/pytriage" PYTRIAGE_SANITIZED=1 \
 	    SYSTEM_TEST_SCALE=small SYSTEM_TEST_TOOLS=$(CURDIR)/$(VG)/tests/tools \
 	    sh tests/system_test.sh tests/valgrind.sh

@@ -63,6 +63,9 @@
 # Prints a diff for every failing case, then "golden: N passed, M failed";
 # exits 0 only when none failed and some ran.
 #
+# GOLDEN_JOBS=N runs the table cases N at a time (default 1): for a
+# wrapper as slow as valgrind.
+#
 # GOLDEN_UPDATE=1 rewrites the exit, 1 and 2 lines of every table case
 # from what the binary does, in place; names, commands and comments stay.
 # A case that changes still prints its diff and counts as failed.  A new
@@ -105,6 +108,13 @@ update=0
 if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 	update=1
 fi
+jobs=${GOLDEN_JOBS:-1}
+case $jobs in
+[1-9] | [1-9][0-9]) ;;
+*)
+	echo "golden: GOLDEN_JOBS is a number from 1 to 99" >&2
+	exit 2 ;;
+esac
 
 LC_ALL=C
 PYTRIAGE=$bin
@@ -370,12 +380,27 @@ if [ ! -f "$1" ]; then
 fi
 awk -v dir="$tmp/case" -v update="$update" "$parse_awk" "$@" ||
     exit 2
+# The cases whose number is $1 modulo $jobs.
+run_table_cases() {
+	k=1
+	while [ -f "$tmp/case/$k.name" ]; do
+		if [ $((k % jobs)) -eq "$1" ]; then
+			IFS= read -r cmd <"$tmp/case/$k.cmd"
+			run "$cmd" "$tmp/case/$k"
+		fi
+		k=$((k + 1))
+	done
+}
+cd "$data" || exit 2
+j=0
+while [ "$j" -lt "$jobs" ]; do
+	run_table_cases "$j" &
+	j=$((j + 1))
+done
+wait
 set --
 k=1
-cd "$data" || exit 2
 while [ -f "$tmp/case/$k.name" ]; do
-	IFS= read -r cmd <"$tmp/case/$k.cmd"
-	run "$cmd" "$tmp/case/$k"
 	set -- "$@" "$k"
 	k=$((k + 1))
 done
