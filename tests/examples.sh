@@ -23,9 +23,6 @@
 # the failed node IDs of the contract (testdata/*/NAME/expected.json, not
 # pytriage's output) and with the first run's options.
 #
-# Examples that write a pytest-reportlog file (--report-log) run only when
-# PYTRIAGE reads one; until then they are counted as skipped.
-#
 # An example that runs "pytriage run" gets the same scenarios with the
 # stub keeping pytest's cache: its retry must run the first run's
 # arguments (but for its own report) with --last-failed, from the same
@@ -33,9 +30,6 @@
 #
 # An example that needs pytest 8.2 also runs under 7.2, where its retry
 # must fail the step: pytest 7.2 exits 4 on @file, never a false pass.
-#
-# Examples that run "pytriage run" wait for a PYTRIAGE that has it: until
-# then they are counted as waiting, not run.
 
 if [ $# -ne 1 ]; then
 	echo "usage: sh tests/examples.sh PYTRIAGE" >&2
@@ -55,7 +49,6 @@ unset PYTEST_ARGS MAKEFLAGS MAKELEVEL MFLAGS
 
 passed=0
 failed=0
-skipped=0
 
 fail() {
 	failed=$((failed + 1))
@@ -254,19 +247,6 @@ if [ ! -s "$tmp/selectors.json" ] || [ ! -s "$tmp/selectors.log" ]; then
 	fail "no selectors read from testdata/*/02_some_failures/expected.json"
 fi
 
-if "$pytriage" -q 1 "$root/testdata/logs/02_some_failures/log.jsonl" \
-    >/dev/null 2>&1; then
-	reads_logs=yes
-else
-	reads_logs=no
-fi
-if "$pytriage" run --help 2>/dev/null | grep -q '^usage: pytriage run'; then
-	has_run=yes
-else
-	has_run=no
-fi
-waiting=0
-
 # --- running them ---------------------------------------------------------
 
 if command -v timeout >/dev/null; then
@@ -406,10 +386,6 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 while read -r k src name lang attrs; do
 	body=$tmp/ex/$k.body
 	where="$src $name"
-	if [ "$has_run" = no ] && grep -q -e 'pytriage run' "$body"; then
-		waiting=$((waiting + 1))
-		continue
-	fi
 	needs82=no
 	for a in $attrs; do
 		case $a in
@@ -440,11 +416,6 @@ while read -r k src name lang attrs; do
 		for v in 7.2 8.2; do
 			for s in $scenarios; do
 				what="$where [$sh, pytest $v, $s]"
-				if [ "$kind" != json ] &&
-				    [ "$reads_logs" = no ]; then
-					skipped=$((skipped + 1))
-					continue
-				fi
 				run "$body" "$lang" "$sh" "$v" "$s" "$kind"
 				check "$what" "$s" "$kind" "$v" "$needs82"
 			done
@@ -452,12 +423,5 @@ while read -r k src name lang attrs; do
 	done
 done < "$tmp/ex/list"
 
-if [ "$skipped" -gt 0 ]; then
-	echo "examples: $skipped skipped: $pytriage does not read" \
-	    "testdata/logs/02_some_failures/log.jsonl (pytest-reportlog) yet"
-fi
-if [ "$waiting" -gt 0 ]; then
-	echo "examples: $waiting waiting: $pytriage has no pytriage run yet"
-fi
-echo "examples: $passed passed, $failed failed, $skipped skipped"
+echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1619,31 +1619,18 @@ main(int argc, char *argv[])
 	memset(&st, 0, sizeof(st));
 	rng_state = 1;
 	while ((ch = getopt(argc, argv, "E:g:l:m:p:P:s:")) != -1) {
-		switch (ch) {
-		case 'E':
-			near = strtoul(optarg, NULL, 10);
-			break;
-		case 'g':
-			generate = strtoul(optarg, NULL, 10);
-			break;
-		case 'l':
-			logs = strtoul(optarg, NULL, 10);
-			break;
-		case 'm':
-			mutants = strtoul(optarg, NULL, 10);
-			break;
-		case 'p':
-			max_prefixes = strtoul(optarg, NULL, 10);
-			break;
-		case 'P':
-			fast = strtoul(optarg, NULL, 10);
-			break;
-		case 's':
+		/* the counts, in the order of their letters */
+		static const char letters[] = "EglmpP";
+		unsigned long *const count[] = { &near, &generate, &logs,
+		    &mutants, &max_prefixes, &fast };
+		const char *letter = strchr(letters, ch);
+
+		if (ch == 's')
 			rng_state = strtoull(optarg, NULL, 10);
-			break;
-		default:
+		else if (ch != 0 && letter != NULL)
+			*count[letter - letters] = strtoul(optarg, NULL, 10);
+		else
 			usage();
-		}
 	}
 	if (optind == argc && generate == 0 && logs == 0)
 		usage();
