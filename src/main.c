@@ -125,7 +125,7 @@ bad_usage(const char *fmt, const char *arg)
 }
 
 /* Decimal digits only, no sign, no space; 0 to max. */
-static int
+int
 parse_decimal(const char *s, uint64_t max, int leading_zeros,
     uint64_t *value)
 {

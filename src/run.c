@@ -216,25 +216,6 @@ bad_usage(const char *fmt, const char *arg)
 	return EXIT_TROUBLE;
 }
 
-/* Decimal digits only, no sign, no blank; at most max. */
-static int
-parse_number(const char *s, uint64_t max, uint64_t *value)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (*s == '\0')
-		return -1;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9' ||
-		    v > (max - (uint64_t)(*p - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*value = v;
-	return 0;
-}
-
 /* --write=FORMAT[:FILE]; FILE "-" is stdout. */
 static int
 add_output(struct run_options *opt, char *arg)
@@ -301,7 +282,7 @@ parse_options(int argc, char *argv[], struct run_options *opt)
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'm':
-			if (parse_number(optarg, UINT64_MAX,
+			if (parse_decimal(optarg, UINT64_MAX, 1,
 			    &opt->step.triage.max_failures) == -1)
 				return bad_usage("invalid --max-failures '%s': "
 				    "a whole number is expected", optarg);
@@ -317,7 +298,7 @@ parse_options(int argc, char *argv[], struct run_options *opt)
 			opt->step.fail_on_flaky = 1;
 			break;
 		case OPT_MAX_BYTES:
-			if (parse_number(optarg, UINT64_MAX, &n) == -1)
+			if (parse_decimal(optarg, UINT64_MAX, 1, &n) == -1)
 				return bad_usage("invalid --max-bytes '%s': a "
 				    "whole number is expected", optarg);
 			opt->write.max_bytes = n;
@@ -331,7 +312,7 @@ parse_options(int argc, char *argv[], struct run_options *opt)
 			opt->report_dir = optarg;
 			break;
 		case OPT_RETRIES:
-			if (parse_number(optarg, UINT32_MAX,
+			if (parse_decimal(optarg, UINT32_MAX, 1,
 			    &opt->step.retries) == -1)
 				return bad_usage("invalid --retries '%s': a "
 				    "whole number is expected", optarg);

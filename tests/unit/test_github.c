@@ -29,20 +29,6 @@ run(struct written *o, const struct triage *t)
 	write_with(o, write_github, t, 1000000);
 }
 
-/* Write t as a current directory below the workspace /w would. */
-static void
-run_in(struct written *o, const struct triage *t, const char *cwd_in_workspace)
-{
-	struct write_options opts = { 1000000, "/w", cwd_in_workspace };
-	FILE *fp;
-
-	o->buf = NULL;
-	o->len = 0;
-	assert_non_null(fp = open_memstream(&o->buf, &o->len));
-	o->rc = write_github(fp, one_step(t), &opts);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* Exact bytes. */
 
 static const struct triage_test retry_failed[] = {
@@ -150,7 +136,7 @@ test_file_only_inside_the_workspace(void **state)
 	(void)state;
 	t.failed = failed;
 	t.nfailed = N(failed);
-	run_in(&o, &t, "here");
+	write_in(&o, write_github, &t, 1000000, "here");
 	ASSERT_WRITTEN(&o,
 	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=3::"
 	    "assert 0\n"
@@ -188,7 +174,7 @@ test_the_site_names_file_and_line(void **state)
 	t.nfailed = N(failed);
 	t.flaky = flaky;
 	t.nflaky = N(flaky);
-	run_in(&o, &t, "sub");
+	write_in(&o, write_github, &t, 1000000, "sub");
 	ASSERT_WRITTEN(&o,
 	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=12::E\n"
 	    "::error title=failed%3A t.py%3A%3Ab::E\n"

@@ -285,10 +285,11 @@ one_step(const struct triage *t)
 	return &s;
 }
 
-/* Write t as the step of one attempt, from the workspace /w itself. */
+/* Write t as the step of one attempt, from cwd_in_workspace below the
+ * workspace /w. */
 static inline void
-write_with(struct written *w, writer *f, const struct triage *t,
-    uint64_t max_bytes)
+write_in(struct written *w, writer *f, const struct triage *t,
+    uint64_t max_bytes, const char *cwd_in_workspace)
 {
 	struct write_options o;
 	FILE *fp;
@@ -296,12 +297,20 @@ write_with(struct written *w, writer *f, const struct triage *t,
 	memset(&o, 0, sizeof(o));
 	o.max_bytes = max_bytes;
 	o.workspace = "/w";
-	o.cwd_in_workspace = "";
+	o.cwd_in_workspace = cwd_in_workspace;
 	w->buf = NULL;
 	w->len = 0;
 	assert_non_null(fp = open_memstream(&w->buf, &w->len));
 	w->rc = f(fp, one_step(t), &o);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/* The same from the workspace itself. */
+static inline void
+write_with(struct written *w, writer *f, const struct triage *t,
+    uint64_t max_bytes)
+{
+	write_in(w, f, t, max_bytes, "");
 }
 
 static inline void
