@@ -2,15 +2,18 @@
  * collector.c: the fast reader of the collector's report (pytest --json).
  *
  * Why not hand each record to json-c?  Most of a record is history,
- * failure_reason and failure_expanded, which the triage never reads;
- * building json-c objects for them costs more than everything else the
- * program does.  So the scanner (scan.h) walks each record's keys, this
- * file decodes only scope, name, result, tags, the first line of
- * failure_reason, when messages are wanted location, and when runs are
- * kept (for JUnit, record.h) history's duration, failure_reason whole and
- * failure_expanded; every other value is skipped while its syntax is
- * still checked.  refread.c is the
- * full parse; the differential tests hold the two together.
+ * failure_reason and failure_expanded, of which the triage reads a few
+ * bytes at most; building json-c objects for them costs more than
+ * everything else the program does.  So the scanner (scan.h) walks each
+ * record's keys, this file decodes only scope, name, result, tags, the
+ * first line of failure_reason; when messages are wanted, location,
+ * file_name and the start of each failure_expanded backtrace string (for
+ * the place where the failure passed through the test's own file,
+ * record.h); when runs are kept (for JUnit, record.h), history's
+ * duration, failure_reason whole and failure_expanded's expanded lines;
+ * and every other value is skipped while its syntax is still checked.
+ * refread.c is the full parse; the differential tests hold the two
+ * together.
  *
  * Beyond JSON: no key holding \u0000 (json-c would cut such a key short);
  * scope, name, result or tags twice in a record is a bad report (other
@@ -37,6 +40,8 @@ struct collector {
 	int runs;		/* read what JUnit shows too */
 	struct strbuf scope, name, result, reason, location, key, tagkey;
 	struct strbuf tagval, nodeid;
+	struct strbuf file_name, backtrace;
+	struct site_trace trace;	/* failure_expanded's backtraces */
 	/* Runs: a record's duration, failure_reason whole and
 	 * failure_expanded as text (record.h), and an element's lines. */
 	struct strbuf duration, expanded, element, subkey;
@@ -46,7 +51,7 @@ struct collector {
 
 enum record_key {
 	KEY_OTHER, KEY_SCOPE, KEY_NAME, KEY_RESULT, KEY_TAGS, KEY_REASON,
-	KEY_LOCATION, KEY_HISTORY, KEY_EXPANDED
+	KEY_LOCATION, KEY_FILE_NAME, KEY_EXPANDED, KEY_HISTORY
 };
 
 /* Each key's name, for messages. */
@@ -58,8 +63,9 @@ static const char *const record_keys[] = {
 	[KEY_TAGS] = "tags",
 	[KEY_REASON] = "failure_reason",
 	[KEY_LOCATION] = "location",
-	[KEY_HISTORY] = "history",
+	[KEY_FILE_NAME] = "file_name",
 	[KEY_EXPANDED] = "failure_expanded",
+	[KEY_HISTORY] = "history",
 };
 
 /* One comparison at most, of a constant length (inline), mostly none. */
@@ -80,6 +86,9 @@ record_key(const char *text, size_t len)
 		    KEY_OTHER;
 	case 8:
 		return memcmp(text, "location", 8) == 0 ? KEY_LOCATION :
+		    KEY_OTHER;
+	case 9:
+		return memcmp(text, "file_name", 9) == 0 ? KEY_FILE_NAME :
 		    KEY_OTHER;
 	case 14:
 		return memcmp(text, "failure_reason", 14) == 0 ? KEY_REASON :
@@ -201,6 +210,48 @@ reason_field(struct collector *col, int c, struct record_fields *f)
 	    TALLY_MESSAGE_KEEP : REPORT_REASON_KEEP, 1, &overflow);
 }
 
+/* location, when messages are wanted: "path:line", a string, or null.
+ * A location given again replaces the earlier one. */
+static int
+location_field(struct collector *col, int c, struct record_fields *f)
+{
+	int overflow;
+
+	f->location_text = NULL;
+	f->location_len = 0;
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (scan_string_value(col->s, &col->location, TALLY_PATH_KEEP, 0,
+	    &overflow) == -1)
+		return -1;
+	if (!overflow) {
+		f->location_text = col->location.data;
+		f->location_len = col->location.len;
+	}
+	return 0;
+}
+
+/* file_name, when messages are wanted: a string, or null.  Given again,
+ * it replaces the earlier one. */
+static int
+file_name_field(struct collector *col, int c, struct record_fields *f)
+{
+	int overflow;
+
+	f->file_name_text = NULL;
+	f->file_name_len = 0;
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (scan_string_value(col->s, &col->file_name, TALLY_PATH_KEEP, 0,
+	    &overflow) == -1)
+		return -1;
+	if (!overflow && col->file_name.len > 0) {
+		f->file_name_text = col->file_name.data;
+		f->file_name_len = col->file_name.len;
+	}
+	return 0;
+}
+
 static struct run_text
 text_of(const struct strbuf *sb, int cut)
 {
@@ -226,61 +277,6 @@ duration_field(struct collector *col, int c, struct record_fields *f)
 	}
 	f->has_duration = 1;
 	return scan_capture_end(col->s, &col->duration_cut);
-}
-
-static int
-expanded_line(void *arg, size_t index, int c)
-{
-	struct collector *col = arg;
-
-	(void)index;
-	if (c != '"')
-		return scan_skip_value(col->s);
-	if (col->nlines++ > 0 && strbuf_append_capped(&col->element,
-	    TALLY_RUN_TEXT_KEEP, "\n", 1, &col->element_cut) == -1)
-		return scan_nomem(col->s);
-	return scan_string_into(col->s, &col->element, TALLY_RUN_TEXT_KEEP,
-	    &col->element_cut);
-}
-
-static int
-expanded_member(void *arg, int which, int c)
-{
-	struct collector *col = arg;
-
-	if (which != 1)
-		return scan_skip_value(col->s);
-	strbuf_reset(&col->element);
-	col->element_cut = 0;
-	col->nlines = 0;
-	if (c != '[')
-		return scan_skip_value(col->s);
-	return scan_walk_array(col->s, expanded_line, col);
-}
-
-/* An element of failure_expanded: its "expanded" lines, after a blank
- * line but the first. */
-static int
-expanded_element(void *arg, size_t index, int c)
-{
-	static const char *const names[] = { "expanded", NULL };
-	struct collector *col = arg;
-
-	(void)index;
-	if (c != '{')
-		return scan_skip_value(col->s);
-	strbuf_reset(&col->element);
-	col->element_cut = 0;
-	if (scan_walk_object(col->s, &col->subkey, names, expanded_member,
-	    col) == -1)
-		return -1;
-	if (report_text_part(&col->expanded, &col->expanded_cut,
-	    TALLY_RUN_TEXT_KEEP, col->nelements++ == 0, "\n\n",
-	    col->element.data != NULL ? col->element.data : "",
-	    col->element.len) == -1)
-		return scan_nomem(col->s);
-	col->expanded_cut |= col->element_cut;
-	return 0;
 }
 
 /*
@@ -323,38 +319,128 @@ history_field(struct collector *col, int c, struct record_fields *f)
 	}
 }
 
-/* failure_expanded, for JUnit: its text (record.h). */
+static int
+expanded_line(void *arg, size_t index, int c)
+{
+	struct collector *col = arg;
+
+	(void)index;
+	if (c != '"')
+		return scan_skip_value(col->s);
+	if (col->nlines++ > 0 && strbuf_append_capped(&col->element,
+	    TALLY_RUN_TEXT_KEEP, "\n", 1, &col->element_cut) == -1)
+		return scan_nomem(col->s);
+	return scan_string_into(col->s, &col->element, TALLY_RUN_TEXT_KEEP,
+	    &col->element_cut);
+}
+
+/* A backtrace: an array of strings, each "path:line: message" read as
+ * far as SITE_TEXT_KEEP bytes; values of other types are skipped. */
+static int
+backtrace_field(struct collector *col)
+{
+	int c, more, overflow;
+
+	if ((more = scan_open_array(col->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (c == '"') {
+			if (scan_string_value(col->s, &col->backtrace,
+			    SITE_TEXT_KEEP, 0, &overflow) == -1)
+				return -1;
+			if (site_trace_add_text(&col->trace,
+			    col->backtrace.data, col->backtrace.len,
+			    !overflow) == -1)
+				return scan_nomem(col->s);
+		} else if (scan_skip_value(col->s) == -1)
+			return -1;
+		if ((more = scan_next_element(col->s, &c)) != 1)
+			return more;
+	}
+}
+
+/*
+ * failure_expanded: [{"expanded": [...], "backtrace": [...]}, ...].  When
+ * messages are wanted the backtraces, in order, are the trace; for JUnit
+ * each element's expanded lines, joined by line feeds, the elements
+ * apart by a blank line, are the record's text (record.h).  A
+ * failure_expanded, or a backtrace or an expanded in one element, given
+ * again replaces the earlier one.
+ */
 static int
 expanded_field(struct collector *col, int c, struct record_fields *f)
 {
+	static const char backtrace[] = "backtrace", expanded[] = "expanded";
+	struct sink key = { &col->tagkey, SCAN_KEY_KEEP, 0, 0, 0, 0, 0, NULL };
+	const char *text;
+	size_t len, mark;
+	int e, more, emore, overflow, is_backtrace, is_expanded;
+
+	site_trace_reset(&col->trace);
 	strbuf_reset(&col->expanded);
 	col->expanded_cut = 0;
 	col->nelements = 0;
 	f->has_expanded = c == '[';
 	if (c != '[')
 		return scan_skip_value(col->s);
-	return scan_walk_array(col->s, expanded_element, col);
-}
-
-/* location, when messages are wanted: "path:line", a string, or null.
- * A location given again replaces the earlier one. */
-static int
-location_field(struct collector *col, int c, struct record_fields *f)
-{
-	int overflow;
-
-	f->location_text = NULL;
-	f->location_len = 0;
-	if (c != '"')
-		return scan_skip_value(col->s);
-	if (scan_string_value(col->s, &col->location, TALLY_PATH_KEEP, 0,
-	    &overflow) == -1)
-		return -1;
-	if (!overflow) {
-		f->location_text = col->location.data;
-		f->location_len = col->location.len;
+	if ((more = scan_open_array(col->s, &c)) != 0)
+		return more == 1 ? 0 : -1;
+	for (;;) {
+		if (c != '{') {
+			if (scan_skip_value(col->s) == -1)
+				return -1;
+		} else {
+			site_trace_mark(&col->trace, &mark, &overflow);
+			strbuf_reset(&col->element);
+			col->element_cut = 0;
+			if ((emore = scan_open_object(col->s, &e)) == -1)
+				return -1;
+			while (emore == 0) {
+				if (scan_key_text(col->s, e, &key, &text,
+				    &len) == -1)
+					return -1;
+				is_backtrace = col->messages && !key.overflow &&
+				    len == sizeof(backtrace) - 1 &&
+				    memcmp(text, backtrace, len) == 0;
+				is_expanded = col->runs && !key.overflow &&
+				    len == sizeof(expanded) - 1 &&
+				    memcmp(text, expanded, len) == 0;
+				if (scan_key_colon(col->s) == -1)
+					return -1;
+				e = scan_peek(col->s);
+				if (is_backtrace)
+					site_trace_restore(&col->trace, mark,
+					    overflow);
+				if (is_expanded) {
+					strbuf_reset(&col->element);
+					col->element_cut = 0;
+					col->nlines = 0;
+				}
+				if (is_backtrace && e == '[') {
+					if (backtrace_field(col) == -1)
+						return -1;
+				} else if (is_expanded && e == '[') {
+					if (scan_walk_array(col->s,
+					    expanded_line, col) == -1)
+						return -1;
+				} else if (scan_skip_value(col->s) == -1)
+					return -1;
+				if ((emore = scan_next_member(col->s, &e)) ==
+				    -1)
+					return -1;
+				emore = !emore;
+			}
+			if (col->runs && (report_text_part(&col->expanded,
+			    &col->expanded_cut, TALLY_RUN_TEXT_KEEP,
+			    col->nelements++ == 0, "\n\n",
+			    col->element.data != NULL ? col->element.data : "",
+			    col->element.len) == -1))
+				return scan_nomem(col->s);
+			col->expanded_cut |= col->element_cut;
+		}
+		if ((more = scan_next_element(col->s, &c)) != 1)
+			return more;
 	}
-	return 0;
 }
 
 /*
@@ -392,6 +478,8 @@ read_record(struct collector *col, enum report_status *status)
 	memset(&f, 0, sizeof(f));
 	strbuf_reset(&col->reason);
 	strbuf_reset(&col->location);
+	site_trace_reset(&col->trace);
+	f.trace = &col->trace;
 	if ((empty = scan_open_object(col->s, &c)) == -1)
 		return -1;
 	if (empty)
@@ -433,21 +521,25 @@ read_record(struct collector *col, enum report_status *status)
 		case KEY_REASON:
 			rc = reason_field(col, c, &f);
 			break;
-		case KEY_HISTORY:
-		case KEY_EXPANDED:
-			if (col->runs) {
-				rc = which == KEY_HISTORY ? history_field(col,
-				    c, &f) : expanded_field(col, c, &f);
+		case KEY_LOCATION:
+		case KEY_FILE_NAME:
+			if (col->messages) {
+				rc = which == KEY_LOCATION ?
+				    location_field(col, c, &f) :
+				    file_name_field(col, c, &f);
 				break;
 			}
-			if (c == '"' && scan_plain_string(col->s, &text, &len))
-				rc = 0;
-			else
-				rc = scan_skip_value(col->s);
-			break;
-		case KEY_LOCATION:
-			if (col->messages) {
-				rc = location_field(col, c, &f);
+			/* FALLTHROUGH */
+		case KEY_EXPANDED:
+			if (which == KEY_EXPANDED &&
+			    (col->messages || col->runs)) {
+				rc = expanded_field(col, c, &f);
+				break;
+			}
+			/* FALLTHROUGH */
+		case KEY_HISTORY:
+			if (which == KEY_HISTORY && col->runs) {
+				rc = history_field(col, c, &f);
 				break;
 			}
 			/* FALLTHROUGH */
@@ -519,6 +611,9 @@ collector_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&col.tagkey);
 	strbuf_init(&col.tagval);
 	strbuf_init(&col.nodeid);
+	strbuf_init(&col.file_name);
+	strbuf_init(&col.backtrace);
+	site_trace_init(&col.trace);
 	if (s->src->size > 0)
 		tally_expect(rd->tally, (uint64_t)s->src->size / RECORD_BYTES_MIN);
 	if (scan_push(s, 0) == -1)
@@ -572,6 +667,9 @@ out:
 	strbuf_free(&col.tagkey);
 	strbuf_free(&col.tagval);
 	strbuf_free(&col.nodeid);
+	strbuf_free(&col.file_name);
+	strbuf_free(&col.backtrace);
+	site_trace_free(&col.trace);
 	strbuf_free(&col.duration);
 	strbuf_free(&col.expanded);
 	strbuf_free(&col.element);

@@ -12,12 +12,16 @@
  * GITHUB_ERRORS_MAX, and a ::notice for the rest; the last line gives
  * the verdict and its reason.
  *
- * GitHub attaches an annotation to a file of the diff only when file= is
- * relative to the workspace ($GITHUB_WORKSPACE), so file= is the path
- * made relative to it, and left out when the file lies outside it: never
- * an absolute path, never one that climbs out with "..".  The
- * title names the node ID; the message is the failure message, or the
- * node ID when there is none.
+ * file= and line= name where the failure passed through the test's own
+ * file (the site, record.h's failure_site()): the last traceback entry
+ * there, else the crash when it is there, else the test's definition;
+ * the failure's own place (a crash in a library, say) only when the
+ * reader found no site.  GitHub attaches an annotation to a file of the
+ * diff only when file= is relative to the workspace ($GITHUB_WORKSPACE),
+ * so file= is the path made relative to it, and left out when the file
+ * lies outside it: never an absolute path, never one that climbs out
+ * with "..".  The title names the node ID; the message is the failure
+ * message, or the node ID when there is none.
  *
  * Escaping is what the Actions runner unescapes: in the message '%', CR
  * and LF become %25, %0D and %0A; in a property value ':' and ',' also
@@ -158,15 +162,14 @@ stays_below(const char *p, size_t len)
 }
 
 /*
- * The test's file as pieces of a path relative to the workspace: 0 when
- * it cannot be named so.  pc needs room for three pieces.
+ * A path as pieces of a path relative to the workspace: 0 when it cannot
+ * be named so.  pc needs room for three pieces.
  */
 static size_t
-workspace_path(const struct write_options *o, const struct triage_test *tt,
+workspace_path(const struct write_options *o, const char *p, size_t len,
     struct piece *pc)
 {
-	const char *p = tt->path;
-	size_t len = tt->path_len, n, k = 0;
+	size_t n, k = 0;
 
 	if (len == 0 || len > PATH_MAX_SHOWN)
 		return 0;
@@ -208,6 +211,7 @@ annotation(FILE *fp, const char *command, const char *what,
 {
 	struct piece pc[3];
 	size_t npath;
+	uint64_t line;
 	int cut;
 
 	fputs(command, fp);
@@ -217,11 +221,16 @@ annotation(FILE *fp, const char *command, const char *what,
 	pc[1].s = tt->id;
 	pc[1].len = tt->id_len;
 	cut = value(fp, pc, 2, 1, TITLE_MAX);
-	if ((npath = workspace_path(o, tt, pc)) > 0) {
+	/* The site when there is one, else the failure's own place. */
+	npath = tt->site_path_len > 0 ?
+	    workspace_path(o, tt->site_path, tt->site_path_len, pc) :
+	    workspace_path(o, tt->path, tt->path_len, pc);
+	line = tt->site_path_len > 0 ? tt->site_line : tt->line;
+	if (npath > 0) {
 		fputs(",file=", fp);
 		value(fp, pc, npath, 1, PATH_MAX_SHOWN);
-		if (tt->line > 0 && tt->line <= LINE_MAX_SHOWN)
-			fprintf(fp, ",line=%" PRIu64, tt->line);
+		if (line > 0 && line <= LINE_MAX_SHOWN)
+			fprintf(fp, ",line=%" PRIu64, line);
 	}
 	fputs("::", fp);
 	pc[0].s = tt->id;

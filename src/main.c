@@ -20,7 +20,8 @@
  *			selectors and failures
  *	step		step.c: the attempts of one CI step together
  *	writer		output.c (lines, null, verdict, json), markdown.c,
- *			github.c: print a judged step, decide nothing
+ *			github.c, junit.c: print a judged step, decide
+ *			nothing
  *
  * pytriage run (run.c) sits above the step: it runs pytest for each
  * attempt and asks the step what to do next.  Below them all: nodeid.c,
@@ -43,6 +44,7 @@
 
 #include "nodeid.h"
 #include "output.h"
+#include "run.h"
 #include "step.h"
 #include "tally.h"
 
@@ -69,8 +71,8 @@ usage(FILE *fp)
 	fputs("usage: pytriage [-0q] [-f format] [-m max] [--fail-on-flaky] "
 	    "[--max-bytes=N]\n"
 	    "                [--reference] [--retries=N] [--rootdir=DIR]\n"
-	    "                exit_status [report] [exit_status report ...]\n",
-	    fp);
+	    "                exit_status [report] [exit_status report ...]\n"
+	    "       pytriage run [options] [--] command [arg ...]\n", fp);
 }
 
 static void
@@ -84,7 +86,8 @@ help(void)
 	    "--report-log) or the Buildkite collector's report (pytest --json),\n"
 	    "read from the file operand, or from stdin when it is absent or\n"
 	    "\"-\".  Several pairs are the attempts of one CI step, in order: the\n"
-	    "first run, then each retry.\n"
+	    "first run, then each retry.  pytriage run runs pytest and its\n"
+	    "retries itself: see pytriage run --help.\n"
 	    "\n"
 	    "  -0, --null             end each selector with NUL, for xargs -0 -r\n"
 	    "                         (same as -f null)\n"
@@ -123,7 +126,7 @@ bad_usage(const char *fmt, const char *arg)
 }
 
 /* Decimal digits only, no sign, no space; 0 to max. */
-static int
+int
 parse_decimal(const char *s, uint64_t max, int leading_zeros,
     uint64_t *value)
 {
@@ -471,6 +474,8 @@ main(int argc, char *argv[])
 	 * both say "pytriage". */
 	if (argc > 0 && strrchr(argv[0], '/') != NULL)
 		argv[0] = strrchr(argv[0], '/') + 1;
+	if (argc > 1 && strcmp(argv[1], "run") == 0)
+		return run_main(argc - 1, argv + 1);
 	memset(&opt, 0, sizeof(opt));
 	opt.format = output_format("lines");
 	opt.write.max_bytes = MAX_BYTES_DEFAULT;

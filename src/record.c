@@ -129,6 +129,150 @@ location_of(const char *text, size_t len, struct failure_detail *d)
 	d->line = line + 1;
 }
 
+/* An entry's header in a site_trace: its line, then its path's length,
+ * 16 bytes on every machine, so that both readers and every build count
+ * SITE_TRACE_KEEP alike. */
+#define ENTRY_HEAD	16
+
+void
+site_trace_init(struct site_trace *t)
+{
+	strbuf_init(&t->buf);
+	t->overflow = 0;
+}
+
+void
+site_trace_free(struct site_trace *t)
+{
+	strbuf_free(&t->buf);
+	t->overflow = 0;
+}
+
+void
+site_trace_reset(struct site_trace *t)
+{
+	strbuf_reset(&t->buf);
+	t->overflow = 0;
+}
+
+void
+site_trace_mark(const struct site_trace *t, size_t *len, int *overflow)
+{
+	*len = t->buf.len;
+	*overflow = t->overflow;
+}
+
+void
+site_trace_restore(struct site_trace *t, size_t len, int overflow)
+{
+	t->buf.len = len;
+	if (t->buf.data != NULL)
+		t->buf.data[len] = '\0';
+	t->overflow = overflow;
+}
+
+int
+site_trace_add(struct site_trace *t, const char *path, size_t len,
+    uint64_t line)
+{
+	uint64_t head[2];
+
+	if (t->overflow || len == 0 || len > TALLY_PATH_KEEP || line == 0)
+		return 0;
+	if (t->buf.len + ENTRY_HEAD + len > SITE_TRACE_KEEP) {
+		t->overflow = 1;
+		return 0;
+	}
+	head[0] = line;
+	head[1] = len;
+	if (strbuf_append(&t->buf, head, sizeof(head)) == -1 ||
+	    strbuf_append(&t->buf, path, len) == -1)
+		return -1;
+	return 0;
+}
+
+int
+site_trace_add_text(struct site_trace *t, const char *text, size_t avail,
+    int whole)
+{
+	uint64_t line;
+	size_t i, j;
+
+	for (i = 1; i < avail && text[i] != '\n' && text[i] != '\r'; i++) {
+		if (text[i] != ':')
+			continue;
+		line = 0;
+		for (j = i + 1; j < avail && j - i <= 9 && text[j] >= '0' &&
+		    text[j] <= '9'; j++)
+			line = line * 10 + (uint64_t)(text[j] - '0');
+		if (j == i + 1 || j == avail || text[j] != ':')
+			continue;
+		if (j + 1 == avail ? !whole : text[j + 1] != ' ')
+			continue;
+		return site_trace_add(t, text, i, line);
+	}
+	return 0;
+}
+
+/*
+ * Whether a traceback's path names the test's file: the same text; or a
+ * path that ends in "/" and the file (absolute, or pytest ran above the
+ * rootdir); or a relative path that does not climb out with "../" and
+ * that the file ends in, after a '/' (pytest ran below the rootdir, the
+ * traceback's paths being relative to where it ran).
+ */
+static int
+names_file(const char *path, size_t len, const char *file, size_t flen)
+{
+	if (len == flen)
+		return memcmp(path, file, len) == 0;
+	if (len > flen)
+		return path[len - flen - 1] == '/' &&
+		    memcmp(path + len - flen, file, flen) == 0;
+	return path[0] != '/' && !(len >= 3 && memcmp(path, "../", 3) == 0) &&
+	    file[flen - len - 1] == '/' &&
+	    memcmp(file + flen - len, path, len) == 0;
+}
+
+void
+failure_site(struct failure_detail *d, const char *file, size_t file_len,
+    uint64_t def_line, const struct site_trace *t, const char *crash,
+    size_t crash_len, uint64_t crash_line)
+{
+	const char *p, *end, *path = NULL;
+	uint64_t head[2], entry_line = 0;
+	size_t len, path_len = 0;
+	int crash_in;
+
+	d->site_path = NULL;
+	d->site_path_len = 0;
+	d->site_line = 0;
+	if (file == NULL || file_len == 0)
+		return;
+	if (t != NULL && !t->overflow && t->buf.len > 0) {
+		p = t->buf.data;
+		end = p + t->buf.len;
+		while (p < end) {
+			memcpy(head, p, sizeof(head));
+			len = (size_t)head[1];
+			p += ENTRY_HEAD;
+			if (names_file(p, len, file, file_len)) {
+				path = p;
+				path_len = len;
+				entry_line = head[0];
+			}
+			p += len;
+		}
+	}
+	crash_in = crash != NULL && crash_len > 0 &&
+	    names_file(crash, crash_len, file, file_len);
+	d->site_path = crash_in ? crash : path != NULL ? path : file;
+	d->site_path_len = crash_in ? crash_len : path != NULL ? path_len :
+	    file_len;
+	d->site_line = path != NULL ? entry_line :
+	    crash_in && crash_line > 0 ? crash_line : def_line;
+}
+
 enum report_status
 record_check(const struct record_fields *f, struct strbuf *nodeid,
     struct record *rec, struct report_error *err)
@@ -175,6 +319,15 @@ record_check(const struct record_fields *f, struct strbuf *nodeid,
 	rec->detail.message = f->reason_text;
 	rec->detail.message_len = f->reason_len;
 	location_of(f->location_text, f->location_len, &rec->detail);
+	/* The test's file: location's, else file_name; both relative to
+	 * where pytest ran, as the backtrace's paths are. */
+	if (rec->detail.path != NULL)
+		failure_site(&rec->detail, rec->detail.path,
+		    rec->detail.path_len, rec->detail.line, f->trace, NULL, 0,
+		    0);
+	else if (f->file_name_text != NULL)
+		failure_site(&rec->detail, f->file_name_text,
+		    f->file_name_len, 0, f->trace, NULL, 0, 0);
 	return REPORT_READ_OK;
 }
 

@@ -99,6 +99,10 @@ struct record_fields {
 	size_t scope_len, name_len, result_len, reason_len;
 	const char *location_text;	/* "file:line", when a string */
 	size_t location_len;
+	const char *file_name_text;	/* when a string */
+	size_t file_name_len;
+	const struct site_trace *trace;	/* failure_expanded's backtraces,
+					 * or NULL */
 	int collection_error;	/* a tag says so, exactly "true" */
 	uint64_t nodeid_hash;	/* the reader joined the node ID into
 				 * record_check()'s nodeid and hashed it;
@@ -121,6 +125,57 @@ struct record {
 	struct failure_detail detail;
 	const struct record_fields *fields;	/* what it was made of */
 };
+
+/*
+ * Where a failure passed through the test's own file, for both kinds of
+ * report and both readers.  A reader gathers the traceback's entries
+ * (path and line) into a site_trace as they pass, whatever the order of
+ * the keys, and failure_site() chooses once the record or line is read.
+ * A traceback whose entries take more than SITE_TRACE_KEEP bytes (each
+ * its path and 16 more) is not searched: the memory stays bounded.
+ */
+#define SITE_TRACE_KEEP		65536
+/* Bytes of a collector's backtrace string read: the longest kept path,
+ * ':', nine digits, ':' and a space. */
+#define SITE_TEXT_KEEP		(TALLY_PATH_KEEP + 12)
+
+struct site_trace {
+	struct strbuf buf;	/* per entry: line and path length (each
+				 * 64 bits), path */
+	int overflow;		/* more than SITE_TRACE_KEEP */
+};
+
+void	site_trace_init(struct site_trace *);
+void	site_trace_free(struct site_trace *);
+void	site_trace_reset(struct site_trace *);
+/* Its length and overflow, to go back to with site_trace_restore(). */
+void	site_trace_mark(const struct site_trace *, size_t *len, int *overflow);
+void	site_trace_restore(struct site_trace *, size_t len, int overflow);
+/* One entry: a path (1 to TALLY_PATH_KEEP bytes) and its line (1-based;
+ * an entry without both is none).  -1 when out of memory. */
+int	site_trace_add(struct site_trace *, const char *path, size_t len,
+	    uint64_t line);
+/*
+ * One entry of the collector's backtrace, "path:line: message" or
+ * "path:line:": the first ':', 1 to 9 digits and ':' on its first line
+ * that are followed by a space or the string's end.  avail bytes of it
+ * are at hand (at most SITE_TEXT_KEEP); whole when that is all of it.
+ */
+int	site_trace_add_text(struct site_trace *, const char *text,
+	    size_t avail, int whole);
+
+/*
+ * The site of a failure into d: in the test's file (file, rootdir- or
+ * cwd-relative; its definition at def_line, 0 when unknown), the line of
+ * the last traceback entry in that file; failing that, the crash line
+ * when the crash (a log's reprcrash, absolute) is in that file; failing
+ * that, def_line.  The site's path is the crash's when the crash is in
+ * the file (absolute, so it names the file from anywhere), else the
+ * entry's, else file.  No file: no site.
+ */
+void	failure_site(struct failure_detail *d, const char *file,
+	    size_t file_len, uint64_t def_line, const struct site_trace *,
+	    const char *crash, size_t crash_len, uint64_t crash_line);
 
 /* Does this tags key mark a collection error?  0: no; 1: the collector's
  * tag; 2: its pre-release name. */

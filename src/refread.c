@@ -320,15 +320,33 @@ string_field(struct json_object *o, const char *key, const char **text,
 	return FIELD_PRESENT;
 }
 
-/* The fields of one record as json-c parsed them. */
-static void
-fields_of(struct json_object *o, struct record_fields *f)
+/* A member of an object, when the object is one and the member is of
+ * this type; else NULL. */
+static struct json_object *
+member(struct json_object *o, const char *key, enum json_type type)
 {
 	struct json_object *v;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+/* The fields of one record as json-c parsed them, failure_expanded's
+ * backtraces into trace.  -1 when out of memory. */
+static int
+fields_of(struct json_object *o, struct record_fields *f,
+    struct site_trace *trace)
+{
+	struct json_object *v, *bt, *x;
 	const char *text;
-	size_t len;
+	size_t len, i, j, n, m;
 
 	memset(f, 0, sizeof(*f));
+	site_trace_reset(trace);
+	f->trace = trace;
 	f->scope = string_field(o, "scope", &f->scope_text, &f->scope_len);
 	f->name = string_field(o, "name", &f->name_text, &f->name_len);
 	if (json_object_object_get_ex(o, "result", &v)) {
@@ -372,6 +390,33 @@ fields_of(struct json_object *o, struct record_fields *f)
 		f->location_text = json_object_get_string(v);
 		f->location_len = len;
 	}
+	if (json_object_object_get_ex(o, "file_name", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    (len = (size_t)json_object_get_string_len(v)) > 0 &&
+	    len <= TALLY_PATH_KEEP) {
+		f->file_name_text = json_object_get_string(v);
+		f->file_name_len = len;
+	}
+	if (!json_object_object_get_ex(o, "failure_expanded", &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return 0;
+	n = json_object_array_length(v);
+	for (i = 0; i < n; i++) {
+		bt = member(json_object_array_get_idx(v, i), "backtrace",
+		    json_type_array);
+		m = bt != NULL ? json_object_array_length(bt) : 0;
+		for (j = 0; j < m; j++) {
+			x = json_object_array_get_idx(bt, j);
+			if (!json_object_is_type(x, json_type_string))
+				continue;
+			len = (size_t)json_object_get_string_len(x);
+			if (site_trace_add_text(trace,
+			    json_object_get_string(x), len < SITE_TEXT_KEEP ?
+			    len : SITE_TEXT_KEEP, len <= SITE_TEXT_KEEP) == -1)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* A key of a log line that decides: absent, a string, null, or not. */
@@ -423,14 +468,46 @@ last_line(const char *text, size_t len, const char **line, size_t *n)
 	    TALLY_MESSAGE_KEEP;
 }
 
-/* longrepr and location: where and why, as the fast reader takes them. */
-static void
-detail_of(struct json_object *o, struct failure_detail *d)
+/* longrepr's reprtraceback: each entry's data.reprfileloc path and
+ * lineno, as the fast reader takes them.  -1 when out of memory. */
+static int
+trace_of(struct json_object *longrepr, struct site_trace *t)
+{
+	struct json_object *entries, *loc, *path, *lineno;
+	size_t i, n;
+
+	site_trace_reset(t);
+	entries = member(member(longrepr, "reprtraceback", json_type_object),
+	    "reprentries", json_type_array);
+	n = entries != NULL ? json_object_array_length(entries) : 0;
+	for (i = 0; i < n; i++) {
+		loc = member(member(json_object_array_get_idx(entries, i),
+		    "data", json_type_object), "reprfileloc", json_type_object);
+		path = member(loc, "path", json_type_string);
+		if (path == NULL || !json_object_object_get_ex(loc, "lineno",
+		    &lineno) || line_of(lineno) < 1)
+			continue;
+		if (site_trace_add(t, json_object_get_string(path),
+		    (size_t)json_object_get_string_len(path),
+		    (uint64_t)line_of(lineno)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* longrepr and location: where and why, as the fast reader takes them.
+ * -1 when out of memory. */
+static int
+detail_of(struct json_object *o, struct failure_detail *d,
+    struct site_trace *trace)
 {
 	struct json_object *v, *crash, *x;
-	size_t len;
+	const char *file = NULL;
+	size_t len, file_len = 0;
+	uint64_t def_line = 0;
 
 	memset(d, 0, sizeof(*d));
+	site_trace_reset(trace);
 	if (json_object_object_get_ex(o, "longrepr", &v) && v != NULL) {
 		if (json_object_is_type(v, json_type_string))
 			last_line(json_object_get_string(v),
@@ -457,23 +534,31 @@ detail_of(struct json_object *o, struct failure_detail *d)
 				    (size_t)json_object_get_string_len(x);
 			}
 		}
+		if (trace_of(v, trace) == -1)
+			return -1;
 	}
-	if (d->path == NULL &&
-	    json_object_object_get_ex(o, "location", &v) &&
+	if (json_object_object_get_ex(o, "location", &v) &&
 	    json_object_is_type(v, json_type_array) &&
 	    json_object_array_length(v) >= 1 &&
 	    (x = json_object_array_get_idx(v, 0)) != NULL &&
 	    json_object_is_type(x, json_type_string) &&
 	    (len = (size_t)json_object_get_string_len(x)) > 0 &&
 	    len <= TALLY_PATH_KEEP) {
-		d->path = json_object_get_string(x);
-		d->path_len = len;
-		d->line = 0;
+		file = json_object_get_string(x);
+		file_len = len;
 		if (json_object_array_length(v) >= 2 &&
 		    line_of(json_object_array_get_idx(v, 1)) >= 0)
-			d->line = (uint64_t)line_of(json_object_array_get_idx(v,
-			    1)) + 1;
+			def_line = (uint64_t)line_of(
+			    json_object_array_get_idx(v, 1)) + 1;
 	}
+	failure_site(d, file, file_len, def_line, trace, d->path, d->path_len,
+	    d->line);
+	if (d->path == NULL && file != NULL) {
+		d->path = file;
+		d->path_len = file_len;
+		d->line = def_line;
+	}
+	return 0;
 }
 
 /*
@@ -549,18 +634,6 @@ number_member(struct json_object *o, const char *key, struct run_text *x)
 	return 1;
 }
 
-/* A member of this type, or NULL. */
-static struct json_object *
-member_of(struct json_object *o, const char *key, enum json_type type)
-{
-	struct json_object *v;
-
-	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, type))
-		return NULL;
-	return v;
-}
-
 /* The strings of an array, joined by sep, into out (reset first). */
 static int
 join_strings(struct json_object *a, const char *sep, struct strbuf *out,
@@ -595,7 +668,7 @@ traceback_of(struct json_object *tb, struct refruns *b, int *cut)
 	int is_short, after_short = 0;
 
 	strbuf_reset(&b->entries);
-	entries = member_of(tb, "reprentries", json_type_array);
+	entries = member(tb, "reprentries", json_type_array);
 	for (i = 0; entries != NULL && i < json_object_array_length(entries);
 	    i++) {
 		el = json_object_array_get_idx(entries, i);
@@ -603,14 +676,14 @@ traceback_of(struct json_object *tb, struct refruns *b, int *cut)
 			continue;
 		strbuf_reset(&b->entry);
 		entry_cut = is_short = 0;
-		if ((data = member_of(el, "data", json_type_object)) != NULL) {
+		if ((data = member(el, "data", json_type_object)) != NULL) {
 			is_short = string_member(data, "style", &style) &&
 			    style.len == 5 && memcmp(style.s, "short", 5) == 0;
-			if (join_strings(member_of(data, "lines",
+			if (join_strings(member(data, "lines",
 			    json_type_array), "\n", &b->lines, &lines_cut) == -1)
 				return -1;
 			memset(&place, 0, sizeof(place));
-			if ((where = member_of(data, "reprfileloc",
+			if ((where = member(data, "reprfileloc",
 			    json_type_object)) != NULL) {
 				place.has_path = string_member(where, "path",
 				    &place.path);
@@ -657,7 +730,7 @@ run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
 		strbuf_reset(&b->err[i]);
 		x->out[i] = x->err[i] = whole("", 0, 0);
 	}
-	v = member_of(o, "sections", json_type_array);
+	v = member(o, "sections", json_type_array);
 	for (i = 0; v != NULL && i < json_object_array_length(v); i++) {
 		el = json_object_array_get_idx(v, i);
 		if (!json_object_is_type(el, json_type_array) ||
@@ -709,11 +782,11 @@ run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
 		}
 	} else if (json_object_is_type(v, json_type_object)) {
 		x->longrepr = LONGREPR_OBJECT;
-		if ((crash = member_of(v, "reprcrash", json_type_object)) !=
+		if ((crash = member(v, "reprcrash", json_type_object)) !=
 		    NULL)
 			x->has_crash = string_member(crash, "message",
 			    &x->crash);
-		if ((el = member_of(v, "reprtraceback", json_type_object)) !=
+		if ((el = member(v, "reprtraceback", json_type_object)) !=
 		    NULL) {
 			if (traceback_of(el, b, &cut) == -1)
 				return -1;
@@ -732,17 +805,17 @@ run_of_record(struct json_object *o, struct record_fields *f,
 	size_t i, n = 0;
 	int cut = 0, el_cut;
 
-	f->has_duration = number_member(member_of(o, "history",
+	f->has_duration = number_member(member(o, "history",
 	    json_type_object), "duration", &f->duration);
 	f->has_reason = string_member(o, "failure_reason", &f->reason);
-	if ((a = member_of(o, "failure_expanded", json_type_array)) == NULL)
+	if ((a = member(o, "failure_expanded", json_type_array)) == NULL)
 		return 0;
 	strbuf_reset(&b->expanded);
 	for (i = 0; i < json_object_array_length(a); i++) {
 		el = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(el, json_type_object))
 			continue;
-		if (join_strings(member_of(el, "expanded", json_type_array),
+		if (join_strings(member(el, "expanded", json_type_array),
 		    "\n", &b->element, &el_cut) == -1 ||
 		    report_text_part(&b->expanded, &cut, TALLY_RUN_TEXT_KEEP,
 		    n++ == 0, "\n\n", b->element.data != NULL ?
@@ -755,9 +828,11 @@ run_of_record(struct json_object *o, struct record_fields *f,
 	return 0;
 }
 
-/* The keys of one log line as json-c parsed them. */
-static void
-line_of_log(struct json_object *o, struct log_line *l)
+/* The keys of one log line as json-c parsed them.  -1 when out of
+ * memory. */
+static int
+line_of_log(struct json_object *o, struct log_line *l,
+    struct site_trace *trace)
 {
 	struct json_object *v;
 	int64_t n;
@@ -782,7 +857,7 @@ line_of_log(struct json_object *o, struct log_line *l)
 			l->exitstatus_value = n;
 		}
 	}
-	detail_of(o, &l->detail);
+	return detail_of(o, &l->detail, trace);
 }
 
 enum frame {
@@ -814,6 +889,7 @@ struct refreader {
 	uint64_t lineno;
 	struct logstate ls;
 	struct json_object *line;
+	struct site_trace trace;	/* a record's or line's traceback */
 	struct refruns runs;	/* runs kept: their texts */
 };
 
@@ -847,14 +923,10 @@ element_done(struct refreader *r, struct json_object *o, uint64_t offset,
 	struct record_fields f;
 	struct record rec;
 
-	fields_of(o, &f);
-	if (r->rd->runs && run_of_record(o, &f, &r->runs) == -1) {
-		json_object_put(o);
-		r->status = REPORT_READ_NOMEM;
-		return -1;
-	}
 	r->err->offset = offset;
-	r->status = record_check(&f, &r->nodeid, &rec, r->err);
+	r->status = fields_of(o, &f, &r->trace) == -1 ||
+	    (r->rd->runs && run_of_record(o, &f, &r->runs) == -1) ?
+	    REPORT_READ_NOMEM : record_check(&f, &r->nodeid, &rec, r->err);
 	if (r->status == REPORT_READ_OK)
 		r->status = record_count(t, &rec);
 	json_object_put(o);
@@ -867,13 +939,10 @@ line_done(struct refreader *r, uint64_t offset)
 {
 	struct log_line l;
 
-	line_of_log(r->line, &l);
-	if (r->rd->runs && run_of_log(r->line, &l.run, &r->runs) == -1) {
-		r->status = REPORT_READ_NOMEM;
-		return -1;
-	}
 	r->err->offset = offset;
-	r->status = logstate_line(&r->ls, &l, r->err);
+	r->status = line_of_log(r->line, &l, &r->trace) == -1 ||
+	    (r->rd->runs && run_of_log(r->line, &l.run, &r->runs) == -1) ?
+	    REPORT_READ_NOMEM : logstate_line(&r->ls, &l, r->err);
 	json_object_put(r->line);
 	r->line = NULL;
 	return r->status == REPORT_READ_OK ? 0 : -1;
@@ -1181,6 +1250,7 @@ refread_read(struct source *src, struct reading *rd)
 	r.err = &rd->err;
 	r.status = REPORT_READ_OK;
 	strbuf_init(&r.nodeid);
+	site_trace_init(&r.trace);
 	/*
 	 * json-c's depth counts values, scalars too, from 0 for the element
 	 * or line: a value inside a line's 1000th container is at 1000.
@@ -1222,6 +1292,7 @@ out:
 		json_tokener_free(r.check.keytok);
 	json_object_put(r.line);
 	strbuf_free(&r.nodeid);
+	site_trace_free(&r.trace);
 	refruns_free(&r.runs);
 	if (r.log)
 		logstate_free(&r.ls);

@@ -5,12 +5,14 @@
  * One JSON object per line, each ended by a line feed.  A line's keys
  * come in any order ($report_type is written last), so the few that
  * decide are copied as they pass and handed to logstate_line() when the
- * line closes; everything else (keywords, sections, tracebacks) is
- * skipped while its syntax is checked.  longrepr is read too, for the
- * reason of a collection error, and location when messages are wanted.
- * When runs are kept (for JUnit) also what a run shows (logstate.h):
- * duration, sections, wasxfail, longrepr whole, with its reprtraceback
- * and a skip's list.  Blank lines are ignored; a line that is not one whole object, or a last
+ * line closes; everything else (keywords, sections, most of a traceback)
+ * is skipped while its syntax is checked.  longrepr is read too, for the
+ * reason of a collection error; when messages are wanted, location and
+ * the path and line of each traceback entry, for the place where the
+ * failure passed through the test's own file (record.h); when runs are
+ * kept (for JUnit), what a run shows (logstate.h): duration, sections,
+ * wasxfail, longrepr whole, with its reprtraceback and a skip's list.
+ * Blank lines are ignored; a line that is not one whole object, or a last
  * line with no line feed, is a bad report.
  *
  * Beyond JSON: $report_type, nodeid, when, outcome or exitstatus twice in
@@ -86,6 +88,7 @@ struct logreader {
 	struct strbuf type, nodeid, when, outcome, key, message, path;
 	struct strbuf location;
 	struct strbuf subkey;	/* a key inside longrepr */
+	struct site_trace trace;	/* the last longrepr's entries */
 	struct linerun r;
 };
 
@@ -276,10 +279,11 @@ reprcrash_field(struct logreader *lr, struct log_line *l)
 }
 
 /*
- * longrepr's traceback, for JUnit (logstate.h): reprtraceback's
- * reprentries and extraline, an entry's data, its lines and its place.
- * Each part is composed when its object closes, from the last of each
- * key, as json-c keeps it.
+ * longrepr's reprtraceback: reprentries and extraline, an entry's data,
+ * its lines and its place (data.reprfileloc).  When messages are wanted
+ * each entry's path and line go into the trace (record.h); for JUnit the
+ * parts make the traceback's text (logstate.h).  Each part is composed
+ * when its object closes, from the last of each key, as json-c keeps it.
  */
 static int
 place_member(void *arg, int which, int c)
@@ -302,7 +306,7 @@ place_member(void *arg, int which, int c)
 		    &r->place.line_known);
 	case 3:
 		r->place.has_message = 0;
-		if (c != '"')
+		if (c != '"' || !lr->runs)
 			break;
 		strbuf_reset(&r->place_msg);
 		r->msg_cut = 0;
@@ -320,7 +324,7 @@ line_element(void *arg, size_t index, int c)
 	struct linerun *r = &lr->r;
 
 	(void)index;
-	if (c != '"')
+	if (c != '"' || !lr->runs)
 		return scan_skip_value(lr->s);
 	if (r->nlines++ > 0 && strbuf_append_capped(&r->lines,
 	    TALLY_RUN_TEXT_KEEP, "\n", 1, &r->lines_cut) == -1)
@@ -351,7 +355,7 @@ data_member(void *arg, int which, int c)
 
 	if (which == 3) {
 		r->is_short = 0;
-		if (c != '"')
+		if (c != '"' || !lr->runs)
 			return scan_skip_value(lr->s);
 		if (scan_string_value(lr->s, &r->style, 8, 0, &overflow) == -1)
 			return -1;
@@ -388,14 +392,16 @@ entry_member(void *arg, int which, int c)
 		return scan_skip_value(lr->s);
 	strbuf_reset(&r->entry);
 	r->entry_cut = r->is_short = 0;
+	memset(&r->place, 0, sizeof(r->place));
 	if (c != '{')
 		return scan_skip_value(lr->s);
 	strbuf_reset(&r->lines);
 	r->lines_cut = 0;
 	r->nlines = 0;
-	memset(&r->place, 0, sizeof(r->place));
 	if (scan_walk_object(lr->s, &lr->subkey, names, data_member, lr) == -1)
 		return -1;
+	if (!lr->runs)
+		return 0;
 	lines = text_of(&r->lines, r->lines_cut);
 	r->place.path = text_of(&r->place_path, r->path_cut);
 	r->place.message = text_of(&r->place_msg, r->msg_cut);
@@ -418,9 +424,19 @@ entry_element(void *arg, size_t index, int c)
 		return scan_skip_value(lr->s);
 	strbuf_reset(&r->entry);
 	r->entry_cut = r->is_short = 0;
+	memset(&r->place, 0, sizeof(r->place));
 	if (scan_walk_object(lr->s, &lr->subkey, names, entry_member, lr) ==
 	    -1)
 		return -1;
+	/* Messages: an entry with a path and a line goes into the trace
+	 * (record.h), a path longer than any kept naming none. */
+	if (lr->messages && r->place.has_path && !r->path_cut &&
+	    r->place_path.len > 0 && r->place_path.len <= TALLY_PATH_KEEP &&
+	    site_trace_add(&lr->trace, r->place_path.data, r->place_path.len,
+	    r->place.line_known ? r->place.line : 0) == -1)
+		return scan_nomem(lr->s);
+	if (!lr->runs)
+		return 0;
 	entry = text_of(&r->entry, r->entry_cut);
 	if (logstate_entries_add(&r->entries, &r->entries_cut,
 	    r->nentries++ == 0, r->after_short, &entry) == -1)
@@ -439,11 +455,12 @@ traceback_member(void *arg, int which, int c)
 		strbuf_reset(&r->entries);
 		r->entries_cut = r->after_short = 0;
 		r->nentries = 0;
+		site_trace_reset(&lr->trace);
 		if (c == '[')
 			return scan_walk_array(lr->s, entry_element, lr);
 	} else if (which == 2) {
 		r->has_extra = 0;
-		if (c == '"') {
+		if (c == '"' && lr->runs) {
 			strbuf_reset(&r->extra);
 			r->extra_cut = 0;
 			r->has_extra = 1;
@@ -465,6 +482,7 @@ traceback_field(struct logreader *lr, int c)
 
 	strbuf_reset(&r->text);
 	r->text_cut = 0;
+	site_trace_reset(&lr->trace);
 	if (c != '{')
 		return scan_skip_value(lr->s);
 	strbuf_reset(&r->entries);
@@ -473,6 +491,8 @@ traceback_field(struct logreader *lr, int c)
 	if (scan_walk_object(lr->s, &lr->subkey, names, traceback_member,
 	    lr) == -1)
 		return -1;
+	if (!lr->runs)
+		return 0;
 	entries = text_of(&r->entries, r->entries_cut);
 	extra = text_of(&r->extra, r->extra_cut);
 	if (logstate_traceback(&r->text, &r->text_cut, &entries,
@@ -510,6 +530,7 @@ longrepr_reset(struct logreader *lr, struct log_line *l)
 	struct linerun *r = &lr->r;
 
 	memset(&l->detail, 0, sizeof(l->detail));
+	site_trace_reset(&lr->trace);
 	r->longrepr = LONGREPR_OTHER;
 	r->has_crash = r->crash_cut = 0;
 	strbuf_reset(&r->text);
@@ -522,10 +543,10 @@ longrepr_reset(struct logreader *lr, struct log_line *l)
 
 /*
  * longrepr: a string (its last line that is not empty; for JUnit also
- * whole), an object with a reprcrash (and for JUnit a reprtraceback), a
- * skip's list (for JUnit), or anything else (skipped).  Each longrepr,
- * and each reprcrash in it, replaces what an earlier one said: the last
- * counts.
+ * whole), an object with a reprcrash (and, when messages or runs are
+ * wanted, a reprtraceback), a skip's list (for JUnit), or anything else
+ * (skipped).  Each longrepr, and each reprcrash or reprtraceback in it,
+ * replaces what an earlier one said: the last counts.
  */
 static int
 longrepr_field(struct logreader *lr, int c, struct log_line *l)
@@ -572,7 +593,7 @@ longrepr_field(struct logreader *lr, int c, struct log_line *l)
 		if (which == 1 && c == '{') {
 			if (reprcrash_field(lr, l) == -1)
 				return -1;
-		} else if (which == 2 && lr->runs) {
+		} else if (which == 2 && (lr->runs || lr->messages)) {
 			if (traceback_field(lr, c) == -1)
 				return -1;
 		} else if (scan_skip_value(lr->s) == -1)
@@ -769,6 +790,7 @@ read_line(struct logreader *lr, struct log_line *l)
 
 	memset(l, 0, sizeof(*l));
 	strbuf_reset(&lr->location);
+	site_trace_reset(&lr->trace);
 	if (lr->runs) {
 		longrepr_reset(lr, l);
 		lr->r.has_duration = lr->r.has_xfail = lr->r.has_sections = 0;
@@ -860,6 +882,12 @@ read_line(struct logreader *lr, struct log_line *l)
 	l->when_len = l->when == FIELD_PRESENT ? lr->when.len : 0;
 	l->outcome_text = lr->outcome.data != NULL ? lr->outcome.data : "";
 	l->outcome_len = l->outcome == FIELD_PRESENT ? lr->outcome.len : 0;
+	/* Where it passed through the test's file, location[0]: before
+	 * location stands in for a missing reprcrash path. */
+	if (lr->messages)
+		failure_site(&l->detail, lr->location.data, lr->location.len,
+		    location_line, &lr->trace, l->detail.path,
+		    l->detail.path_len, l->detail.line);
 	if (l->detail.path == NULL && lr->location.len > 0) {
 		l->detail.path = lr->location.data;
 		l->detail.path_len = lr->location.len;
@@ -917,6 +945,7 @@ reportlog_read(struct scanner *s, struct reading *rd)
 	strbuf_init(&lr.path);
 	strbuf_init(&lr.location);
 	strbuf_init(&lr.subkey);
+	site_trace_init(&lr.trace);
 	if (logstate_init(&lr.state, rd->tally) == -1) {
 		status = REPORT_READ_NOMEM;
 		goto out;
@@ -977,6 +1006,7 @@ out:
 	strbuf_free(&lr.path);
 	strbuf_free(&lr.location);
 	strbuf_free(&lr.subkey);
+	site_trace_free(&lr.trace);
 	linerun_free(&lr.r);
 	if (s->ioerr)
 		return REPORT_READ_IOERR;

@@ -335,4 +335,43 @@ scan_next_member(struct scanner *s, int *c)
 	return 0;
 }
 
+/*
+ * At a '[': enter it.  0 when elements follow (*c is the first byte of
+ * the first), 1 when it was empty and is closed again, -1 on error.
+ */
+static inline int
+scan_open_array(struct scanner *s, int *c)
+{
+	if (scan_push(s, 0) == -1)
+		return -1;
+	s->pos++;
+	*c = scan_skip_ws(s);
+	if (*c != ']')
+		return 0;
+	s->pos++;
+	s->depth--;
+	return 1;
+}
+
+/*
+ * After an element of an array: 1 when ',' leads on to the next (*c is
+ * then its first byte), 0 when ']' closed the array, -1 for anything
+ * else.
+ */
+static inline int
+scan_next_element(struct scanner *s, int *c)
+{
+	*c = scan_skip_ws(s);
+	if (*c == ',') {
+		s->pos++;
+		*c = scan_skip_ws(s);
+		return 1;
+	}
+	if (*c != ']')
+		return scan_unexpected(s, *c, "',' or ']'");
+	s->pos++;
+	s->depth--;
+	return 0;
+}
+
 #endif

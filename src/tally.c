@@ -356,12 +356,13 @@ kept_entry(const struct tally *t, size_t slot, uint64_t hash, const char *id,
 	return i;
 }
 
-/* Keep the first line of a failure's message and its path, once. */
+/* Keep the first line of a failure's message, its path and its site,
+ * once. */
 static enum tally_status
 keep_detail(struct tally *t, struct tally_failed *f,
     const struct failure_detail *d)
 {
-	size_t mlen = 0, plen;
+	size_t mlen = 0, plen, slen;
 
 	if (f->has_detail || d == NULL)
 		return TALLY_OK;
@@ -370,13 +371,19 @@ keep_detail(struct tally *t, struct tally_failed *f,
 		    TALLY_MESSAGE_KEEP);
 	plen = d->path != NULL && d->path_len <= TALLY_PATH_KEEP ?
 	    d->path_len : 0;
+	slen = d->site_path != NULL && d->site_path_len <= TALLY_PATH_KEEP ?
+	    d->site_path_len : 0;
 	f->detail_off = t->failed_ids.len;
 	if (strbuf_append(&t->failed_ids, d->message, mlen) == -1 ||
-	    strbuf_append(&t->failed_ids, d->path, plen) == -1)
+	    strbuf_append(&t->failed_ids, d->path, plen) == -1 ||
+	    strbuf_append(&t->failed_ids, d->site_path, slen) == -1)
 		return TALLY_NOMEM;
-	f->message_len = (uint32_t)mlen;
+	f->message_len = (uint16_t)mlen;
 	f->path_len = (uint32_t)plen;
 	f->line = d->line;
+	f->site_len = (uint16_t)slen;
+	f->site_line = slen > 0 && d->site_line <= UINT32_MAX ?
+	    (uint32_t)d->site_line : 0;
 	f->has_detail = 1;
 	return TALLY_OK;
 }
@@ -608,7 +615,8 @@ enum tally_status
 tally_record(struct tally *t, const char *id, size_t len, enum outcome outcome,
     int collection_error, const char *reason, size_t reason_len)
 {
-	struct failure_detail d = { reason, reason_len, NULL, 0, 0 };
+	struct failure_detail d = { reason, reason_len, NULL, 0, 0, NULL, 0,
+	    0 };
 
 	return tally_record_hashed(t, tally_hash(t->seed, id, len), id, len,
 	    outcome, collection_error, &d);
@@ -844,6 +852,9 @@ tally_kept(const struct tally *t, enum outcome outcome, struct tally_id **ids,
 			(*ids)[i].path = (*ids)[i].reason + f->message_len;
 			(*ids)[i].path_len = f->path_len;
 			(*ids)[i].line = f->line;
+			(*ids)[i].site_path = (*ids)[i].path + f->path_len;
+			(*ids)[i].site_path_len = f->site_len;
+			(*ids)[i].site_line = f->site_line;
 		}
 	}
 	*n = k;
@@ -887,6 +898,9 @@ tally_collection_error(const struct tally *t, size_t i, struct tally_id *out)
 	out->path = NULL;
 	out->path_len = 0;
 	out->line = 0;
+	out->site_path = NULL;
+	out->site_path_len = 0;
+	out->site_line = 0;
 }
 
 size_t

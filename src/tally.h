@@ -56,13 +56,20 @@ struct tally_counts {
 	uint64_t unknown;
 };
 
-/* Where and why a record failed, as a reader found it; any may be empty. */
+/*
+ * Where and why a record failed, as a reader found it; any may be empty.
+ * The site is where the failure passed through the test's own file
+ * (record.h's failure_site()), the place -f github names.
+ */
 struct failure_detail {
 	const char *message;	/* the failure text; its first line is kept */
 	size_t message_len;
 	const char *path;	/* the file of the failure */
 	size_t path_len;
 	uint64_t line;		/* 1-based; 0: unknown */
+	const char *site_path;	/* the test's file; NULL: no site */
+	size_t site_path_len;
+	uint64_t site_line;	/* 1-based; 0: unknown */
 };
 
 /* A node ID kept by its exact bytes, and what is known of its failure. */
@@ -74,19 +81,26 @@ struct tally_id {
 	const char *path;
 	size_t path_len;
 	uint64_t line;
+	const char *site_path;	/* in the test's own file */
+	uint32_t site_path_len;	/* at most TALLY_PATH_KEEP */
+	uint32_t site_line;	/* 0: unknown, or past 32 bits */
 	uint32_t ordinal;	/* when the node ID was first seen */
 	int collection_error;	/* a collection error's node ID too */
 };
 
-struct tally_failed {		/* a kept node ID, by offsets into an arena */
+/* A kept node ID, by offsets into an arena; packed (56 bytes on LP64),
+ * for there can be millions. */
+struct tally_failed {
 	uint64_t hash;
 	size_t off;
-	size_t detail_off;	/* message, then path */
+	size_t detail_off;	/* message, then path, then site path */
+	uint64_t line;
 	uint32_t len;		/* at most NODEID_MAX */
 	uint32_t ordinal;	/* when the node ID was first seen */
-	uint32_t message_len;
 	uint32_t path_len;
-	uint64_t line;
+	uint32_t site_line;	/* 0: unknown, or past 32 bits */
+	uint16_t message_len;	/* at most TALLY_MESSAGE_KEEP */
+	uint16_t site_len;	/* at most TALLY_PATH_KEEP */
 	unsigned char ever_failed;	/* a record of it failed */
 	unsigned char has_detail;
 	unsigned char collection_error;	/* set by tally_kept() */

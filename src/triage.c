@@ -58,19 +58,20 @@ collection_errors(struct strbuf *out, const struct triage_test *e, size_t n)
 /* A failure's path, relative to the current directory when it lies
  * below it (a log's reprcrash path is absolute). */
 static void
-relative_path(const struct triage_options *opt, struct triage_test *t)
+relative_path(const struct triage_options *opt, const char **path,
+    size_t *len)
 {
 	size_t n;
 
-	if (opt->cwd == NULL || t->path_len == 0 || t->path[0] != '/')
+	if (opt->cwd == NULL || *len == 0 || (*path)[0] != '/')
 		return;
 	n = strlen(opt->cwd);
 	if (n == 1)		/* the root: keep the path whole but '/' */
 		n = 0;
-	if (t->path_len > n + 1 && memcmp(t->path, opt->cwd, n) == 0 &&
-	    t->path[n] == '/') {
-		t->path += n + 1;
-		t->path_len -= n + 1;
+	if (*len > n + 1 && memcmp(*path, opt->cwd, n) == 0 &&
+	    (*path)[n] == '/') {
+		*path += n + 1;
+		*len -= n + 1;
 	}
 }
 
@@ -92,6 +93,8 @@ void
 triage_test_of(const struct tally_id *id, const struct triage_options *opt,
     struct triage_test *t)
 {
+	size_t site_len = id->site_path_len;
+
 	memset(t, 0, sizeof(*t));
 	t->id = id->id;
 	t->id_len = id->len;
@@ -100,7 +103,11 @@ triage_test_of(const struct tally_id *id, const struct triage_options *opt,
 	t->path = id->path != NULL ? id->path : "";
 	t->path_len = id->path_len;
 	t->line = id->line;
-	relative_path(opt, t);
+	t->site_path = id->site_path != NULL ? id->site_path : "";
+	t->site_line = id->site_line;
+	relative_path(opt, &t->path, &t->path_len);
+	relative_path(opt, &t->site_path, &site_len);
+	t->site_path_len = (uint32_t)site_len;
 	strip_marker(t);
 }
 
@@ -214,6 +221,7 @@ triage_run(struct triage *t, const struct reading *rd, int status,
 		errors[i].message = e.reason;
 		errors[i].message_len = e.reason_len;
 		errors[i].path = "";
+		errors[i].site_path = "";
 		strip_marker(&errors[i]);
 	}
 	st->tests[2] = errors;
@@ -223,6 +231,11 @@ triage_run(struct triage *t, const struct reading *rd, int status,
 	st->tests[1] = tests_of(st->flaky, &nflaky, opt, &nomem);
 	if (nomem)
 		goto nomem;
+	/* The tests point into the tally, not into these: many failures
+	 * make them big. */
+	free(st->failed);
+	free(st->flaky);
+	st->failed = st->flaky = NULL;
 	t->failed = st->tests[0];
 	t->nfailed = nfailed;
 	t->flaky = st->tests[1];

@@ -34,7 +34,9 @@ struct triage_counts {
  * the first TRIAGE_MESSAGE_MAX bytes of the failure's first line, cut at a
  * whole UTF-8 character; empty when unknown or when the format does not
  * print messages.  path is relative to the current directory where it
- * could be made so; line is 1-based, 0 when unknown.
+ * could be made so; line is 1-based, 0 when unknown.  The site is where
+ * the failure passed through the test's own file (record.h), its path
+ * made relative as path is; empty when unknown.
  */
 struct triage_test {
 	const char *id;
@@ -44,6 +46,9 @@ struct triage_test {
 	const char *path;
 	size_t path_len;
 	uint64_t line;
+	const char *site_path;
+	uint32_t site_path_len;	/* at most TALLY_PATH_KEEP */
+	uint32_t site_line;	/* 0: unknown, or past 32 bits */
 };
 
 #define TRIAGE_MESSAGE_MAX	TALLY_MESSAGE_KEEP

@@ -89,13 +89,30 @@ pytriage --r|--reference --rootdir
 pytriage --rootdir |lib logs
 pytriage --rootdir l|lib logs
 pytriage -m |-
-pytriage |-
 pytriage 1 rep|report.json report.jsonl
 pytriage 1 l|lib log.txt logs
 pytriage -f json 1 rep|report.json report.jsonl
 pytriage --format=json -m 3 1 rep|report.json report.jsonl
 pytriage -- 1 rep|report.json report.jsonl
 pytriage 1 report.json rep|-
+pytriage |run
+pytriage r|run
+pytriage -q |-
+pytriage 1 r|report.json report.jsonl
+pytriage run --re|--reference --report-dir --retries
+pytriage run --wr|--write
+pytriage run --c|--collector
+pytriage run -w |github json junit lines markdown null verdict
+pytriage run --write |github json junit lines markdown null verdict
+pytriage run --write=|github json junit lines markdown null verdict
+pytriage run -m 3 --write=j|json junit
+pytriage run --report-dir |lib logs
+pytriage run --rootdir=l|lib logs
+pytriage run --retries |-
+pytriage run -- mkdi|mkdir
+pytriage run --retries=2 mkdi|mkdir
+pytriage run pytest rep|report.json report.jsonl
+pytriage run -w json -- pytest -q l|lib log.txt logs
 '
 
 # ---- bash

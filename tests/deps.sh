@@ -10,7 +10,11 @@
 #                             runtime, and valgrind (make sanitize-check,
 #                             valgrind-check, fuzz); bash-completion, zsh
 #                             and fish (the completion tests in make check),
-#                             cmark-gfm (the rendering test)
+#                             cmark-gfm (the rendering test); Debian's
+#                             pytest with pytest-xdist and
+#                             pytest-rerunfailures (make real-check, which
+#                             also needs pytest-reportlog: pip install
+#                             pytest-reportlog)
 #   sh tests/deps.sh --bench  also the peers of make bench: jq, python3,
 #                             a C++ compiler with simdjson, and Go (CI does
 #                             not run the bench)
@@ -48,6 +52,11 @@ if [ "${1:-}" = "--tools" ]; then
 	    want bash-completion
 	command -v zsh >/dev/null 2>&1 || want zsh
 	command -v fish >/dev/null 2>&1 || want fish
+	[ -x /usr/bin/pytest ] || want python3-pytest
+	/usr/bin/python3 -c 'import xdist' >/dev/null 2>&1 ||
+	    want python3-pytest-xdist
+	/usr/bin/python3 -c 'import pytest_rerunfailures' >/dev/null 2>&1 ||
+	    want python3-pytest-rerunfailures
 fi
 if [ "${1:-}" = "--bench" ]; then
 	command -v jq >/dev/null 2>&1 || want jq

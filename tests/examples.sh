@@ -6,7 +6,7 @@
 # An example is marked where a reader does not see the mark:
 #   README.md       a fenced block whose info string is
 #                   "LANG example NAME [needs-pytest-8.2]" (LANG: sh, bash,
-#                   make); a renderer reads only the first word;
+#                   make, yaml); a renderer reads only the first word;
 #   man/pytriage.1  the comment line
 #                   '.\" example: NAME LANG [needs-pytest-8.2]'
 #                   right before a .Bd -literal block.
@@ -14,21 +14,22 @@
 # Each example runs as written, in an empty directory, with the stub
 # (tests/stub/pytest) first on PATH and PYTRIAGE next; an sh example under
 # sh (dash on Debian) and under bash, a bash one under bash, a make one as
-# the Makefile of `make`.  It runs against every scenario below, under
+# the Makefile of `make`, a yaml one (a CI step) as the shell commands of
+# its command: and run: keys, one after the other, under bash -e, as
+# Buildkite and GitHub Actions run them, with GITHUB_STEP_SUMMARY set.  It runs against every scenario below, under
 # both pytest versions the stub plays (7.2 and 8.2) unless it says it needs
 # pytest 8.2.  It must end with the status the scenario calls for, and the
 # stub's record must show the retry ran only when it should, with exactly
 # the failed node IDs of the contract (testdata/*/NAME/expected.json, not
 # pytriage's output) and with the first run's options.
 #
-# Examples that write a pytest-reportlog file (--report-log) run only when
-# PYTRIAGE reads one; until then they are counted as skipped.
+# An example that runs "pytriage run" gets the same scenarios with the
+# stub keeping pytest's cache: its retry must run the first run's
+# arguments (but for its own report) with --last-failed, from the same
+# directory, and find exactly the contract's failed node IDs in the cache.
 #
 # An example that needs pytest 8.2 also runs under 7.2, where its retry
 # must fail the step: pytest 7.2 exits 4 on @file, never a false pass.
-#
-# Examples that run "pytriage run" wait for a PYTRIAGE that has it: until
-# then they are counted as waiting, not run.
 
 if [ $# -ne 1 ]; then
 	echo "usage: sh tests/examples.sh PYTRIAGE" >&2
@@ -48,7 +49,6 @@ unset PYTEST_ARGS MAKEFLAGS MAKELEVEL MFLAGS
 
 passed=0
 failed=0
-skipped=0
 
 fail() {
 	failed=$((failed + 1))
@@ -59,6 +59,7 @@ fail() {
 
 mkdir "$tmp/ex" "$tmp/bin"
 ln -s "$root/tests/stub/pytest" "$tmp/bin/pytest"
+ln -s "$root/tests/stub/pytest" "$tmp/bin/python3"
 ln -s "$pytriage" "$tmp/bin/pytriage"
 
 # Writes ex/K.body for the K-th example and a line "K SOURCE NAME LANG
@@ -216,6 +217,17 @@ scenario_run collection-error 1 07b_collection_error_continue
 scenario_run interrupted 1 10_keyboard_interrupt
 scenarios="passed retry-passes retry-fails collection-error interrupted"
 
+# The same for pytriage run, whose retries are pytest's --last-failed:
+# the stub's retry runs the failed tests of its cache, which pass or fail.
+for s in $scenarios; do
+	mkdir -p "$tmp/scenarios-run/$s"
+	cp "$tmp/scenarios/$s/run1."* "$tmp/scenarios-run/$s/"
+done
+echo pass > "$tmp/scenarios-run/retry-passes/run2.retry"
+for n in 2 3 4 5 6 7 8 9; do
+	echo fail > "$tmp/scenarios-run/retry-fails/run$n.retry"
+done
+
 # The selectors the contract gives for a case, NUL-terminated.
 selectors() {	# DIR/expected.json
 	awk '
@@ -235,19 +247,6 @@ if [ ! -s "$tmp/selectors.json" ] || [ ! -s "$tmp/selectors.log" ]; then
 	fail "no selectors read from testdata/*/02_some_failures/expected.json"
 fi
 
-if "$pytriage" -q 1 "$root/testdata/logs/02_some_failures/log.jsonl" \
-    >/dev/null 2>&1; then
-	reads_logs=yes
-else
-	reads_logs=no
-fi
-if "$pytriage" run --help 2>/dev/null | grep -q '^usage: pytriage run'; then
-	has_run=yes
-else
-	has_run=no
-fi
-waiting=0
-
 # --- running them ---------------------------------------------------------
 
 if command -v timeout >/dev/null; then
@@ -256,20 +255,73 @@ else
 	limit=
 fi
 
+# The shell commands of a CI step in YAML: the value of each command: or
+# run: key, plain on its line or a literal block (|).
+yaml_commands() {
+	awk '
+	function indent(s) { match(s, /^ */); return RLENGTH }
+	block && /^ *$/ { print ""; next }
+	block && indent($0) > keyind {
+		if (!bodyind) bodyind = indent($0)
+		print substr($0, bodyind + 1)
+		next
+	}
+	{ block = 0 }
+	/^[ -]*(command|run): *\|[-+]? *$/ {
+		block = 1
+		bodyind = 0
+		match($0, /^[ -]*/)
+		keyind = RLENGTH
+		next
+	}
+	/^[ -]*(command|run): / {
+		sub(/^[ -]*(command|run): */, "")
+		print
+	}'
+}
+
 # Run one example; its status in $rc, its output in $tmp/out.
-run() {		# BODY LANG SHELL VERSION SCENARIO
+run() {		# BODY LANG SHELL VERSION SCENARIO KIND
+	runs=$tmp/scenarios/$5
+	[ "$6" = run ] && runs=$tmp/scenarios-run/$5
 	w=$tmp/work
 	rm -rf "$w" "$tmp/state"
 	mkdir "$w" "$tmp/state"
 	case $2 in
 	make)	cp "$1" "$w/Makefile"; cmd="make" ;;
+	yaml)	yaml_commands < "$1" > "$w/example.sh"
+		cmd="bash -e example.sh" ;;
 	*)	cp "$1" "$w/example.$2"; cmd="$3 example.$2" ;;
 	esac
 	# $limit and $cmd are split into words on purpose.
-	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$tmp/scenarios/$5" \
+	(cd "$w" && PATH="$tmp/bin:$PATH" STUB_RUNS="$runs" \
 	    STUB_STATE="$tmp/state" STUB_PYTEST_VERSION=$4 \
+	    GITHUB_STEP_SUMMARY="$w/step_summary.md" \
 	    exec $limit $cmd) </dev/null >"$tmp/out" 2>&1
 	rc=$?
+}
+
+# pytriage run's retry: run 1's arguments with its own report and
+# --last-failed, from the same directory, finding the contract's failed
+# tests in the cache.  Says what is wrong, or nothing.
+check_last_failed() {
+	tr '\0' '\n' < "$tmp/state/run1.argv" | sed 's,/a1\.json,/a2.json,' |
+	    awk '{ print }
+	    /^--override-ini=cache_dir=/ {
+		print "--last-failed"
+		print "--last-failed-no-failures=none"
+	    }' > "$tmp/want2"
+	tr '\0' '\n' < "$tmp/state/run2.argv" > "$tmp/got2"
+	tr '\0' '\n' < "$tmp/selectors.log" | sort > "$tmp/want.lf"
+	jq -r '.[]' "$tmp/state/run2.lastfailed" | sort > "$tmp/got.lf"
+	if ! cmp -s "$tmp/want2" "$tmp/got2"; then
+		echo "the retry's arguments differ: [$(tr '\n' ' ' \
+		    < "$tmp/want2")] then [$(tr '\n' ' ' < "$tmp/got2")]"
+	elif ! cmp -s "$tmp/state/run1.cwd" "$tmp/state/run2.cwd"; then
+		echo "the retry ran in another directory"
+	elif ! cmp -s "$tmp/want.lf" "$tmp/got.lf"; then
+		echo "the retry's cache held: $(tr '\n' ' ' < "$tmp/got.lf")"
+	fi
 }
 
 # Check one run against what the scenario calls for.
@@ -292,7 +344,9 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 	retry-passes)
 		want_runs=2 want_rc=0 ;;
 	retry-fails)
-		want_runs=2 want_rc=nonzero ;;
+		want_runs=2 want_rc=nonzero
+		# pytriage run retries as often as it is told.
+		[ "$3" = run ] && want_runs=$((1 + retries)) ;;
 	*)
 		want_runs=1 want_rc=nonzero ;;
 	esac
@@ -308,6 +362,8 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 		why="exit status 0, want non-zero"
 	elif [ "$runs" -ne "$want_runs" ]; then
 		why="pytest ran $runs times, want $want_runs"
+	elif [ "$want_runs" -ge 2 ] && [ "$3" = run ]; then
+		why=$(check_last_failed)
 	elif [ "$want_runs" = 2 ] && [ "$stopped_at_argfile" = no ]; then
 		if ! cmp -s "$tmp/state/run2.pos" "$tmp/selectors.$3"; then
 			why="the retry's node IDs are not the failed tests: $(
@@ -330,10 +386,6 @@ check() {	# WHAT SCENARIO KIND VERSION NEEDS82
 while read -r k src name lang attrs; do
 	body=$tmp/ex/$k.body
 	where="$src $name"
-	if [ "$has_run" = no ] && grep -q -e 'pytriage run' "$body"; then
-		waiting=$((waiting + 1))
-		continue
-	fi
 	needs82=no
 	for a in $attrs; do
 		case $a in
@@ -345,38 +397,31 @@ while read -r k src name lang attrs; do
 	sh)	shells="sh bash" ;;
 	bash)	shells=bash ;;
 	make)	shells="make" ;;
+	yaml)	shells="bash" ;;
 	*)	fail "$where: unknown language '$lang'"; continue ;;
 	esac
-	if grep -q -e '--report-log' "$body"; then
+	retries=$(sed -n 's/.*--retries=\([0-9]\).*/\1/p' "$body")
+	retries=${retries:-1}
+	if grep -q -e 'pytriage run' "$body"; then
+		kind=run
+	elif grep -q -e '--report-log' "$body"; then
 		kind=log
 	elif grep -q -e '--json' "$body"; then
 		kind=json
 	else
-		fail "$where: writes neither --report-log nor --json"
+		fail "$where: writes neither --report-log nor --json, nor runs pytriage run"
 		continue
 	fi
 	for sh in $shells; do
 		for v in 7.2 8.2; do
 			for s in $scenarios; do
 				what="$where [$sh, pytest $v, $s]"
-				if [ "$kind" = log ] && [ "$reads_logs" = no ]
-				then
-					skipped=$((skipped + 1))
-					continue
-				fi
-				run "$body" "$lang" "$sh" "$v" "$s"
+				run "$body" "$lang" "$sh" "$v" "$s" "$kind"
 				check "$what" "$s" "$kind" "$v" "$needs82"
 			done
 		done
 	done
 done < "$tmp/ex/list"
 
-if [ "$skipped" -gt 0 ]; then
-	echo "examples: $skipped skipped: $pytriage does not read" \
-	    "testdata/logs/02_some_failures/log.jsonl (pytest-reportlog) yet"
-fi
-if [ "$waiting" -gt 0 ]; then
-	echo "examples: $waiting waiting: $pytriage has no pytriage run yet"
-fi
-echo "examples: $passed passed, $failed failed, $skipped skipped"
+echo "examples: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

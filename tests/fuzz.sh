@@ -63,15 +63,32 @@ done
 ./tests/tools/fuzz_diff_portable -runs=0 "$tmp/diff" >"$tmp/log" 2>&1 ||
 	{ cat "$tmp/log"; exit 1; }
 
+# pytriage run's reading of pytest's command line: byte 0 picks the
+# report and PYTEST_ADDOPTS, then NUL-separated words.
+mkdir "$tmp/pyargs"
+i=0
+for line in "pytest -x" "pytest -vx -k x" "python3 -m pytest --maxfail=2" \
+    "pytest -o addopts=-x" "pytest -p no:cacheprovider --lf" \
+    "tox -e py -- -rfEx" "pytest -n 4 --doctest-modules src -- t"; do
+	i=$((i + 1))
+	printf '%s' "$line" | tr ' ' '\000' >"$tmp/pyargs/seed-$i"
+	{ printf '\002-q '"'"'-x'"'"'\000'; printf '%s' "$line" |
+	    tr ' ' '\000'; } >"$tmp/pyargs/seed-$i-env"
+done
+./tests/tools/fuzz_pyargs -runs=0 "$tmp/pyargs" >"$tmp/log" 2>&1 ||
+	{ cat "$tmp/log"; exit 1; }
+
 # fuzz_diff_portable: fuzz_diff with the scanner's portable way forced.
-third=$((seconds / 4))
-[ $third -ge 1 ] || third=1
-for target in triage step diff diff_portable; do
+each=$((seconds / 5))
+[ $each -ge 1 ] || each=1
+for target in triage step diff diff_portable pyargs; do
 	seeds=${target%_portable}
-	echo "fuzz: fuzz_$target for ${third}s from $n seeds"
-	if ! ./tests/tools/fuzz_$target -max_total_time=$third -max_len=65536 \
+	dict=-dict=tests/fuzz/report.dict
+	[ "$target" = pyargs ] && dict=
+	echo "fuzz: fuzz_$target for ${each}s from $n seeds"
+	if ! ./tests/tools/fuzz_$target -max_total_time=$each -max_len=65536 \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -dict=tests/fuzz/report.dict \
+	    $dict \
 	    "$tmp/$seeds" >"$tmp/log" 2>&1; then
 		tail -n 60 "$tmp/log"
 		echo "fuzz: fuzz_$target found a problem; the input is in crash-* here"

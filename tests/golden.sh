@@ -63,6 +63,9 @@
 # Prints a diff for every failing case, then "golden: N passed, M failed";
 # exits 0 only when none failed and some ran.
 #
+# GOLDEN_JOBS=N runs the table cases N at a time (default 1): for a
+# wrapper as slow as valgrind.
+#
 # GOLDEN_UPDATE=1 rewrites the exit, 1 and 2 lines of every table case
 # from what the binary does, in place; names, commands and comments stay.
 # A case that changes still prints its diff and counts as failed.  A new
@@ -105,6 +108,13 @@ update=0
 if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 	update=1
 fi
+jobs=${GOLDEN_JOBS:-1}
+case $jobs in
+[1-9] | [1-9][0-9]) ;;
+*)
+	echo "golden: GOLDEN_JOBS is a number from 1 to 99" >&2
+	exit 2 ;;
+esac
 
 LC_ALL=C
 PYTRIAGE=$bin
@@ -301,9 +311,12 @@ FNR == 1 { if (out != "") close(out); out = dir "/" FILENAME }
 	close(act)
 }'
 
-# From expected.json, one line each: the exit status of the lines, -0,
-# -f verdict runs; the verdict; whether flaky is compared; and the
-# -f json projection to compare.
+# From each expected.json (named on the command line, relative to
+# testdata/, its exit status in $status by its directory), one line of
+# fields split by the byte 0x1f: the directory; the exit status of the
+# lines, -0 and -f verdict runs; the verdict; whether flaky is compared;
+# the -f json projection to compare; and, base64, what lines and -0 write
+# on retry.  One jq for all of them: jq is slow to start.
 plan_jq='
 def refused($bad; $dash):
 	any(.selectors[]; any(explode[]; IN($bad[]))
@@ -311,20 +324,29 @@ def refused($bad; $dash):
 def want($bad; $dash):
 	if .verdict != "retry" then .exit
 	elif refused($bad; $dash) then 2 else 0 end;
-if type == "object" and (.verdict | type == "string")
+(input_filename | sub("/expected.json$"; "")) as $dir
+| if type == "object" and (.verdict | type == "string")
     and (.verdict | test("^[a-z-]+$")) and (.exit | type == "number")
     and (.selectors | type == "array")
     and all(.selectors[]; type == "string")
-then . else error("no verdict, exit or selectors") end
-| want([0, 10, 11, 12, 13, 28, 29, 30, 133, 8232, 8233]; true),
+then . else error("\($dir): no verdict, exit or selectors") end
+| [$dir, want([0, 10, 11, 12, 13, 28, 29, 30, 133, 8232, 8233]; true),
   want([0]; false), .exit, .verdict, has("flaky"),
-  ({verdict, exit_status: $status, selectors,
+  ({verdict, exit_status: $status[$dir], selectors,
     collection_errors: (.collection_errors // [])}
-   + if has("flaky") then {flaky} else {} end | tojson)'
+   + if has("flaky") then {flaky} else {} end | tojson),
+  (.selectors | map(. + "\n") | add // "" | @base64),
+  (.selectors | map(. + "\u0000") | add // "" | @base64)]
+| map(tostring) | join("\u001f")'
 
-# The same projection of pytriage's -f json output.
-json_jq='{verdict, exit_status, selectors, collection_errors}
-    + if $flaky then {flaky} else {} end'
+# The same projection of pytriage's -f json output, one output a line, the
+# file it came from first; flaky is compared for the directories in
+# $flaky.
+json_jq='(input_filename | sub("^.*/"; "")) as $k
+| (fromjson? // {unparsable: .})
+| ({verdict, exit_status, selectors, collection_errors}
+   + if $flaky[$k] then {flaky} else {} end) as $p
+| $k + "\u001f" + ($p | tojson)'
 
 passed=0
 failed=0
@@ -341,10 +363,10 @@ judge() {
 	    -e '2s/^+++ .*/+++ actual/'
 }
 
-# Run command $1 as a case does: exit status, stdout and stderr to
-# $2.rc, $2.out and $2.err.
+# Run command $1 as a case does, in testdata/: exit status, stdout and
+# stderr to $2.rc, $2.out and $2.err.
 run() {
-	(cd "$data" && sh -c "$1") </dev/null >"$2.out" 2>"$2.err"
+	sh -c "$1" </dev/null >"$2.out" 2>"$2.err"
 	echo "$?" >"$2.rc"
 }
 
@@ -358,11 +380,27 @@ if [ ! -f "$1" ]; then
 fi
 awk -v dir="$tmp/case" -v update="$update" "$parse_awk" "$@" ||
     exit 2
+# The cases whose number is $1 modulo $jobs.
+run_table_cases() {
+	k=1
+	while [ -f "$tmp/case/$k.name" ]; do
+		if [ $((k % jobs)) -eq "$1" ]; then
+			IFS= read -r cmd <"$tmp/case/$k.cmd"
+			run "$cmd" "$tmp/case/$k"
+		fi
+		k=$((k + 1))
+	done
+}
+cd "$data" || exit 2
+j=0
+while [ "$j" -lt "$jobs" ]; do
+	run_table_cases "$j" &
+	j=$((j + 1))
+done
+wait
 set --
 k=1
 while [ -f "$tmp/case/$k.name" ]; do
-	IFS= read -r cmd <"$tmp/case/$k.cmd"
-	run "$cmd" "$tmp/case/$k"
 	set -- "$@" "$k"
 	k=$((k + 1))
 done
@@ -375,6 +413,7 @@ for k do
 	IFS= read -r cmd <"$tmp/case/$k.cmd"
 	judge "$tmp/case/$k.exp" "$tmp/case/$k.act" "$name" "$where" "$cmd"
 done
+cd "$top" || exit 2
 if [ "$update" = 1 ]; then
 	mkdir "$tmp/new/tests" "$tmp/new/tests/golden" || exit 2
 	awk -v dir="$tmp/new" "$rewrite_awk" tests/golden/*.test || exit 2
@@ -388,17 +427,18 @@ if [ "$update" = 1 ]; then
 fi
 
 # Corpus cases.  In $tmp/c, "want" is what expected.json asks, "got"
-# what the binary did.
+# what the binary did; the -f json runs are judged together at the end.
 c=$tmp/c
 : >"$c/want.err"
 : >"$c/got.err"
+us=$(printf '\037')
+statuses=
+set --
 for set in corpus:report.json logs:log.jsonl; do
 	dir=${set%%:*}
-	input=${set#*:}
 	for d in "$data/$dir"/*/; do
 		[ -f "$d/expected.json" ] || continue
 		cname=$dir/$(basename "$d")
-		where=testdata/$cname/expected.json
 		status=
 		IFS= read -r status <"$d/exit_status"
 		case $status in
@@ -408,78 +448,116 @@ for set in corpus:report.json logs:log.jsonl; do
 			printf 'FAIL %s: exit_status holds no 0..255\n' "$cname"
 			continue ;;
 		esac
-		if ! jq -r --argjson status "$status" "$plan_jq" \
-		    "$d/expected.json" >"$c/plan"; then
-			failed=$((failed + 1))
-			printf 'FAIL %s: %s unreadable\n' "$cname" "$where"
+		statuses="$statuses${statuses:+, }\"$cname\": $status"
+		set -- "$@" "$cname/expected.json"
+	done
+done
+# jq says what it cannot read; a directory missing from the plans is one.
+(cd "$data" && jq -r --argjson status "{$statuses}" "$plan_jq" "$@") \
+    >"$c/plans"
+planned=" $(cut -d "$us" -f 1 <"$c/plans" | tr '\n' ' ')"
+for f do
+	case $planned in
+	*" ${f%/expected.json} "*) ;;
+	*)
+		failed=$((failed + 1))
+		printf 'FAIL %s: testdata/%s unreadable\n' "${f%/expected.json}" \
+		    "$f" ;;
+	esac
+done
+k=0
+flaky_dirs=
+cd "$data" || exit 2
+while IFS=$us read -r cname x_lines x_null x_verdict verdict flaky \
+    want_json sel_lines sel_null; do
+	where=testdata/$cname/expected.json
+	case $cname in corpus/*) input=report.json ;; *) input=log.jsonl ;; esac
+	status=${statuses#*\"$cname\": }
+	status=${status%%,*}
+	for fmt in lines null verdict json; do
+		case $fmt in
+		lines) opt= ;;
+		null) opt='-0 ' ;;
+		*) opt="-f $fmt " ;;
+		esac
+		cmd="\"\$PYTRIAGE\" $opt$status $cname/$input"
+		run "$cmd" "$c/got"
+		IFS= read -r rc <"$c/got.rc"
+		if [ "$fmt" = json ]; then
+			k=$((k + 1))
+			lines=0
+			while IFS= read -r line; do
+				lines=$((lines + 1))
+			done <"$c/got.out"
+			printf '%s\n' "$cname" >"$c/json$k.name"
+			printf '%s\n' "$cmd" >"$c/json$k.cmd"
+			printf 'exit %s\nstdout lines: 1\n%s\n' "$x_verdict" \
+			    "$want_json" >"$c/json$k.want"
+			printf 'exit %s\nstdout lines: %s\n' "$rc" "$lines" \
+			    >"$c/json$k.act"
+			cp "$c/got.out" "$c/json$k"
+			[ "$flaky" = true ] &&
+			    flaky_dirs="$flaky_dirs${flaky_dirs:+, }\"json$k\": true"
 			continue
 		fi
-		{
-			read -r x_lines
-			read -r x_null
-			read -r x_verdict
-			read -r verdict
-			read -r flaky
-			IFS= read -r want_json
-		} <"$c/plan"
-		for fmt in lines null verdict json; do
-			case $fmt in
-			lines) opt= ;;
-			null) opt='-0 ' ;;
-			*) opt="-f $fmt " ;;
-			esac
-			cmd="\"\$PYTRIAGE\" $opt$status $cname/$input"
-			run "$cmd" "$c/got"
-			IFS= read -r rc <"$c/got.rc"
-			if [ "$fmt" = json ]; then
-				{
-					echo "exit $x_verdict"
-					echo "stdout lines: 1"
-					printf '%s\n' "$want_json"
-				} >"$c/want.act"
-				{
-					echo "exit $rc"
-					echo "stdout lines: $(($(wc -l <"$c/got.out")))"
-					if ! jq -c --argjson flaky "$flaky" \
-					    "$json_jq" "$c/got.out" 2>&1; then
-						encode "$c" got &&
-						    sed 1d "$c/got.act"
-					fi
-				} >"$c/act"
-				judge "$c/want.act" "$c/act" "$cname -f json" \
-				    "$where" "$cmd"
-				continue
-			fi
-			: >"$c/want.out"
-			case $fmt in
-			lines)
-				x=$x_lines
-				end='"\n"' ;;
-			null)
-				x=$x_null
-				end='"\u0000"' ;;
-			verdict)
-				x=$x_verdict
-				printf '%s\n' "$verdict" >"$c/want.out" ;;
-			esac
-			if [ "$fmt" != verdict ] && [ "$verdict" = retry ] &&
-			    [ "$x" = 0 ]; then
-				jq -j ".selectors[] + $end" "$d/expected.json" \
-				    >"$c/want.out"
-			fi
-			if [ "$rc" = "$x" ] && cmp -s "$c/want.out" "$c/got.out"
-			then
-				passed=$((passed + 1))
-				continue
-			fi
-			# Stderr is not compared here: leave it out of the diff.
-			: >"$c/got.err"
-			echo "$x" >"$c/want.rc"
-			encode "$c" want got || exit 2
-			judge "$c/want.act" "$c/got.act" "$cname $fmt" "$where" \
-			    "$cmd"
-		done
+		: >"$c/want.out"
+		case $fmt in
+		lines)
+			x=$x_lines
+			sel=$sel_lines ;;
+		null)
+			x=$x_null
+			sel=$sel_null ;;
+		verdict)
+			x=$x_verdict
+			sel=
+			printf '%s\n' "$verdict" >"$c/want.out" ;;
+		esac
+		if [ -n "$sel" ] && [ "$verdict" = retry ] && [ "$x" = 0 ]; then
+			printf '%s' "$sel" | base64 -d >"$c/want.out"
+		fi
+		if [ "$rc" = "$x" ] && cmp -s "$c/want.out" "$c/got.out"; then
+			passed=$((passed + 1))
+			continue
+		fi
+		# Stderr is not compared here: leave it out of the diff.
+		: >"$c/got.err"
+		echo "$x" >"$c/want.rc"
+		encode "$c" want got || exit 2
+		judge "$c/want.act" "$c/got.act" "$cname $fmt" "$where" "$cmd"
 	done
+done <"$c/plans"
+
+# The -f json runs: their projections, in one jq; an output that is not
+# one line shows as its bytes.
+set --
+i=1
+while [ "$i" -le "$k" ]; do
+	set -- "$@" "$c/json$i"
+	i=$((i + 1))
+done
+if [ $# -gt 0 ]; then
+	jq -R -r --argjson flaky "{$flaky_dirs}" "$json_jq" "$@" \
+	    >"$c/projections" || exit 2
+fi
+while IFS=$us read -r key projection; do
+	printf '%s\n' "$projection" >>"$c/$key.act"
+	echo >"$c/$key.seen"
+done <"$c/projections"
+i=1
+while [ "$i" -le "$k" ]; do
+	if ! grep -q '^stdout lines: 1$' "$c/json$i.act" ||
+	    [ ! -f "$c/json$i.seen" ]; then
+		cp "$c/json$i" "$c/raw.out"
+		: >"$c/raw.err"
+		echo 0 >"$c/raw.rc"
+		encode "$c" raw && sed 1d "$c/raw.act" >>"$c/json$i.act"
+	fi
+	IFS= read -r cname <"$c/json$i.name"
+	IFS= read -r cmd <"$c/json$i.cmd"
+	judge "$c/json$i.want" "$c/json$i.act" "$cname -f json" \
+	    "testdata/$cname/expected.json" "$cmd"
+	i=$((i + 1))
 done
 
 # Attempt cases: every testdata/attempts/*/ holds a1.jsonl, a1_status, ...

@@ -30,10 +30,18 @@ if ! command -v python3 >/dev/null 2>&1; then
 	exit 0
 fi
 
+# Render DOC.md (argument 1) and queue it, with its IDS (argument 2) and a
+# name (argument 3), for the check; check_all checks them all at once.
 check() {
+	n=$((n + 1))
 	cmark-gfm -e table -e strikethrough -e autolink -e tagfilter "$1" \
-	    > "$tmp/doc.html"
-	python3 - "$tmp/doc.html" "$2" <<'EOF'
+	    > "$tmp/doc$n.html"
+	printf '%s\t%s\t%s\n' "$3" "$tmp/doc$n.html" "$2" >> "$tmp/queue"
+}
+
+check_all() {
+	[ "$n" -gt 0 ] || { echo "render_test: no document rendered"; exit 1; }
+	python3 - "$tmp/queue" <<'EOF'
 import re
 import sys
 from html.parser import HTMLParser
@@ -125,81 +133,92 @@ class Doc(HTMLParser):
     def unknown_decl(self, data):
         self.faults.append("declaration from the input")
 
-html_path, ids_path = sys.argv[1], sys.argv[2]
-with open(html_path, encoding="utf-8") as f:
-    html = f.read()
-with open(ids_path, "rb") as f:
-    raw = f.read()
-if raw and not raw.endswith(b"\0"):
-    sys.exit("render_test: %s: the last node ID is not ended by NUL" % ids_path)
-ids = [visible(b.decode("utf-8")) for b in raw.split(b"\0")[:-1]]
+def check(name, html_path, ids_path):
+    """Print what is wrong with one document; True when nothing is."""
+    with open(html_path, encoding="utf-8") as f:
+        html = f.read()
+    with open(ids_path, "rb") as f:
+        raw = f.read()
+    if raw and not raw.endswith(b"\0"):
+        print("render_test: %s: the last node ID is not ended by NUL"
+              % name)
+        return False
+    ids = [visible(b.decode("utf-8")) for b in raw.split(b"\0")[:-1]]
+    faults = faults_of(html, ids)
+    for fault in faults[:20]:
+        print("render_test: %s: %s" % (name, fault))
+    return not faults
 
-doc = Doc()
-doc.feed(html)
-doc.close()
-if doc.stack:
-    doc.faults.append("elements left open: %r" % doc.stack)
-if doc.tags[:2] != ["p", "strong"]:
-    doc.faults.append("the document does not begin with a bold line")
-if doc.tags.count("h3") > 4:
-    doc.faults.append("%d headings" % doc.tags.count("h3"))
+def faults_of(html, ids):
+    doc = Doc()
+    doc.feed(html)
+    doc.close()
+    if doc.stack:
+        doc.faults.append("elements left open: %r" % doc.stack)
+    if doc.tags[:2] != ["p", "strong"]:
+        doc.faults.append("the document does not begin with a bold line")
+    if doc.tags.count("h3") > 4:
+        doc.faults.append("%d headings" % doc.tags.count("h3"))
 
-listed = {}
-for before, code, rest in doc.items:
-    if code is not None and before == "":
-        listed[code] = listed.get(code, 0) + 1
-    elif code is None and (before == "(empty node ID)"
-                           or re.fullmatch(r"and [0-9]+ more", before)):
-        pass
-    else:
-        doc.faults.append("list item is no node ID: %r %r %r"
-                          % (before, code, rest))
-for i in ids:
-    if listed.get(i, 0) != 1:
-        doc.faults.append("node ID %r is listed %d times"
-                          % (i, listed.get(i, 0)))
+    listed = {}
+    for before, code, rest in doc.items:
+        if code is not None and before == "":
+            listed[code] = listed.get(code, 0) + 1
+        elif code is None and (before == "(empty node ID)"
+                               or re.fullmatch(r"and [0-9]+ more", before)):
+            pass
+        else:
+            doc.faults.append("list item is no node ID: %r %r %r"
+                              % (before, code, rest))
+    for i in ids:
+        if listed.get(i, 0) != 1:
+            doc.faults.append("node ID %r is listed %d times"
+                              % (i, listed.get(i, 0)))
 
-for fault in doc.faults[:20]:
-    print("render_test: %s" % fault)
-if doc.faults:
-    sys.exit(1)
-print("render_test: %d node IDs, %d list items, %d elements: ok"
-      % (len(ids), len(doc.items), len(doc.tags)))
+    return doc.faults
+
+docs = failed = 0
+with open(sys.argv[1], encoding="utf-8") as queue:
+    for line in queue:
+        name, html_path, ids_path = line.rstrip("\n").split("\t")
+        docs += 1
+        if not check(name, html_path, ids_path):
+            failed += 1
+print("render_test: %d documents, %d failed" % (docs, failed))
+sys.exit(1 if failed else 0)
 EOF
 }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/render_test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+n=0
 
 case "${1:-}" in
 --sample)
 	[ $# -eq 2 ] || { echo "usage: render_test.sh --sample MDSAMPLE" >&2; exit 2; }
 	for sample in hostile collection many; do
-		echo "== render_test $sample"
 		"$2" "$sample" "$tmp/$sample.md" "$tmp/$sample.ids"
-		check "$tmp/$sample.md" "$tmp/$sample.ids"
+		check "$tmp/$sample.md" "$tmp/$sample.ids" "mdsample $sample"
 	done
 	;;
 --binary)
 	[ $# -eq 2 ] || { echo "usage: render_test.sh --binary PYTRIAGE" >&2; exit 2; }
 	data=$(cd "$(dirname "$0")/../testdata" && pwd)
-	n=0
 	for input in "$data"/corpus/*/report.json "$data"/logs/*/log.jsonl \
 	    "$data"/hostile/*.json "$data"/hostile/log_*.jsonl; do
 		dir=$(dirname "$input")
 		status=1
 		[ -f "$dir/exit_status" ] && status=$(cat "$dir/exit_status")
-		"$2" -q -0 "$status" "$input" >"$tmp/ids" 2>/dev/null || continue
-		[ -s "$tmp/ids" ] || continue
+		"$2" -q -0 "$status" "$input" >"$tmp/ids$n" 2>/dev/null ||
+		    continue
+		[ -s "$tmp/ids$n" ] || continue
 		"$2" -q -f markdown "$status" "$input" >"$tmp/doc.md"
-		printf '%s: ' "${input#"$data"/}"
-		check "$tmp/doc.md" "$tmp/ids"
-		n=$((n + 1))
+		check "$tmp/doc.md" "$tmp/ids$n" "${input#"$data"/}"
 	done
-	[ "$n" -gt 0 ] || { echo "render_test: no document rendered"; exit 1; }
 	;;
 *)
 	[ $# -eq 2 ] || { echo "usage: render_test.sh DOC.md IDS | --sample MDSAMPLE | --binary PYTRIAGE" >&2; exit 2; }
-	check "$1" "$2"
+	check "$1" "$2" "$1"
 	;;
 esac
+check_all

@@ -4,12 +4,15 @@
 # input, memory bounds on generated reports, huge strings and nesting.
 #
 # usage: sh tests/system_test.sh ./pytriage
-# SYSTEM_TEST_SCALE=small shrinks the generated reports (for sanitizers
-# and valgrind, which are slow); the bounds asserted stay the same.
+# SYSTEM_TEST_SCALE sizes the generated reports: full (the default; make
+# long-check) 10 million records, check (make check) a million, small
+# (sanitizers and valgrind, which are slow) 200,000 and no shrinking
+# report; the bounds asserted stay the same.  SYSTEM_TEST_TOOLS is where
+# maxrss and mkreport are (default: tests/tools).
 set -u
 
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-tools=$(cd "$(dirname "$0")" && pwd)/tools
+tools=${SYSTEM_TEST_TOOLS:-$(cd "$(dirname "$0")" && pwd)/tools}
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -18,7 +21,11 @@ failed=0
 skipped=0
 skipped_other=0
 scale=${SYSTEM_TEST_SCALE:-full}
-if [ "$scale" = small ]; then tiny=200000; else tiny=10000000; fi
+case $scale in
+small) tiny=200000 ;;
+check) tiny=1000000 ;;
+*) tiny=10000000 ;;
+esac
 
 ok() { passed=$((passed + 1)); }
 not_ok() { failed=$((failed + 1)); echo "FAIL: $*"; }

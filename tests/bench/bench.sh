@@ -353,22 +353,18 @@ for s in $BENCH_LOG_SIZES; do
 	CASES="$CASES l$s"
 done
 
-gen_args() {
+# A case's generator arguments (gen_args) and its label (case_label).
+case_info() {	# CASE args|label
 	case $1 in
-	u*) printf '%s' "-s ${1#u}M" ;;
-	r*) printf '%s' "-s ${1#r}M -r 100" ;;
-	b*) printf '%s' "-s ${1#b}M -f 1 -b 8000000" ;;
-	l*) printf '%s' "-l -s ${1#l}M" ;;
+	u*) set -- "$2" "-s ${1#u}M" "${1#u} MB" ;;
+	r*) set -- "$2" "-s ${1#r}M -r 100" "${1#r} MB repeat-100" ;;
+	b*) set -- "$2" "-s ${1#b}M -f 1 -b 8000000" "${1#b} MB 8MB-texts" ;;
+	l*) set -- "$2" "-l -s ${1#l}M" "${1#l} MB log" ;;
 	esac
+	if [ "$1" = args ]; then printf '%s' "$2"; else printf '%s' "$3"; fi
 }
-case_label() {
-	case $1 in
-	u*) printf '%s MB' "${1#u}" ;;
-	r*) printf '%s MB repeat-100' "${1#r}" ;;
-	b*) printf '%s MB 8MB-texts' "${1#b}" ;;
-	l*) printf '%s MB log' "${1#l}" ;;
-	esac
-}
+gen_args() { case_info "$1" args; }
+case_label() { case_info "$1" label; }
 
 INFO=$W/cases    # lines: case bytes records tests failed selector_bytes
 : >"$INFO"

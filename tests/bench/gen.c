@@ -571,6 +571,19 @@ static void line_start(void)
 	lines.n += sizeof(size_t);
 }
 
+/* Line i of the nl lines of reason: [*b, *e), without the escaped line
+ * break ("\n", two bytes) that ends all but the last. */
+static void line_span(size_t i, size_t nl, size_t *b, size_t *e)
+{
+	memcpy(b, lines.p + i * sizeof(size_t), sizeof(size_t));
+	if (i + 1 < nl) {
+		memcpy(e, lines.p + (i + 1) * sizeof(size_t), sizeof(size_t));
+		*e -= 2;
+	} else {
+		*e = reason.n;
+	}
+}
+
 /* Build failure_reason in `reason`; exact > 0: exactly that many bytes. */
 static const struct excinfo *make_reason(int64_t exact)
 {
@@ -620,6 +633,18 @@ static void put_strlist_sep(int *first)
 	*first = 0;
 }
 
+/* "PATH:LINE: EXCEPTION", where the test raised. */
+static void put_crash_line(const struct excinfo *h, const struct node *nd)
+{
+	char num[24];
+
+	put(nd->path.p, nd->path.n);
+	PUTLIT(":");
+	put(num, utoa(num, nd->line + 4));
+	PUTLIT(": ");
+	puts_(h->exc);
+}
+
 static void put_expanded(const struct excinfo *h, const struct node *nd)
 {
 	uint64_t a[4];
@@ -639,13 +664,7 @@ static void put_expanded(const struct excinfo *h, const struct node *nd)
 	}
 	for (size_t i = 0; i < nl && i < 12; i++) {
 		size_t b, e;
-		memcpy(&b, lines.p + i * sizeof(size_t), sizeof(size_t));
-		if (i + 1 < nl) {
-			memcpy(&e, lines.p + (i + 1) * sizeof(size_t), sizeof(size_t));
-			e -= 2;
-		} else {
-			e = reason.n;
-		}
+		line_span(i, nl, &b, &e);
 		if (e - b > 300)
 			continue; /* do not copy huge lines (-b); never split an escape */
 		put_strlist_sep(&first);
@@ -654,17 +673,9 @@ static void put_expanded(const struct excinfo *h, const struct node *nd)
 		PUTLIT("\"");
 	}
 	PUTLIT(", \"\", \"");
-	put(nd->path.p, nd->path.n);
-	PUTLIT(":");
-	put(num, utoa(num, nd->line + 4));
-	PUTLIT(": ");
-	puts_(h->exc);
+	put_crash_line(h, nd);
 	PUTLIT("\"], \"backtrace\": [\"");
-	put(nd->path.p, nd->path.n);
-	PUTLIT(":");
-	put(num, utoa(num, nd->line + 4));
-	PUTLIT(": ");
-	puts_(h->exc);
+	put_crash_line(h, nd);
 	PUTLIT("\"]}");
 	if (below(10) == 0) { /* a chained exception */
 		PUTLIT(", {\"expanded\": [\"    def connect(self):\", "
@@ -803,13 +814,7 @@ static void tb_entry(const char *const *src, size_t nsrc, const uint64_t *a,
 	}
 	for (size_t i = 0; elines && i < nl; i++) {
 		size_t b, e;
-		memcpy(&b, lines.p + i * sizeof(size_t), sizeof(size_t));
-		if (i + 1 < nl) {
-			memcpy(&e, lines.p + (i + 1) * sizeof(size_t), sizeof(size_t));
-			e -= 2;
-		} else {
-			e = reason.n;
-		}
+		line_span(i, nl, &b, &e);
 		sb_str(&tb, ", \"E       ");
 		sb_add(&tb, reason.p + b, e - b);
 		sb_str(&tb, "\"");

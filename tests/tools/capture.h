@@ -8,11 +8,12 @@
  * IDs, the flaky ones, those of unknown outcome and the collection errors
  * with their reasons (the reason of a collection-error verdict names
  * them, whatever the format); with messages wanted, also each failure's
- * message, path and line; with runs wanted (for JUnit), every case and
- * every kept run with its outcome, results, time and texts.  The lists
- * are flattened into one buffer of length-prefixed fields, the messages
- * and places into another, the runs into a third, so that a memcmp
- * compares each.  Messages and places, and runs, are compared when both
+ * message, path and line, and its site (where it passed through the
+ * test's own file: path and line); with runs wanted (for JUnit), every
+ * case and every kept run with its outcome, results, time and texts.  The
+ * lists are flattened into one buffer of length-prefixed fields, the
+ * messages and places into another, the runs into a third, so that a
+ * memcmp compares each.  Messages and places, and runs, are compared when both
  * readings kept them: a reading with them can be held against one
  * without, on everything else.
  *
@@ -86,6 +87,9 @@ capture_ids(struct capture *c, enum outcome outcome, int messages)
 		capture_detail(c, ids[i].reason, ids[i].reason_len);
 		capture_detail(c, ids[i].path, ids[i].path_len);
 		capture_detail(c, &ids[i].line, sizeof(ids[i].line));
+		capture_detail(c, ids[i].site_path, ids[i].site_path_len);
+		capture_detail(c, &ids[i].site_line,
+		    sizeof(ids[i].site_line));
 	}
 	free(ids);
 }

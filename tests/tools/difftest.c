@@ -13,8 +13,9 @@
  * failure messages and every test's runs; the fast reader reads every
  * input without them, with both, and with runs alone (what -f junit
  * reads), and with them must agree on each failure's message, path and
- * line too (what -f markdown and -f github print), and on every case
- * and kept run with its texts (what -f junit prints).  The inputs are:
+ * line, and its site in the test's own file, too (what -f markdown and
+ * -f github print), and on every case and kept run with its texts (what
+ * -f junit prints).  The inputs are:
  *   - the file itself, a collector's report or a pytest-reportlog log;
  *   - its proper prefixes (every one, or -p of them spread evenly).  No
  *     prefix may triage as passed or retry, under the exit status in the
@@ -30,14 +31,19 @@
  *     duplicated, dropped, swapped, cut, blank lines and CR LF put in;
  *   - with -g N, N generated collector's reports (keys reordered, escapes
  *     in keys and values, odd types, nested junk in skipped fields,
- *     failure_reason and location twice, locations about the longest kept);
+ *     failure_reason and location twice, locations about the longest kept,
+ *     file_name, failure_expanded backtraces in their forms and near
+ *     misses, a backtrace or failure_expanded twice);
  *   - with -l N, N generated logs: a session of CollectReport, TestReport,
  *     SubTestReport and WarningMessage lines, tests interleaved, phases in
  *     valid and invalid orders, every outcome and odd words, odd types,
  *     duplicate and escaped keys (longrepr, reprcrash and its members,
- *     location twice), paths about the longest kept, messages longer than
- *     those kept, junk in skipped keys, blank lines, CR LF, SessionFinish
- *     or none, and lines after it.
+ *     location twice), reprtraceback entries (in the test's file as pytest
+ *     names it from above or below the rootdir, in others, native ones,
+ *     data, reprfileloc or reprentries twice, more than a reader searches),
+ *     paths about the longest kept, messages longer than those kept, junk
+ *     in skipped keys, blank lines, CR LF, SessionFinish or none, and
+ *     lines after it.
  * Prints one line per disagreement and a closing line; exits 1 on any.
  * DIFFTEST_SAVE=DIR keeps each disagreeing input there.
  */
@@ -415,28 +421,74 @@ shuffle(int *order, int n)
 static void	put_number(struct strbuf *);
 static void	put_lines(struct strbuf *, size_t);
 
-/* failure_expanded as the collector writes it, with odd members. */
+/* A backtrace string of the collector: "path:line: message" in its
+ * forms, near misses, and paths about the longest read. */
+static void
+put_backtrace_entry(struct strbuf *sb)
+{
+	static const char *const entries[] = {
+		"tests/t.py:12:", "tests/t.py:7: AssertionError",
+		"/usr/lib/python3/x.py:5: ValueError", "t.py:3:",
+		"/builds/example/tests/t.py:9: E", "tests/t.py:0:",
+		"tests/t.py:1234567890:", "tests/t.py:123456789:",
+		"tests/t.py:12", "tests/t.py:12:x", "a:1:b.py:5: E: 'c:6: d'",
+		":5: x", "tests/t.py:8:\nmore", "tests/t.py\n:8: E",
+		"  File \"tests/t.py\", line 4, in t\n    f(\":5: x\")\nE",
+		"../t.py:4:", "tests/u.py:3: KeyError"
+	};
+
+	if (one_in(30)) {	/* about where a reader stops reading */
+		put_long(sb, "tests/", 4080, 40, one_in(2) ? ".py:9: E" :
+		    ".py:9:");
+		return;
+	}
+	put_string(sb, entries[rng() % (sizeof(entries) /
+	    sizeof(entries[0]))]);
+}
+
+/* failure_expanded: elements of expanded lines and a backtrace, which is
+ * now and then null, of another type, or given twice (the last counts). */
 static void
 put_expanded(struct strbuf *sb)
 {
-	int i, n = (int)(rng() % 3);
+	int i, j, n, m, k, twice;
 
 	put(sb, "[");
+	n = (int)(rng() % 3);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			put(sb, ", ");
-		if (one_in(8)) {
-			put_junk(sb, 2);
+		if (one_in(10)) {
+			put_junk(sb, 1);
 			continue;
 		}
 		put(sb, "{\"expanded\": ");
 		put_lines(sb, 65536);
-		if (one_in(6)) {
+		if (one_in(6)) {	/* expanded again: the last counts */
 			put(sb, ", \"expanded\": ");
 			put_junk(sb, 1);
 		}
-		put(sb, ", \"backtrace\": ");
-		put_lines(sb, 0);
+		twice = one_in(6) ? 2 : 1;
+		for (k = 0; k < twice; k++) {
+			put(sb, ", ");
+			put_key(sb, "backtrace");
+			put(sb, ": ");
+			if (one_in(8)) {
+				put(sb, rng() % 2 ? "null" : "\"x.py:1:\"");
+				continue;
+			}
+			put(sb, "[");
+			m = (int)(rng() % 4);
+			for (j = 0; j < m; j++) {
+				if (j > 0)
+					put(sb, ", ");
+				if (one_in(15))
+					put_junk(sb, 1);
+				else
+					put_backtrace_entry(sb);
+			}
+			put(sb, "]");
+		}
 		put(sb, "}");
 	}
 	put(sb, "]");
@@ -459,7 +511,7 @@ put_record(struct strbuf *sb, unsigned ids)
 		"\"TRUE\"", "\"true \"", "\"\"", "1"
 	};
 	char name[64];
-	int order[11], i, t, n = 9;
+	int order[14], i, t, n = 10;
 
 	for (i = 0; i < n; i++)
 		order[i] = i;
@@ -467,6 +519,10 @@ put_record(struct strbuf *sb, unsigned ids)
 		order[n++] = 6;
 	if (one_in(6))			/* location twice: last wins */
 		order[n++] = 7;
+	if (one_in(8))			/* failure_expanded twice */
+		order[n++] = 8;
+	if (one_in(8))			/* file_name twice */
+		order[n++] = 9;
 	shuffle(order, n);
 	put(sb, "{");
 	for (i = 0, t = 0; i < n; i++) {
@@ -553,13 +609,24 @@ put_record(struct strbuf *sb, unsigned ids)
 			else
 				put_junk(sb, 1);
 			break;
-		default:
+		case 8:
 			put_string(sb, "failure_expanded");
 			put(sb, ": ");
-			if (one_in(3))
+			if (one_in(5))
 				put_junk(sb, 3);
 			else
 				put_expanded(sb);
+			break;
+		default:
+			put_string(sb, "file_name");
+			put(sb, ": ");
+			if (one_in(30))	/* about the longest kept */
+				put_long(sb, "tests/", 4080, 12, ".py");
+			else if (rng() % 6)
+				put_string(sb, rng() % 3 ? "tests/t.py" :
+				    rng() % 2 ? "t.py" : "");
+			else
+				put_junk(sb, 1);
 			break;
 		}
 	}
@@ -755,6 +822,87 @@ put_members(struct strbuf *sb, const char *const *keys, int nkeys,
 	put(sb, "}");
 }
 
+/* A traceback entry's reprfileloc path: the test's file as the
+ * location names it, as pytest below or above the rootdir would, other
+ * files, and odd ones. */
+static void
+put_entry_path(struct strbuf *sb)
+{
+	static const char *const paths[] = {
+		"tests/t.py", "tests/t.py", "t.py",
+		"/builds/example/tests/t.py",
+		"../t.py", "/usr/lib/python3/x.py", "", "/", "s/t.py",
+		"work/tests/t.py", "tests/t.py\\u0000", "<frozen importlib>"
+	};
+
+	if (one_in(10))
+		put(sb, rng() % 2 ? "7" : "null");
+	else if (one_in(30))	/* about the longest kept */
+		put_long(sb, "tests/", 4080, 12, ".py");
+	else
+		put_string(sb, paths[rng() % (sizeof(paths) /
+		    sizeof(paths[0]))]);
+}
+
+/* One entry of reprentries: a ReprEntry with its reprfileloc, or a
+ * ReprEntryNative without; data or reprfileloc now and then twice,
+ * missing or of another type. */
+static void
+put_entry(struct strbuf *sb, int big)
+{
+	static const char *const linenos[] = {
+		"12", "3", "0", "-3", "1.5", "\"8\"", "null",
+		"999999999999999999", "1000000000000000000"
+	};
+	int k, twice = one_in(10) ? 2 : 1;
+
+	if (big) {	/* long paths: many of them overflow the trace */
+		put(sb, "{\"type\": \"ReprEntry\", \"data\": "
+		    "{\"reprfileloc\": {\"path\": ");
+		put_long(sb, "/usr/lib/", 200, 20, ".py");
+		put(sb, ", \"lineno\": 5}}}");
+		return;
+	}
+	if (one_in(8)) {
+		put(sb, "{\"type\": \"ReprEntryNative\", \"data\": "
+		    "{\"lines\": [\"  File \\\"tests/t.py\\\", line 3\"]}}");
+		return;
+	}
+	put(sb, "{\"type\": \"ReprEntry\"");
+	for (k = 0; k < twice; k++) {
+		put(sb, ", ");
+		put_key(sb, "data");
+		put(sb, ": ");
+		if (one_in(15)) {
+			put_junk(sb, 1);
+			continue;
+		}
+		put(sb, "{\"lines\": [\">   f()\"], ");
+		put_key(sb, "reprfileloc");
+		put(sb, ": ");
+		if (one_in(15))
+			put_junk(sb, 1);
+		else {
+			put(sb, "{");
+			put_key(sb, "path");
+			put(sb, ": ");
+			put_entry_path(sb);
+			put(sb, ", \"message\": \"E\", ");
+			put_key(sb, "lineno");
+			put(sb, ": ");
+			put(sb, linenos[rng() % 4 ? rng() % 2 :
+			    rng() % (sizeof(linenos) / sizeof(linenos[0]))]);
+			if (one_in(12)) {	/* path again: it counts */
+				put(sb, ", \"path\": ");
+				put_entry_path(sb);
+			}
+			put(sb, "}");
+		}
+		put(sb, ", \"style\": \"long\"}");
+	}
+	put(sb, "}");
+}
+
 static void
 put_place_member(struct strbuf *sb, int which)
 {
@@ -885,6 +1033,39 @@ put_sections(struct strbuf *sb)
 	put(sb, "]");
 }
 
+/* longrepr's reprtraceback as the site search meets it: entries,
+ * now and then reprentries twice or of another type, and now and then
+ * more than a reader searches. */
+static void
+put_site_traceback(struct strbuf *sb)
+{
+	int i, n, k, twice = one_in(10) ? 2 : 1, big = one_in(60);
+
+	put(sb, "{");
+	for (k = 0; k < twice; k++) {
+		if (k > 0)
+			put(sb, ", ");
+		put_key(sb, "reprentries");
+		put(sb, ": ");
+		if (one_in(15)) {
+			put_junk(sb, 2);
+			continue;
+		}
+		put(sb, "[");
+		n = big ? 280 + (int)(rng() % 40) : (int)(rng() % 5);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				put(sb, ", ");
+			if (one_in(20))
+				put_junk(sb, 1);
+			else
+				put_entry(sb, big && i > 0 && i < n - 1);
+		}
+		put(sb, "]");
+	}
+	put(sb, ", \"extraline\": null, \"style\": \"long\"}");
+}
+
 static void
 put_longrepr(struct strbuf *sb, int kind)
 {
@@ -931,7 +1112,7 @@ put_longrepr(struct strbuf *sb, int kind)
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				put(sb, ", ");
-			if (i == n - 1 || one_in(3)) {
+			if (i == n - 1 ? !one_in(4) : one_in(3)) {
 				put(sb, "\"reprcrash\": ");
 				if (one_in(8))
 					put_junk(sb, 2);
@@ -939,10 +1120,12 @@ put_longrepr(struct strbuf *sb, int kind)
 					put_reprcrash(sb);
 			} else {
 				put(sb, "\"reprtraceback\": ");
-				if (one_in(4))
+				if (one_in(5))
 					put_junk(sb, 4);
-				else
+				else if (rng() % 2)
 					put_traceback(sb);
+				else
+					put_site_traceback(sb);
 			}
 		}
 		put(sb, "}");
@@ -1707,31 +1890,18 @@ main(int argc, char *argv[])
 	memset(&st, 0, sizeof(st));
 	rng_state = 1;
 	while ((ch = getopt(argc, argv, "E:g:l:m:p:P:s:")) != -1) {
-		switch (ch) {
-		case 'E':
-			near = strtoul(optarg, NULL, 10);
-			break;
-		case 'g':
-			generate = strtoul(optarg, NULL, 10);
-			break;
-		case 'l':
-			logs = strtoul(optarg, NULL, 10);
-			break;
-		case 'm':
-			mutants = strtoul(optarg, NULL, 10);
-			break;
-		case 'p':
-			max_prefixes = strtoul(optarg, NULL, 10);
-			break;
-		case 'P':
-			fast = strtoul(optarg, NULL, 10);
-			break;
-		case 's':
+		/* the counts, in the order of their letters */
+		static const char letters[] = "EglmpP";
+		unsigned long *const count[] = { &near, &generate, &logs,
+		    &mutants, &max_prefixes, &fast };
+		const char *letter = strchr(letters, ch);
+
+		if (ch == 's')
 			rng_state = strtoull(optarg, NULL, 10);
-			break;
-		default:
+		else if (ch != 0 && letter != NULL)
+			*count[letter - letters] = strtoul(optarg, NULL, 10);
+		else
 			usage();
-		}
 	}
 	if (optind == argc && generate == 0 && logs == 0)
 		usage();

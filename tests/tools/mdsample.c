@@ -20,10 +20,10 @@
 
 #include "output.h"
 
-#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
+#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0, NULL, 0, 0 }
 #define TM(s, path, line, msg) \
 	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
-	  sizeof(path) - 1, (line) }
+	  sizeof(path) - 1, (line), NULL, 0, 0 }
 
 static const struct triage_test hostile_failed[] = {
 	TM("t.py::test[`]", "t.py", 1, "``` fenced ```"),

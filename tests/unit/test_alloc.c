@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "reader.h"
 #include "source.h"
 #include "strbuf.h"
@@ -130,68 +131,44 @@ allocations_reading(char *(*make)(unsigned, size_t *), unsigned n,
 	return before;
 }
 
+/* Reading few and many passed records or tests, in chunks of chunk bytes
+ * (0: whole), keeping messages or not, allocates the same, and some. */
+struct alloc_case {
+	const char *what;
+	char *(*make)(unsigned, size_t *);
+	unsigned few, many;
+	size_t chunk;
+	int messages;
+};
+
+static const struct alloc_case alloc_cases[] = {
+	{ "passed records allocate nothing each", passed_report, 5000, 100000,
+	    0, 0 },
+	{ "refills allocate nothing either", passed_report, 5000, 100000, 4096,
+	    0 },
+	{ "passed tests of a log allocate nothing each", passed_log, 1000,
+	    100000, 0, 0 },
+	{ "a log's refills allocate nothing either", passed_log, 1000, 100000,
+	    4096, 0 },
+	{ "nor do a log's locations and longrepr (-f markdown)", passed_log,
+	    1000, 100000, 4096, 1 },
+};
+
 static void
-test_passed_records_allocate_nothing_each(void **state)
+test_alloc_case(void **state)
 {
+	const struct alloc_case *c = *state;
 	unsigned long few, many;
 
-	(void)state;
-	few = allocations_reading(passed_report, 5000, 0, 0);
-	many = allocations_reading(passed_report, 100000, 0, 0);
-	/* The same handful of scratch buffers, whatever the count. */
+	few = allocations_reading(c->make, c->few, c->chunk, c->messages);
+	many = allocations_reading(c->make, c->many, c->chunk, c->messages);
+	/* the same handful of scratch buffers, whatever the count */
 	assert_true(few > 0);
-	assert_int_equal(few, many);
-}
-
-static void
-test_refills_allocate_nothing_either(void **state)
-{
-	unsigned long few, many;
-
-	(void)state;
-	few = allocations_reading(passed_report, 5000, 4096, 0);
-	many = allocations_reading(passed_report, 100000, 4096, 0);
-	assert_int_equal(few, many);
-}
-
-static void
-test_passed_tests_of_a_log_allocate_nothing_each(void **state)
-{
-	unsigned long few, many;
-
-	(void)state;
-	few = allocations_reading(passed_log, 1000, 0, 0);
-	many = allocations_reading(passed_log, 100000, 0, 0);
-	assert_true(few > 0);
-	assert_int_equal(few, many);
-}
-
-static void
-test_log_refills_and_messages_allocate_nothing_either(void **state)
-{
-	unsigned long few, many;
-
-	(void)state;
-	few = allocations_reading(passed_log, 1000, 4096, 0);
-	many = allocations_reading(passed_log, 100000, 4096, 0);
-	assert_int_equal(few, many);
-	/* reading locations and longrepr too (-f markdown) */
-	few = allocations_reading(passed_log, 1000, 4096, 1);
-	many = allocations_reading(passed_log, 100000, 4096, 1);
 	assert_int_equal(few, many);
 }
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_passed_records_allocate_nothing_each),
-		cmocka_unit_test(test_refills_allocate_nothing_either),
-		cmocka_unit_test(
-		    test_passed_tests_of_a_log_allocate_nothing_each),
-		cmocka_unit_test(
-		    test_log_refills_and_messages_allocate_nothing_either),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_table("alloc", TABLE(alloc_cases), test_alloc_case);
 }

@@ -5,8 +5,8 @@
  * line read back the way the Actions runner reads a command (its parse
  * and unescape, written out below), which must give back the node ID,
  * path, line and message; the limit of ten error annotations; cut titles
- * and messages.  Output is captured with open_memstream(3); write errors
- * come from /dev/full.
+ * and messages.  Output is captured with open_memstream(3) (unit.h); a
+ * write error is an end-to-end case (tests/golden/format.test).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,108 +21,103 @@
 #include "output.h"
 #include "unit.h"
 
-#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
-#define TM(s, path, line, msg) \
-	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
-	  sizeof(path) - 1, (line) }
-#define N(a)	(sizeof(a) / sizeof((a)[0]))
 #define ELLIPSIS	"\xe2\x80\xa6"
 
-struct out {
-	char *buf;
-	size_t len;
-	int rc;
-};
-
-/* Write t as the current directory, the workspace /w, would. */
 static void
-run_in(struct out *o, const struct triage *t, const char *cwd_in_workspace)
+run(struct written *o, const struct triage *t)
 {
-	struct write_options opts = { 1000000, "/w", cwd_in_workspace };
-	FILE *fp;
-
-	o->buf = NULL;
-	o->len = 0;
-	assert_non_null(fp = open_memstream(&o->buf, &o->len));
-	o->rc = write_github(fp, one_step(t), &opts);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static void
-run(struct out *o, const struct triage *t)
-{
-	run_in(o, t, "");
-}
-
-static void
-assert_out(struct out *o, const char *expect, size_t len)
-{
-	assert_int_equal(o->rc, 0);
-	if (o->len != len || memcmp(o->buf, expect, len) != 0)
-		fail_msg("wrote %zu bytes:\n%.*s\nwant %zu bytes:\n%.*s",
-		    o->len, (int)o->len, o->buf, len, (int)len, expect);
-	free(o->buf);
-	o->buf = NULL;
-}
-#define ASSERT_OUT(o, s)	assert_out((o), (s), sizeof(s) - 1)
-
-static struct triage
-triage(enum verdict v, const char *reason)
-{
-	struct triage t;
-
-	memset(&t, 0, sizeof(t));
-	t.verdict = v;
-	t.input = INPUT_COLLECTOR;
-	t.exit_status = 1;
-	t.reason = reason;
-	return t;
+	write_with(o, write_github, t, 1000000);
 }
 
 /* Exact bytes. */
 
-static void
-test_retry_annotates_each_failed_test(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t/a.py::test_x[1]", "t/a.py", 12,
-		    "AssertionError: assert 1 == 2"),
-		T("t/b.py::test_y"),
-	};
-	struct triage t = triage(VERDICT_RETRY,
-	    "2 of 9 tests failed; retrying them");
-	struct out o;
+static const struct triage_test retry_failed[] = {
+	TM("t/a.py::test_x[1]", "t/a.py", 12, "AssertionError: assert 1 == 2"),
+	T("t/b.py::test_y"),
+};
+static const struct triage_test one_flaky[] = { T("t.py::f") };
+static const struct triage_test one_failed[] = {
+	TM("t.py::a", "t.py", 3, "assert 0"),
+};
+static const struct triage_test one_error[] = {
+	TM("t/e.py", "t/e.py", 0, "ImportError: No module named 'x'"),
+};
+static const struct triage_test one_more[] = { T("t/a.py::t") };
+static const struct triage_test escaped[] = {
+	TM("t.py::a%b,c:d\r\ne", "p%,:.py", 7, "100% of 50%0A,: done\r\n"),
+	TM("t.py::c", "t.py", 1, "a\0b\x1b[31m\tc\x7f"),
+	T("t.py::\x01\x1f"),
+};
+static const struct triage_test places[] = {
+	TM("t.py::a", "t.py", 2147483647, ""),
+	TM("t.py::b", "t.py", 2147483648u, ""),
+	TM("t.py::c", "=t.py", 4, ""),
+	TM("t.py::d", "", 4, ""),
+	TM("t.py::e", "t.py", 0, ""),
+};
 
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::error title=failed%3A t/a.py%3A%3Atest_x[1],file=t/a.py,"
+static const struct writer_case annotations[] = {
+	{ "retry annotates each failed test", VERDICT_RETRY,
+	    "2 of 9 tests failed; retrying them", { 0 },
+	    LIST(failed, retry_failed),
+	    .want = "::error title=failed%3A t/a.py%3A%3Atest_x[1],file=t/a.py,"
 	    "line=12::AssertionError: assert 1 == 2\n"
 	    "::error title=failed%3A t/b.py%3A%3Atest_y::t/b.py::test_y\n"
 	    "::notice title=pytriage%3A retry::2 of 9 tests failed; "
-	    "retrying them\n");
-}
+	    "retrying them\n" },
+	{ "passed is a notice after a warning per flaky test", VERDICT_PASSED,
+	    "9 tests, none failed", { 0 }, LIST(flaky, one_flaky),
+	    .want = "::warning title=flaky%3A t.py%3A%3Af::t.py::f\n"
+	    "::notice title=pytriage%3A passed::9 tests, none failed\n" },
+	{ "a terminal verdict is an error", VERDICT_SIGNAL,
+	    "pytest was killed by SIGKILL (exit 137)", { 0 },
+	    .want = "::error title=pytriage%3A signal::pytest was killed "
+	    "by SIGKILL (exit 137)\n" },
+	{ "a terminal verdict after the failed tests", VERDICT_INCONSISTENT,
+	    "pytest exited 0, but 1 of 1 test failed in the report", { 0 },
+	    LIST(failed, one_failed),
+	    .want = "::error title=failed%3A t.py%3A%3Aa,file=t.py,line=3::"
+	    "assert 0\n"
+	    "::error title=pytriage%3A inconsistent::pytest exited 0, but 1 "
+	    "of 1 test failed in the report\n" },
+	{ "without a reason the verdict's name says it", VERDICT_NO_TESTS,
+	    "", { 0 },
+	    .want = "::error title=pytriage%3A no-tests::no-tests\n" },
+	{ "collection errors come first", VERDICT_COLLECTION_ERROR,
+	    "1 collection error: t/e.py (ImportError: No module named 'x')",
+	    { 0 }, LIST(failed, one_more), LIST(errors, one_error),
+	    .want = "::error title=collection error%3A t/e.py,file=t/e.py::"
+	    "ImportError: No module named 'x'\n"
+	    "::error title=failed%3A t/a.py%3A%3At::t/a.py::t\n"
+	    "::error title=pytriage%3A collection-error::1 collection error: "
+	    "t/e.py (ImportError: No module named 'x')\n" },
+	{ "escapes as the runner unescapes", VERDICT_RETRY, "50% done\n:,",
+	    { 0 }, LIST(failed, escaped),
+	    .want = "::error title=failed%3A t.py%3A%3Aa%25b%2Cc%3Ad%0D%0Ae,"
+	    "file=p%25%2C%3A.py,line=7::100%25 of 50%250A,: done%0D%0A\n"
+	    "::error title=failed%3A t.py%3A%3Ac,file=t.py,line=1::"
+	    "a\xe2\x90\x80" "b\xe2\x90\x9b[31m\tc\xe2\x90\xa1\n"
+	    "::error title=failed%3A t.py%3A%3A\xe2\x90\x81\xe2\x90\x9f::"
+	    "t.py::\xe2\x90\x81\xe2\x90\x9f\n"
+	    "::notice title=pytriage%3A retry::50%25 done%0A:,\n" },
+	{ "file and line only when the runner can read them", VERDICT_RETRY,
+	    "r", { 0 }, LIST(failed, places),
+	    .want = "::error title=failed%3A t.py%3A%3Aa,file=t.py,"
+	    "line=2147483647::t.py::a\n"
+	    "::error title=failed%3A t.py%3A%3Ab,file=t.py::t.py::b\n"
+	    "::error title=failed%3A t.py%3A%3Ac::t.py::c\n"
+	    "::error title=failed%3A t.py%3A%3Ad::t.py::d\n"
+	    "::error title=failed%3A t.py%3A%3Ae,file=t.py::t.py::e\n"
+	    "::notice title=pytriage%3A retry::r\n" },
+};
 
 static void
-test_passed_is_a_notice_after_a_warning_per_flaky_test(void **state)
+test_annotations(void **state)
 {
-	static const struct triage_test flaky[] = {
-		TM("t.py::f", "t.py", 4, "ConnectionResetError"),
-	};
-	struct triage t = triage(VERDICT_PASSED, "9 tests, none failed");
-	struct out o;
-
-	(void)state;
-	t.flaky = flaky;
-	t.nflaky = 1;
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::warning title=flaky%3A t.py%3A%3Af,file=t.py,line=4::"
-	    "ConnectionResetError\n"
-	    "::notice title=pytriage%3A passed::9 tests, none failed\n");
+	check_writer_case(write_github, *state, 1000000);
 }
+
+/* Files as the workspace names them. */
 
 static void
 test_file_only_inside_the_workspace(void **state)
@@ -135,14 +130,14 @@ test_file_only_inside_the_workspace(void **state)
 		TM("t.py::e", "./sub/../../t.py", 7, "assert 0"),
 		TM("t.py::f", "./t.py", 8, "assert 0"),
 	};
-	struct triage t = triage(VERDICT_RETRY, "r");
-	struct out o;
+	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
+	struct written o;
 
 	(void)state;
 	t.failed = failed;
-	t.nfailed = 6;
-	run_in(&o, &t, "here");
-	ASSERT_OUT(&o,
+	t.nfailed = N(failed);
+	write_in(&o, write_github, &t, 1000000, "here");
+	ASSERT_WRITTEN(&o,
 	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=3::"
 	    "assert 0\n"
 	    "::error title=failed%3A t.py%3A%3Ab::assert 0\n"
@@ -152,115 +147,42 @@ test_file_only_inside_the_workspace(void **state)
 	    "::error title=failed%3A t.py%3A%3Af,file=here/t.py,line=8::"
 	    "assert 0\n"
 	    "::notice title=pytriage%3A retry::r\n");
+	written_free(&o);
 }
 
 static void
-test_terminal_verdict_is_an_error(void **state)
+test_the_site_names_file_and_line(void **state)
 {
 	static const struct triage_test failed[] = {
-		TM("t.py::a", "t.py", 3, "assert 0"),
+		/* A crash in a library: the site in the test's file wins. */
+		TS("t.py::a", "/usr/lib/lib.py", 90, "t.py", 12, "E"),
+		/* A site outside the workspace: no file, not the crash's. */
+		TS("t.py::b", "/w/lib.py", 7, "/elsewhere/t.py", 3, "E"),
+		/* A site of unknown line: the file alone. */
+		TS("t.py::c", "/w/lib.py", 7, "/w/t.py", 0, "E"),
+		/* No site: the failure's own place. */
+		TS("t.py::d", "/w/lib.py", 7, "", 0, "E"),
 	};
-	struct triage t = triage(VERDICT_SIGNAL,
-	    "pytest was killed by SIGKILL (exit 137)");
-	struct out o;
-
-	(void)state;
-	run(&o, &t);
-	ASSERT_OUT(&o, "::error title=pytriage%3A signal::pytest was killed "
-	    "by SIGKILL (exit 137)\n");
-
-	t = triage(VERDICT_INCONSISTENT,
-	    "pytest exited 0, but 1 of 1 test failed in the report");
-	t.failed = failed;
-	t.nfailed = 1;
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::error title=failed%3A t.py%3A%3Aa,file=t.py,line=3::assert 0\n"
-	    "::error title=pytriage%3A inconsistent::pytest exited 0, but 1 "
-	    "of 1 test failed in the report\n");
-
-	/* No reason: the verdict's name says it. */
-	t = triage(VERDICT_NO_TESTS, "");
-	run(&o, &t);
-	ASSERT_OUT(&o, "::error title=pytriage%3A no-tests::no-tests\n");
-}
-
-static void
-test_collection_errors_come_first(void **state)
-{
-	static const struct triage_test errors[] = {
-		TM("t/e.py", "t/e.py", 0, "ImportError: No module named 'x'"),
+	static const struct triage_test flaky[] = {
+		TS("t.py::f", "/w/lib.py", 7, "t.py", 5, "E"),
 	};
-	static const struct triage_test failed[] = { T("t/a.py::t") };
-	struct triage t = triage(VERDICT_COLLECTION_ERROR,
-	    "1 collection error: t/e.py (ImportError: No module named 'x')");
-	struct out o;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = 1;
-	t.errors = errors;
-	t.nerrors = 1;
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::error title=collection error%3A t/e.py,file=t/e.py::"
-	    "ImportError: No module named 'x'\n"
-	    "::error title=failed%3A t/a.py%3A%3At::t/a.py::t\n"
-	    "::error title=pytriage%3A collection-error::1 collection error: "
-	    "t/e.py (ImportError: No module named 'x')\n");
-}
-
-static void
-test_escapes_as_the_runner_unescapes(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t.py::a%b,c:d\r\ne", "p%,:.py", 7,
-		    "100% of 50%0A,: done\r\n"),
-		TM("t.py::c", "t.py", 1, "a\0b\x1b[31m\tc\x7f"),
-		T("t.py::\x01\x1f"),
-	};
-	struct triage t = triage(VERDICT_RETRY, "50% done\n:,");
-	struct out o;
+	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
+	struct written o;
 
 	(void)state;
 	t.failed = failed;
 	t.nfailed = N(failed);
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::error title=failed%3A t.py%3A%3Aa%25b%2Cc%3Ad%0D%0Ae,"
-	    "file=p%25%2C%3A.py,line=7::100%25 of 50%250A,: done%0D%0A\n"
-	    "::error title=failed%3A t.py%3A%3Ac,file=t.py,line=1::"
-	    "a\xe2\x90\x80" "b\xe2\x90\x9b[31m\tc\xe2\x90\xa1\n"
-	    "::error title=failed%3A t.py%3A%3A\xe2\x90\x81\xe2\x90\x9f::"
-	    "t.py::\xe2\x90\x81\xe2\x90\x9f\n"
-	    "::notice title=pytriage%3A retry::50%25 done%0A:,\n");
-}
-
-static void
-test_file_and_line_only_when_the_runner_can_read_them(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t.py::a", "t.py", 2147483647, ""),
-		TM("t.py::b", "t.py", 2147483648u, ""),
-		TM("t.py::c", "=t.py", 4, ""),
-		TM("t.py::d", "", 4, ""),
-		TM("t.py::e", "t.py", 0, ""),
-	};
-	struct triage t = triage(VERDICT_RETRY, "r");
-	struct out o;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	run(&o, &t);
-	ASSERT_OUT(&o,
-	    "::error title=failed%3A t.py%3A%3Aa,file=t.py,line=2147483647::"
-	    "t.py::a\n"
-	    "::error title=failed%3A t.py%3A%3Ab,file=t.py::t.py::b\n"
-	    "::error title=failed%3A t.py%3A%3Ac::t.py::c\n"
-	    "::error title=failed%3A t.py%3A%3Ad::t.py::d\n"
-	    "::error title=failed%3A t.py%3A%3Ae,file=t.py::t.py::e\n"
+	t.flaky = flaky;
+	t.nflaky = N(flaky);
+	write_in(&o, write_github, &t, 1000000, "sub");
+	ASSERT_WRITTEN(&o,
+	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=12::E\n"
+	    "::error title=failed%3A t.py%3A%3Ab::E\n"
+	    "::error title=failed%3A t.py%3A%3Ac,file=t.py::E\n"
+	    "::error title=failed%3A t.py%3A%3Ad,file=lib.py,line=7::E\n"
+	    "::warning title=flaky%3A t.py%3A%3Af,file=sub/t.py,line=5::E\n"
 	    "::notice title=pytriage%3A retry::r\n");
+	written_free(&o);
 }
 
 /* The runner's reading. */
@@ -409,9 +331,9 @@ test_runner_reads_back_every_node_id_and_message(void **state)
 		TM("t.py::x[\xe2\x80\xa8\xc2\x85]", "t.py", 9, "\xe2\x80\xa9"),
 		TM("::", "::", 10, "::"),
 	};
-	struct triage t = triage(VERDICT_RETRY, "r");
+	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
 	struct command c;
-	struct out o;
+	struct written o;
 	char want[256], lines[32];
 	const char *p, *nl;
 	size_t i = 0, n;
@@ -445,9 +367,9 @@ test_long_title_is_cut_and_the_message_names_the_node_id(void **state)
 {
 	char id[300], eid[399], msg[5000], want[8192];
 	struct triage_test failed[3];
-	struct triage t = triage(VERDICT_RETRY, "r");
+	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
 	struct command c;
-	struct out o;
+	struct written o;
 	const char *p, *nl;
 	size_t i, n;
 
@@ -510,7 +432,7 @@ test_long_title_is_cut_and_the_message_names_the_node_id(void **state)
 /* The ten annotations. */
 
 static size_t
-count_lines(const struct out *o, const char *prefix)
+count_lines(const struct written *o, const char *prefix)
 {
 	const char *p = o->buf, *end = o->buf + o->len;
 	size_t n = 0, len = strlen(prefix);
@@ -522,7 +444,7 @@ count_lines(const struct out *o, const char *prefix)
 }
 
 static const char *
-last_lines(const struct out *o, int k)
+last_lines(const struct written *o, int k)
 {
 	const char *p = o->buf + o->len - 1;
 
@@ -565,7 +487,7 @@ test_at_most_ten_error_annotations(void **state)
 	static struct triage_test tests[25];
 	static char ids[25][16];
 	struct triage t;
-	struct out o;
+	struct written o;
 	const char *last, *first;
 	size_t i, k;
 
@@ -576,7 +498,7 @@ test_at_most_ten_error_annotations(void **state)
 		    "t.py::t%zu", i);
 	}
 	for (k = 0; k < N(cases); k++) {
-		t = triage(cases[k].v, "r");
+		t = hand_triage(cases[k].v, "r", NULL);
 		t.errors = tests;
 		t.nerrors = cases[k].nerrors;
 		t.failed = tests;
@@ -606,42 +528,20 @@ test_at_most_ten_error_annotations(void **state)
 	}
 }
 
-static void
-test_write_error_is_reported(void **state)
-{
-	struct triage t = triage(VERDICT_PASSED, "ok");
-	struct write_options opts = { 1000000, "/w", "" };
-	FILE *fp;
-
-	(void)state;
-	fp = fopen("/dev/full", "w");
-	if (fp == NULL)
-		skip();
-	setvbuf(fp, NULL, _IONBF, 0);
-	assert_int_equal(write_github(fp, one_step(&t), &opts), WRITE_ERROR);
-	fclose(fp);
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retry_annotates_each_failed_test),
-		cmocka_unit_test(
-		    test_passed_is_a_notice_after_a_warning_per_flaky_test),
 		cmocka_unit_test(test_file_only_inside_the_workspace),
-		cmocka_unit_test(test_terminal_verdict_is_an_error),
-		cmocka_unit_test(test_collection_errors_come_first),
-		cmocka_unit_test(test_escapes_as_the_runner_unescapes),
-		cmocka_unit_test(
-		    test_file_and_line_only_when_the_runner_can_read_them),
+		cmocka_unit_test(test_the_site_names_file_and_line),
 		cmocka_unit_test(
 		    test_runner_reads_back_every_node_id_and_message),
 		cmocka_unit_test(
 		    test_long_title_is_cut_and_the_message_names_the_node_id),
 		cmocka_unit_test(test_at_most_ten_error_annotations),
-		cmocka_unit_test(test_write_error_is_reported),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_table("github: annotations", TABLE(annotations),
+	    test_annotations) +
+	    cmocka_run_group_tests_name("github", tests, NULL, NULL);
 }

@@ -6,8 +6,8 @@
  * for code spans, written out here), the visible escapes, and the size
  * limit: cut and dropped messages, 100,000 failures, the first 1,000
  * failed node IDs, a limit too small, and every limit over a range.
- * Output is captured with open_memstream(3); write errors come from
- * /dev/full.
+ * Output is captured with open_memstream(3) (unit.h); a write error is
+ * an end-to-end case (tests/golden/format.test).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -20,14 +20,8 @@
 
 #include <cmocka.h>
 
-#include "output.h"
 #include "unit.h"
-
-#define T(s)	{ (s), sizeof(s) - 1, NULL, 0, NULL, 0, 0 }
-#define TM(s, path, line, msg) \
-	{ (s), sizeof(s) - 1, (msg), sizeof(msg) - 1, (path), \
-	  sizeof(path) - 1, (line) }
-#define N(a)	(sizeof(a) / sizeof((a)[0]))
+#include "output.h"
 
 #define COUNTS(r, t, p, f, s, u) \
 	"### Counts\n\n" \
@@ -38,56 +32,10 @@
 /* U+2026, after a cut message. */
 #define ELLIPSIS	"\xe2\x80\xa6"
 
-struct doc {
-	char *buf;
-	size_t len;
-	int rc;
-};
-
 static void
-render(struct doc *d, const struct triage *t, uint64_t max)
+render(struct written *d, const struct triage *t, uint64_t max)
 {
-	struct write_options o;
-	FILE *fp;
-
-	o.max_bytes = max;
-	d->buf = NULL;
-	d->len = 0;
-	assert_non_null(fp = open_memstream(&d->buf, &d->len));
-	d->rc = write_markdown(fp, one_step(t), &o);
-	assert_int_equal(fclose(fp), 0);
-}
-
-static void
-doc_free(struct doc *d)
-{
-	free(d->buf);
-	d->buf = NULL;
-}
-
-static void
-assert_doc(const struct doc *d, const char *expect, size_t len)
-{
-	assert_int_equal(d->rc, 0);
-	if (d->len != len || memcmp(d->buf, expect, len) != 0)
-		fail_msg("wrote %zu bytes:\n%.*s\nwant %zu bytes:\n%.*s",
-		    d->len, (int)(d->len > 4000 ? 4000 : d->len), d->buf, len,
-		    (int)(len > 4000 ? 4000 : len), expect);
-}
-#define ASSERT_DOC(d, s)	assert_doc((d), (s), sizeof(s) - 1)
-
-static struct triage
-triage(enum verdict v, const char *reason, const struct triage_counts *c)
-{
-	struct triage t;
-
-	memset(&t, 0, sizeof(t));
-	t.verdict = v;
-	t.input = INPUT_COLLECTOR;
-	t.exit_status = 1;
-	t.reason = reason;
-	t.counts = *c;
-	return t;
+	write_with(d, write_markdown, t, max);
 }
 
 static size_t
@@ -102,7 +50,7 @@ occurrences(const char *s, size_t len, const char *what)
 }
 
 static int
-ends_with(const struct doc *d, const char *s)
+ends_with(const struct written *d, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -131,29 +79,32 @@ valid_utf8(const char *s, size_t len)
 
 /* Documents, exactly. */
 
-static void
-test_retry_lists_failed_and_flaky_tests(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t/a.py::test_x[1]", "t/a.py", 12,
-		    "AssertionError: assert 1 == 2"),
-		T("t/a.py::test_y"),
-		TM("t/b.py::test_w", "t/helpers.py", 7, ""),
-	};
-	static const struct triage_test flaky[] = { T("t/c.py::test_z") };
-	struct triage_counts c = { 10, 9, 6, 3, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY,
-	    "3 of 9 tests failed; retrying them", &c);
-	struct doc d;
+static const struct triage_test retry_failed[] = {
+	TM("t/a.py::test_x[1]", "t/a.py", 12, "AssertionError: assert 1 == 2"),
+	T("t/a.py::test_y"),
+	TM("t/b.py::test_w", "t/helpers.py", 7, ""),
+};
+static const struct triage_test retry_flaky[] = { T("t/c.py::test_z") };
+static const struct triage_test one_failed[] = {
+	TM("t.py::t", "elsewhere.py", 0, "E"),
+};
+static const struct triage_test two_flaky[] = {
+	T("t/c.py::test_z"), T("t/c.py::test_q"),
+};
+static const struct triage_test not_retried[] = {
+	TM("t.py::a", "t.py", 3, "assert 0"), T("t.py::b"),
+};
+static const struct triage_test two_errors[] = {
+	TM("t/e.py", "t/e.py", 0, "ImportError: No module named 'x'"),
+	T("t/f.py"),
+};
+static const struct triage_test one_more[] = { T("t/a.py::t") };
 
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	t.flaky = flaky;
-	t.nflaky = N(flaky);
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**pytest: 3 of 9 tests failed; retrying them**\n"
+static const struct writer_case documents[] = {
+	{ "retry lists failed and flaky tests", VERDICT_RETRY,
+	    "3 of 9 tests failed; retrying them", { 10, 9, 6, 3, 0, 0 },
+	    LIST(failed, retry_failed), LIST(flaky, retry_flaky),
+	    .want = "**pytest: 3 of 9 tests failed; retrying them**\n"
 	    "\n"
 	    "### Retrying 3 failed tests\n"
 	    "\n"
@@ -166,104 +117,44 @@ test_retry_lists_failed_and_flaky_tests(void **state)
 	    "\n"
 	    "- `t/c.py::test_z`\n"
 	    "\n"
-	    COUNTS(10, 9, 6, 3, 0, 0));
-	doc_free(&d);
-}
-
-static void
-test_retry_of_one_test(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t.py::t", "elsewhere.py", 0, "E"),
-	};
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct doc d;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = 1;
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**pytest: 1 of 1 test failed; retrying it**\n"
+	    COUNTS(10, 9, 6, 3, 0, 0) },
+	{ "retry of one test", VERDICT_RETRY, "", { 1, 1, 0, 1, 0, 0 },
+	    LIST(failed, one_failed),
+	    .want = "**pytest: 1 of 1 test failed; retrying it**\n"
 	    "\n"
 	    "### Retrying 1 failed test\n"
 	    "\n"
 	    "- `t.py::t` at `elsewhere.py`\\\n"
 	    "  `E`\n"
 	    "\n"
-	    COUNTS(1, 1, 0, 1, 0, 0));
-	doc_free(&d);
-}
-
-static void
-test_passed_says_nothing_to_retry(void **state)
-{
-	static const struct triage_test flaky[] = {
-		T("t/c.py::test_z"), T("t/c.py::test_q"),
-	};
-	struct triage_counts c = { 7, 5, 5, 0, 0, 0 };
-	struct triage t = triage(VERDICT_PASSED, "5 tests, none failed", &c);
-	struct doc d;
-
-	(void)state;
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**pytest passed: 5 tests, nothing to retry**\n"
+	    COUNTS(1, 1, 0, 1, 0, 0) },
+	{ "passed says nothing to retry", VERDICT_PASSED,
+	    "5 tests, none failed", { 7, 5, 5, 0, 0, 0 },
+	    .want = "**pytest passed: 5 tests, nothing to retry**\n"
 	    "\n"
-	    COUNTS(7, 5, 5, 0, 0, 0));
-	doc_free(&d);
-
-	t.flaky = flaky;
-	t.nflaky = N(flaky);
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**pytest passed: 5 tests, nothing to retry**\n"
+	    COUNTS(7, 5, 5, 0, 0, 0) },
+	{ "passed lists the flaky tests", VERDICT_PASSED,
+	    "5 tests, none failed", { 7, 5, 5, 0, 0, 0 },
+	    LIST(flaky, two_flaky),
+	    .want = "**pytest passed: 5 tests, nothing to retry**\n"
 	    "\n"
 	    "### 2 flaky tests: failed, then passed\n"
 	    "\n"
 	    "- `t/c.py::test_z`\n"
 	    "- `t/c.py::test_q`\n"
 	    "\n"
-	    COUNTS(7, 5, 5, 0, 0, 0));
-	doc_free(&d);
-}
-
-static void
-test_terminal_verdict_without_failed_tests(void **state)
-{
-	struct triage_counts c = { 3, 3, 3, 0, 0, 0 };
-	struct triage t = triage(VERDICT_SIGNAL,
-	    "pytest was killed by SIGKILL (exit 137)", &c);
-	struct doc d;
-
-	(void)state;
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**Do not retry: signal** \xe2\x80\x94 "
+	    COUNTS(7, 5, 5, 0, 0, 0) },
+	{ "terminal verdict without failed tests", VERDICT_SIGNAL,
+	    "pytest was killed by SIGKILL (exit 137)", { 3, 3, 3, 0, 0, 0 },
+	    .want = "**Do not retry: signal** \xe2\x80\x94 "
 	    "`pytest was killed by SIGKILL (exit 137)`\n"
 	    "\n"
-	    COUNTS(3, 3, 3, 0, 0, 0));
-	doc_free(&d);
-}
-
-static void
-test_terminal_verdict_lists_failed_tests_not_retried(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t.py::a", "t.py", 3, "assert 0"), T("t.py::b"),
-	};
-	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
-	struct triage t = triage(VERDICT_TOO_MANY_FAILURES,
-	    "2 tests failed, more than --max-failures 1", &c);
-	struct doc d;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**Do not retry: too many failures** \xe2\x80\x94 "
+	    COUNTS(3, 3, 3, 0, 0, 0) },
+	{ "terminal verdict lists failed tests not retried",
+	    VERDICT_TOO_MANY_FAILURES,
+	    "2 tests failed, more than --max-failures 1", { 2, 2, 0, 2, 0, 0 },
+	    LIST(failed, not_retried),
+	    .want = "**Do not retry: too many failures** \xe2\x80\x94 "
 	    "`2 tests failed, more than --max-failures 1`\n"
 	    "\n"
 	    "### 2 failed tests, not retried\n"
@@ -272,32 +163,13 @@ test_terminal_verdict_lists_failed_tests_not_retried(void **state)
 	    "  `assert 0`\n"
 	    "- `t.py::b`\n"
 	    "\n"
-	    COUNTS(2, 2, 0, 2, 0, 0));
-	doc_free(&d);
-}
-
-static void
-test_collection_errors_come_first_with_their_message(void **state)
-{
-	static const struct triage_test errors[] = {
-		TM("t/e.py", "t/e.py", 0, "ImportError: No module named 'x'"),
-		T("t/f.py"),
-	};
-	static const struct triage_test failed[] = { T("t/a.py::t") };
-	struct triage_counts c = { 4, 2, 1, 1, 0, 0 };
-	struct triage t = triage(VERDICT_COLLECTION_ERROR,
+	    COUNTS(2, 2, 0, 2, 0, 0) },
+	{ "collection errors come first with their message",
+	    VERDICT_COLLECTION_ERROR,
 	    "2 collection errors: t/e.py (ImportError: No module named 'x'); "
-	    "t/f.py", &c);
-	struct doc d;
-
-	(void)state;
-	t.errors = errors;
-	t.nerrors = N(errors);
-	t.failed = failed;
-	t.nfailed = N(failed);
-	render(&d, &t, 1000000);
-	ASSERT_DOC(&d,
-	    "**Do not retry: collection error** \xe2\x80\x94 "
+	    "t/f.py", { 4, 2, 1, 1, 0, 0 },
+	    LIST(failed, one_more), LIST(errors, two_errors),
+	    .want = "**Do not retry: collection error** \xe2\x80\x94 "
 	    "`2 collection errors: t/e.py (ImportError: No module named 'x'); "
 	    "t/f.py`\n"
 	    "\n"
@@ -311,8 +183,13 @@ test_collection_errors_come_first_with_their_message(void **state)
 	    "\n"
 	    "- `t/a.py::t`\n"
 	    "\n"
-	    COUNTS(4, 2, 1, 1, 0, 0));
-	doc_free(&d);
+	    COUNTS(4, 2, 1, 1, 0, 0) },
+};
+
+static void
+test_document(void **state)
+{
+	check_writer_case(write_markdown, *state, 1000000);
 }
 
 static void
@@ -339,20 +216,20 @@ test_every_terminal_verdict_reads_in_words(void **state)
 	};
 	struct triage_counts c = { 0, 0, 0, 0, 0, 0 };
 	struct triage t;
-	struct doc d;
+	struct written d;
 	char want[512];
 	size_t i, n;
 
 	(void)state;
 	for (i = 0; i < N(words); i++) {
 		/* No reason: the first line is the verdict alone. */
-		t = triage(words[i].v, "", &c);
+		t = hand_triage(words[i].v, "", &c);
 		render(&d, &t, 1000000);
 		n = (size_t)snprintf(want, sizeof(want),
 		    "**Do not retry: %s**\n\n" COUNTS(0, 0, 0, 0, 0, 0),
 		    words[i].line);
-		assert_doc(&d, want, n);
-		doc_free(&d);
+		assert_written(&d, want, n);
+		written_free(&d);
 	}
 }
 
@@ -380,8 +257,8 @@ test_location_in_words_only_when_the_node_id_names_the_path(void **state)
 	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
 	    "### Retrying 1 failed test\n\n";
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct doc d;
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct written d;
 	size_t i, n;
 
 	(void)state;
@@ -394,7 +271,7 @@ test_location_in_words_only_when_the_node_id_names_the_path(void **state)
 		if (d.len < sizeof(before) - 1 + n ||
 		    memcmp(d.buf + sizeof(before) - 1, where[i].line, n) != 0)
 			fail_msg("#%zu: wrote %s", i, d.buf);
-		doc_free(&d);
+		written_free(&d);
 	}
 }
 
@@ -445,7 +322,7 @@ read_item(const char *line, size_t len, const char **text, size_t *tlen)
 
 /* The item line of a document with the one failed test id. */
 static void
-one_item(struct doc *d, const char *id, size_t len, const char **line,
+one_item(struct written *d, const char *id, size_t len, const char **line,
     size_t *llen)
 {
 	static const char before[] =
@@ -453,7 +330,7 @@ one_item(struct doc *d, const char *id, size_t len, const char **line,
 	    "### Retrying 1 failed test\n\n";
 	static const char after[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
 	struct triage_test tt;
 
 	memset(&tt, 0, sizeof(tt));
@@ -496,7 +373,7 @@ test_code_span_fences_and_padding(void **state)
 		{ "|a|", "- `|a|`\n" },
 		{ "<b>&amp;", "- `<b>&amp;`\n" },
 	};
-	struct doc d;
+	struct written d;
 	const char *line, *text;
 	size_t i, llen, tlen;
 
@@ -510,7 +387,7 @@ test_code_span_fences_and_padding(void **state)
 		assert_int_equal(read_item(line, llen, &text, &tlen), 0);
 		assert_int_equal(tlen, strlen(spans[i].id));
 		assert_memory_equal(text, spans[i].id, tlen);
-		doc_free(&d);
+		written_free(&d);
 	}
 }
 
@@ -529,7 +406,7 @@ test_hostile_node_ids_read_back_as_themselves(void **state)
 		":smile: @user #1", "t.py::x[\xf0\x9f\x98\x80]", "` ` `",
 		"`` ``` ````", "x ```", "``` x",
 	};
-	struct doc d;
+	struct written d;
 	const char *line, *text;
 	size_t i, llen, tlen;
 
@@ -539,7 +416,7 @@ test_hostile_node_ids_read_back_as_themselves(void **state)
 		if (read_item(line, llen, &text, &tlen) != 0 ||
 		    tlen != strlen(ids[i]) || memcmp(text, ids[i], tlen) != 0)
 			fail_msg("%s: wrote %.*s", ids[i], (int)llen, line);
-		doc_free(&d);
+		written_free(&d);
 	}
 }
 
@@ -550,7 +427,7 @@ test_fence_longer_than_every_run_length_tracked(void **state)
 	 * them is 4096. */
 	size_t run, k, len = 0, llen, tlen, cap = 4095 * 4096 / 2 + 4096;
 	char *id = malloc(cap);
-	struct doc d;
+	struct written d;
 	const char *line, *text;
 
 	(void)state;
@@ -565,7 +442,7 @@ test_fence_longer_than_every_run_length_tracked(void **state)
 	assert_int_equal(read_item(line, llen, &text, &tlen), 0);
 	assert_int_equal(tlen, len);
 	assert_memory_equal(text, id, len);
-	doc_free(&d);
+	written_free(&d);
 	free(id);
 }
 
@@ -603,7 +480,7 @@ test_line_breaks_and_controls_become_visible_escapes(void **state)
 		    "- `\xc2\xa0\xe2\x80\xa7\xe2\x80\xaf\xe2\x81\xa5`\n" },
 		{ "", 0, "- (empty node ID)\n" },
 	};
-	struct doc d;
+	struct written d;
 	const char *line;
 	size_t i, llen;
 
@@ -613,7 +490,7 @@ test_line_breaks_and_controls_become_visible_escapes(void **state)
 		if (llen != strlen(escapes[i].line) ||
 		    memcmp(line, escapes[i].line, llen) != 0)
 			fail_msg("#%zu: wrote %.*s", i, (int)llen, line);
-		doc_free(&d);
+		written_free(&d);
 	}
 }
 
@@ -625,15 +502,15 @@ test_hostile_paths_messages_and_reason_stay_in_code(void **state)
 		TM("t.py::b", " x.py", 2, "`"),
 	};
 	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
-	struct triage t = triage(VERDICT_INCONSISTENT,
+	struct triage t = hand_triage(VERDICT_INCONSISTENT,
 	    "a@b.example `x` <i>", &c);
-	struct doc d;
+	struct written d;
 
 	(void)state;
 	t.failed = failed;
 	t.nfailed = N(failed);
 	render(&d, &t, 0);
-	ASSERT_DOC(&d,
+	ASSERT_WRITTEN(&d,
 	    "**Do not retry: inconsistent** \xe2\x80\x94 "
 	    "``a@b.example `x` <i>``\n"
 	    "\n"
@@ -646,7 +523,7 @@ test_hostile_paths_messages_and_reason_stay_in_code(void **state)
 	    "  `` ` ``\n"
 	    "\n"
 	    COUNTS(2, 2, 0, 2, 0, 0));
-	doc_free(&d);
+	written_free(&d);
 }
 
 /* Size. */
@@ -654,13 +531,13 @@ test_hostile_paths_messages_and_reason_stay_in_code(void **state)
 static uint64_t
 full_size(const struct triage *t)
 {
-	struct doc d;
+	struct written d;
 	uint64_t n;
 
 	render(&d, t, 0);
 	assert_int_equal(d.rc, 0);
 	n = d.len;
-	doc_free(&d);
+	written_free(&d);
 	return n;
 }
 
@@ -674,9 +551,9 @@ test_messages_are_cut_then_dropped(void **state)
 	static const char tail[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
 	char msg[600], want[2048];
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
 	struct triage_test tt;
-	struct doc d;
+	struct written d;
 	uint64_t full;
 	size_t n;
 	int cap;
@@ -699,7 +576,7 @@ test_messages_are_cut_then_dropped(void **state)
 	    sizeof(tail) - 1);
 	render(&d, &t, full);
 	assert_int_equal(d.len, full);
-	doc_free(&d);
+	written_free(&d);
 
 	/* One byte less: the message is cut to 512 bytes, and so on down
 	 * to 32; below that it is gone, and the location with it. */
@@ -707,21 +584,21 @@ test_messages_are_cut_then_dropped(void **state)
 	assert_int_equal(d.rc, 0);
 	assert_non_null(strstr(d.buf, "`" ELLIPSIS "\n"));
 	assert_int_equal(d.len, full - 600 + 512 + 3);
-	doc_free(&d);
+	written_free(&d);
 	for (cap = 512; cap >= 32; cap /= 2) {
 		n = (size_t)snprintf(want, sizeof(want), "%s\\\n  `%.*s`"
 		    ELLIPSIS "\n%s", head, cap, msg, tail);
 		render(&d, &t, n);
-		assert_doc(&d, want, n);
-		doc_free(&d);
+		assert_written(&d, want, n);
+		written_free(&d);
 	}
 	render(&d, &t, n - 1);
-	ASSERT_DOC(&d,
+	ASSERT_WRITTEN(&d,
 	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
 	    "### Retrying 1 failed test\n\n"
 	    "- `t.py::t`\n"
 	    "\n" COUNTS(1, 1, 0, 1, 0, 0));
-	doc_free(&d);
+	written_free(&d);
 }
 
 static void
@@ -730,9 +607,9 @@ test_cut_keeps_whole_characters(void **state)
 	/* 400 euro signs, 3 bytes each: 512 bytes end inside the 171st. */
 	char msg[1200];
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
 	struct triage_test tt;
-	struct doc d;
+	struct written d;
 	const char *span;
 	size_t i;
 
@@ -753,7 +630,7 @@ test_cut_keeps_whole_characters(void **state)
 	span += 5;
 	assert_memory_equal(span, msg, 510);
 	assert_memory_equal(span + 510, "`" ELLIPSIS "\n", 5);
-	doc_free(&d);
+	written_free(&d);
 }
 
 static void
@@ -762,9 +639,9 @@ test_megabyte_message_fits_the_limit(void **state)
 	size_t len = 1 << 20, i;
 	char *msg = malloc(len);
 	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
 	struct triage_test tt;
-	struct doc d;
+	struct written d;
 
 	(void)state;
 	assert_non_null(msg);
@@ -782,7 +659,7 @@ test_megabyte_message_fits_the_limit(void **state)
 	assert_int_equal(d.rc, 0);
 	assert_true(d.len > len);
 	assert_int_equal(occurrences(d.buf, d.len, ELLIPSIS), 0);
-	doc_free(&d);
+	written_free(&d);
 
 	render(&d, &t, 1000000);
 	assert_int_equal(d.rc, 0);
@@ -790,7 +667,7 @@ test_megabyte_message_fits_the_limit(void **state)
 	assert_int_equal(occurrences(d.buf, d.len, "`" ELLIPSIS "\n"), 1);
 	assert_true(valid_utf8(d.buf, d.len));
 	assert_true(ends_with(&d, COUNTS(1, 1, 0, 1, 0, 0)));
-	doc_free(&d);
+	written_free(&d);
 	free(msg);
 }
 
@@ -799,7 +676,7 @@ test_megabyte_message_fits_the_limit(void **state)
  * items and "and N more" must add up to that.
  */
 static void
-assert_lists_add_up(const struct doc *d)
+assert_lists_add_up(const struct written *d)
 {
 	const char *p = d->buf, *end = d->buf + d->len, *nl;
 	unsigned long total = 0, items = 0, more = 0;
@@ -869,8 +746,8 @@ test_hundred_thousand_failures_end_in_and_n_more(void **state)
 	struct triage_test *failed = many_tests(n, "t/test_big.py::test_%06zu",
 	    &ids);
 	struct triage_counts c = { n, n, 0, n, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct doc d, again;
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct written d, again;
 	const char *p;
 
 	(void)state;
@@ -907,9 +784,9 @@ test_hundred_thousand_failures_end_in_and_n_more(void **state)
 	    1000000);
 	assert_lists_add_up(&d);
 	render(&again, &t, d.len);
-	assert_doc(&again, d.buf, d.len);
-	doc_free(&again);
-	doc_free(&d);
+	assert_written(&again, d.buf, d.len);
+	written_free(&again);
+	written_free(&d);
 	free(failed);
 	free(ids);
 }
@@ -924,8 +801,8 @@ test_first_thousand_failed_before_other_lists(void **state)
 	struct triage_test *flaky = many_tests(100, "t/l.py::test_%06zu",
 	    &lids);
 	struct triage_counts c = { 2 * n, n, 0, n, 0, 0 };
-	struct triage t = triage(VERDICT_COLLECTION_ERROR, "", &c);
-	struct doc d;
+	struct triage t = hand_triage(VERDICT_COLLECTION_ERROR, "", &c);
+	struct written d;
 	const char *e, *f;
 
 	(void)state;
@@ -950,7 +827,7 @@ test_first_thousand_failed_before_other_lists(void **state)
 	assert_true(occurrences(d.buf, d.len, "- `t/e") > 1000);
 	assert_int_equal(occurrences(d.buf, d.len, " more\n"), 2);
 	assert_lists_add_up(&d);
-	doc_free(&d);
+	written_free(&d);
 
 	/* Room for some of the failed tests only: they come first, and the
 	 * collection errors are left out. */
@@ -959,7 +836,7 @@ test_first_thousand_failed_before_other_lists(void **state)
 	assert_null(strstr(d.buf, "collection errors\n"));
 	shown = occurrences(d.buf, d.len, "- `t/f.py::test_");
 	assert_true(shown > 10 && shown < 1000);
-	doc_free(&d);
+	written_free(&d);
 	free(failed);
 	free(errors);
 	free(flaky);
@@ -978,8 +855,8 @@ test_limit_too_small_writes_nothing(void **state)
 		T("t.py::a"), T("t.py::b"),
 	};
 	struct triage_counts c = { 2, 2, 0, 2, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct doc d;
+	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct written d;
 
 	(void)state;
 	t.failed = failed;
@@ -988,17 +865,17 @@ test_limit_too_small_writes_nothing(void **state)
 	render(&d, &t, sizeof(least) - 2);
 	assert_int_equal(d.rc, WRITE_TOO_SMALL);
 	assert_int_equal(d.len, 0);
-	doc_free(&d);
+	written_free(&d);
 	render(&d, &t, 1);
 	assert_int_equal(d.rc, WRITE_TOO_SMALL);
 	assert_int_equal(d.len, 0);
-	doc_free(&d);
+	written_free(&d);
 	/* Exactly enough: the first line and the counts, no list. */
 	render(&d, &t, sizeof(least) - 1);
-	ASSERT_DOC(&d,
+	ASSERT_WRITTEN(&d,
 	    "**pytest: 2 of 2 tests failed; retrying them**\n\n"
 	    COUNTS(2, 2, 0, 2, 0, 0));
-	doc_free(&d);
+	written_free(&d);
 }
 
 static void
@@ -1007,19 +884,19 @@ test_long_reason_is_cut_in_the_first_line(void **state)
 	char reason[2000];
 	struct triage_counts c = { 0, 0, 0, 0, 0, 0 };
 	struct triage t;
-	struct doc d;
+	struct written d;
 
 	(void)state;
 	memset(reason, 'r', sizeof(reason) - 1);
 	reason[sizeof(reason) - 1] = '\0';
-	t = triage(VERDICT_BAD_REPORT, reason, &c);
+	t = hand_triage(VERDICT_BAD_REPORT, reason, &c);
 	render(&d, &t, 0);
 	assert_int_equal(d.rc, 0);
 	assert_int_equal(d.len, strlen("**Do not retry: bad report** "
 	    "\xe2\x80\x94 `") + 512 + strlen("`" ELLIPSIS "\n\n") +
 	    strlen(COUNTS(0, 0, 0, 0, 0, 0)));
 	assert_true(valid_utf8(d.buf, d.len));
-	doc_free(&d);
+	written_free(&d);
 }
 
 static void
@@ -1039,9 +916,9 @@ test_every_limit_is_kept(void **state)
 		T("t/c.py::f"), T("t/c.py::g"),
 	};
 	struct triage_counts c = { 9, 8, 0, 6, 2, 0 };
-	struct triage t = triage(VERDICT_COLLECTION_ERROR,
+	struct triage t = hand_triage(VERDICT_COLLECTION_ERROR,
 	    "1 collection error: t/e.py (ImportError: cannot import `x`)", &c);
-	struct doc d, whole, again;
+	struct written d, whole, again;
 	uint64_t min, max;
 
 	(void)state;
@@ -1070,48 +947,20 @@ test_every_limit_is_kept(void **state)
 			assert_lists_add_up(&d);
 			/* What was written fits exactly in its own size. */
 			render(&again, &t, d.len);
-			assert_doc(&again, d.buf, d.len);
-			doc_free(&again);
+			assert_written(&again, d.buf, d.len);
+			written_free(&again);
 		}
 		if (max >= whole.len)
-			assert_doc(&d, whole.buf, whole.len);
-		doc_free(&d);
+			assert_written(&d, whole.buf, whole.len);
+		written_free(&d);
 	}
-	doc_free(&whole);
-}
-
-static void
-test_write_error_is_reported(void **state)
-{
-	static const struct triage_test failed[] = { T("t.py::a") };
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = triage(VERDICT_RETRY, "", &c);
-	struct write_options o = { 1000000, NULL, NULL };
-	FILE *fp;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = 1;
-	fp = fopen("/dev/full", "w");
-	if (fp == NULL)
-		skip();
-	setvbuf(fp, NULL, _IONBF, 0);
-	assert_int_equal(write_markdown(fp, one_step(&t), &o), WRITE_ERROR);
-	fclose(fp);
+	written_free(&whole);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retry_lists_failed_and_flaky_tests),
-		cmocka_unit_test(test_retry_of_one_test),
-		cmocka_unit_test(test_passed_says_nothing_to_retry),
-		cmocka_unit_test(test_terminal_verdict_without_failed_tests),
-		cmocka_unit_test(
-		    test_terminal_verdict_lists_failed_tests_not_retried),
-		cmocka_unit_test(
-		    test_collection_errors_come_first_with_their_message),
 		cmocka_unit_test(test_every_terminal_verdict_reads_in_words),
 		cmocka_unit_test(
 		    test_location_in_words_only_when_the_node_id_names_the_path),
@@ -1132,8 +981,9 @@ main(void)
 		cmocka_unit_test(test_limit_too_small_writes_nothing),
 		cmocka_unit_test(test_long_reason_is_cut_in_the_first_line),
 		cmocka_unit_test(test_every_limit_is_kept),
-		cmocka_unit_test(test_write_error_is_reported),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_table("markdown: documents", TABLE(documents),
+	    test_document) +
+	    cmocka_run_group_tests_name("markdown", tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "nodeid.h"
 
 #define LEN(s)	(sizeof(s) - 1)
@@ -32,83 +33,39 @@ assert_escape(const char *in, size_t len, size_t max, const char *expect)
 	strbuf_free(&sb);
 }
 
-static void
-test_join_with_scope_puts_double_colon_between(void **state)
-{
-	struct strbuf sb;
+/* nodeid_join(scope, name) replaces what the buffer held with want. */
+struct join_case {
+	const char *what;
+	struct bytes scope, name, want;
+};
 
-	(void)state;
-	strbuf_init(&sb);
-	assert_int_equal(nodeid_join(&sb, "tests/test_a.py", 15,
-	    "test_one", 8), 0);
-	assert_int_equal(sb.len, 25);
-	assert_string_equal(sb.data, "tests/test_a.py::test_one");
-	strbuf_free(&sb);
-}
-
-static void
-test_join_with_empty_scope_is_the_name_alone(void **state)
-{
-	struct strbuf sb;
-
-	(void)state;
-	strbuf_init(&sb);
-	assert_int_equal(nodeid_join(&sb, "", 0, "tests/test_b.py", 15), 0);
-	assert_int_equal(sb.len, 15);
-	assert_string_equal(sb.data, "tests/test_b.py");
-	strbuf_free(&sb);
-}
-
-static void
-test_join_of_class_scope_keeps_every_colon(void **state)
-{
-	struct strbuf sb;
-
-	(void)state;
-	strbuf_init(&sb);
-	assert_int_equal(nodeid_join(&sb, "t.py::TestC", 11, "test_m", 6), 0);
-	assert_string_equal(sb.data, "t.py::TestC::test_m");
-	strbuf_free(&sb);
-}
-
-static void
-test_join_restores_double_colon_inside_parametrize_id(void **state)
-{
-	struct strbuf sb;
-
-	(void)state;
+static const struct join_case join_cases[] = {
+	{ "a scope, then :: and the name", B("tests/test_a.py"), B("test_one"),
+	    B("tests/test_a.py::test_one") },
+	{ "an empty scope is the name alone", B(""), B("tests/test_b.py"),
+	    B("tests/test_b.py") },
+	{ "a scope of one byte", B("s"), B("n"), B("s::n") },
+	{ "a class scope keeps every colon", B("t.py::TestC"), B("test_m"),
+	    B("t.py::TestC::test_m") },
 	/* The collector split "t.py::test_p[a::b]" on every "::". */
-	strbuf_init(&sb);
-	assert_int_equal(nodeid_join(&sb, "t.py::test_p[a", 14, "b]", 2), 0);
-	assert_int_equal(sb.len, 18);
-	assert_string_equal(sb.data, "t.py::test_p[a::b]");
-	strbuf_free(&sb);
-}
+	{ ":: inside a parametrize ID comes back", B("t.py::test_p[a"),
+	    B("b]"), B("t.py::test_p[a::b]") },
+	{ "NUL bytes are kept by length", B("a\0b"), B("c\0"),
+	    B("a\0b::c\0") },
+};
 
 static void
-test_join_replaces_previous_contents(void **state)
+test_join_case(void **state)
 {
+	const struct join_case *c = *state;
 	struct strbuf sb;
 
-	(void)state;
 	strbuf_init(&sb);
 	assert_int_equal(strbuf_puts(&sb, "stale text from before"), 0);
-	assert_int_equal(nodeid_join(&sb, "s", 1, "n", 1), 0);
-	assert_int_equal(sb.len, 4);
-	assert_string_equal(sb.data, "s::n");
-	strbuf_free(&sb);
-}
-
-static void
-test_join_keeps_nul_bytes_by_length(void **state)
-{
-	struct strbuf sb;
-
-	(void)state;
-	strbuf_init(&sb);
-	assert_int_equal(nodeid_join(&sb, "a\0b", 3, "c\0", 2), 0);
-	assert_int_equal(sb.len, 7);
-	assert_memory_equal(sb.data, "a\0b::c\0", 8);
+	assert_int_equal(nodeid_join(&sb, c->scope.p, c->scope.len, c->name.p,
+	    c->name.len), 0);
+	assert_int_equal(sb.len, c->want.len);
+	assert_memory_equal(sb.data, c->want.p, c->want.len + 1);
 	strbuf_free(&sb);
 }
 
@@ -147,122 +104,127 @@ test_find_line_break_finds_every_splitlines_break(void **state)
 	}
 }
 
-static void
-test_find_line_break_reports_the_first_of_several(void **state)
-{
-	static const char s[] = "ab\xe2\x80\xa9" "cd\nef";
+/* Where nodeid_find_line_break and nodeid_find_nul find something in
+ * these bytes, or -1. */
+static const struct {
+	struct bytes b;
+	long line_break, nul;
+} found[] = {
+	/* the first of several */
+	{ B("ab\xe2\x80\xa9" "cd\nef"), 2, -1 },
+	{ B("cd\nef"), 2, -1 },
+	/* no line breaks */
+	{ B(""), -1, -1 },
+	{ B("t.py::test_x[a b]"), -1, -1 },
+	{ B("\t"), -1, -1 },			/* tab is no line break */
+	{ B("\x1f"), -1, -1 },			/* unit separator is not */
+	{ B("\x1b[31m"), -1, -1 },		/* ESC is not */
+	{ B("\x7f"), -1, -1 },			/* DEL is not */
+	{ B("\xe2\x80\xa7"), -1, -1 },		/* U+2027 HYPHENATION POINT */
+	{ B("\xe2\x80\xaa"), -1, -1 },		/* U+202A */
+	{ B("\xc2\x84"), -1, -1 },		/* U+0084 */
+	{ B("\xc2\x86"), -1, -1 },		/* U+0086 */
+	{ B("\xc2\xa0"), -1, -1 },		/* U+00A0 NO-BREAK SPACE */
+	{ B("\xc3\x85"), -1, -1 },		/* U+00C5, ends in 0x85 */
+	{ B("\xe1\x80\xa8"), -1, -1 },		/* U+1028, ends in 80 a8 */
+	{ B("x\xc2"), -1, -1 },			/* a lone C2 at the end */
+	{ B("\xe2"), -1, -1 },			/* a lone E2 */
+	{ B("x\xe2\x80"), -1, -1 },		/* E2 80 cut short */
+	{ B("\xf0\x9f\x98\x80"), -1, -1 },	/* U+1F600 */
+	/* the length counts: the break lies just past it, or is cut by it */
+	{ { "abc\n", 3 }, -1, -1 },
+	{ { "ab\xc2\x85", 3 }, -1, -1 },
+	{ { "ab\xe2\x80\xa8", 4 }, -1, -1 },
+	{ { "ab\xe2\x80\xa8", 5 }, 2, -1 },
+	{ { "abc\0", 3 }, -1, -1 },
+	/* NUL: a line break too */
+	{ B("a\nb\r\xe2\x80\xa8"), 1, -1 },
+	{ B("\0abc"), 0, 0 },
+	{ B("ab\0c\0"), 2, 2 },
+};
 
-	(void)state;
-	assert_int_equal(nodeid_find_line_break(s, LEN(s)), 2);
-	assert_int_equal(nodeid_find_line_break(s + 5, LEN(s) - 5), 2);
-}
-
 static void
-test_find_line_break_ignores_non_breaks(void **state)
+test_found_where_they_are(void **state)
 {
-	static const struct {
-		const char *bytes;
-		size_t len;
-	} none[] = {
-		{ "", 0 },
-		{ "t.py::test_x[a b]", 17 },
-		{ "\t", 1 },			/* tab is no line break */
-		{ "\x1f", 1 },		/* unit separator is not */
-		{ "\x1b[31m", 5 },		/* ESC is not */
-		{ "\x7f", 1 },			/* DEL is not */
-		{ "\xe2\x80\xa7", 3 },	/* U+2027 HYPHENATION POINT */
-		{ "\xe2\x80\xaa", 3 },		/* U+202A */
-		{ "\xc2\x84", 2 },		/* U+0084 */
-		{ "\xc2\x86", 2 },		/* U+0086 */
-		{ "\xc2\xa0", 2 },		/* U+00A0 NO-BREAK SPACE */
-		{ "\xc3\x85", 2 },		/* U+00C5, ends in 0x85 */
-		{ "\xe1\x80\xa8", 3 },	/* U+1028, ends in 80 a8 */
-		{ "x\xc2", 2 },		/* a lone C2 at the end */
-		{ "\xe2", 1 },			/* a lone E2 */
-		{ "x\xe2\x80", 3 },		/* E2 80 cut short */
-		{ "\xf0\x9f\x98\x80", 4 },	/* U+1F600 */
-	};
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
-		if (nodeid_find_line_break(none[i].bytes, none[i].len) != -1)
-			fail_msg("non-break #%zu found as a line break", i);
+	for (i = 0; i < N(found); i++)
+		if (nodeid_find_line_break(found[i].b.p, found[i].b.len) !=
+		    found[i].line_break ||
+		    nodeid_find_nul(found[i].b.p, found[i].b.len) != found[i].nul)
+			fail_msg("#%zu: line break at %ld, NUL at %ld", i,
+			    nodeid_find_line_break(found[i].b.p, found[i].b.len),
+			    nodeid_find_nul(found[i].b.p, found[i].b.len));
 }
 
-static void
-test_find_line_break_respects_the_length(void **state)
-{
-	(void)state;
-	/* The break lies just past len, or is cut by it. */
-	assert_int_equal(nodeid_find_line_break("abc\n", 3), -1);
-	assert_int_equal(nodeid_find_line_break("ab\xc2\x85", 3), -1);
-	assert_int_equal(nodeid_find_line_break("ab\xe2\x80\xa8", 4), -1);
-	assert_int_equal(nodeid_find_line_break("ab\xe2\x80\xa8", 5), 2);
-}
-
-static void
-test_find_nul_finds_only_nul(void **state)
-{
-	(void)state;
-	assert_int_equal(nodeid_find_nul("abc", 3), -1);
-	assert_int_equal(nodeid_find_nul("", 0), -1);
-	assert_int_equal(nodeid_find_nul("a\nb\r\xe2\x80\xa8", 7), -1);
-	assert_int_equal(nodeid_find_nul("\0abc", 4), 0);
-	assert_int_equal(nodeid_find_nul("ab\0c\0", 5), 2);
-	assert_int_equal(nodeid_find_nul("abc\0", 3), -1);	/* past len */
-}
-
-static void
-test_escape_passes_plain_text_and_utf8_through(void **state)
-{
-	(void)state;
-	assert_escape("t.py::test_x[a b]", 17, 200, "t.py::test_x[a b]");
-	assert_escape("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 200,
-	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
-	assert_escape("\xc2\xa0", 2, 200, "\xc2\xa0");	/* not C1 */
-	assert_escape("", 0, 200, "");
-}
-
-static void
-test_escape_writes_control_characters_as_escapes(void **state)
-{
-	(void)state;
-	assert_escape("a\nb", 3, 200, "a\\nb");
-	assert_escape("a\rb", 3, 200, "a\\rb");
-	assert_escape("a\tb", 3, 200, "a\\tb");
-	assert_escape("a\0b", 3, 200, "a\\x00b");
-	assert_escape("\x1b[31m", 5, 200, "\\x1b[31m");
-	assert_escape("\v\f\x1c\x1d\x1e\x1f\x01", 7, 200,
-	    "\\x0b\\x0c\\x1c\\x1d\\x1e\\x1f\\x01");
-}
-
-static void
-test_escape_writes_del_as_escape(void **state)
-{
-	(void)state;
-	assert_escape("a\x7f", 2, 200, "a\\x7f");
-}
-
-static void
-test_escape_writes_c1_controls_as_u_escapes(void **state)
-{
-	(void)state;
-	assert_escape("\xc2\x80", 2, 200, "\\u0080");
-	assert_escape("x\xc2\x85y", 4, 200, "x\\u0085y");	/* NEL */
-	assert_escape("\xc2\x9b" "2J", 4, 200, "\\u009b2J");	/* CSI */
-	assert_escape("\xc2\x9f", 2, 200, "\\u009f");
-}
-
-static void
-test_escape_writes_line_and_paragraph_separators(void **state)
-{
-	(void)state;
-	assert_escape("a\xe2\x80\xa8" "b", 5, 200, "a\\u2028b");
-	assert_escape("a\xe2\x80\xa9" "b", 5, 200, "a\\u2029b");
+/* nodeid_escape(bytes, len, max) into a fresh buffer: what it writes. */
+static const struct {
+	const char *in;
+	size_t len, max;
+	const char *want;
+} escapes[] = {
+	/* passes plain text and utf8 through */
+	{ "t.py::test_x[a b]", 17, 200, "t.py::test_x[a b]" },
+	{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, 200,
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+	{ "\xc2\xa0", 2, 200, "\xc2\xa0" },	/* not C1 */
+	{ "", 0, 200, "" },
+	/* writes control characters as escapes */
+	{ "a\nb", 3, 200, "a\\nb" },
+	{ "a\rb", 3, 200, "a\\rb" },
+	{ "a\tb", 3, 200, "a\\tb" },
+	{ "a\0b", 3, 200, "a\\x00b" },
+	{ "\x1b[31m", 5, 200, "\\x1b[31m" },
+	{ "\v\f\x1c\x1d\x1e\x1f\x01", 7, 200,
+	    "\\x0b\\x0c\\x1c\\x1d\\x1e\\x1f\\x01" },
+	/* writes del as escape */
+	{ "a\x7f", 2, 200, "a\\x7f" },
+	/* writes c1 controls as u escapes */
+	{ "\xc2\x80", 2, 200, "\\u0080" },
+	{ "x\xc2\x85y", 4, 200, "x\\u0085y" },	/* NEL */
+	{ "\xc2\x9b" "2J", 4, 200, "\\u009b2J" },	/* CSI */
+	{ "\xc2\x9f", 2, 200, "\\u009f" },
+	/* writes line and paragraph separators */
+	{ "a\xe2\x80\xa8" "b", 5, 200, "a\\u2028b" },
+	{ "a\xe2\x80\xa9" "b", 5, 200, "a\\u2029b" },
 	/* Their neighbours are text. */
-	assert_escape("\xe2\x80\xa7\xe2\x80\xaa", 6, 200,
-	    "\xe2\x80\xa7\xe2\x80\xaa");
+	{ "\xe2\x80\xa7\xe2\x80\xaa", 6, 200,
+	    "\xe2\x80\xa7\xe2\x80\xaa" },
+	/* truncates with ellipsis */
+	{ "abcdef", 6, 3, "abc..." },
+	{ "abcdef", 6, 6, "abcdef" },	/* fits exactly */
+	{ "abcdef", 6, 7, "abcdef" },
+	{ "abcdef", 6, 0, "..." },
+	/* The limit counts input bytes: an escape may be longer. */
+	{ "\n\n\n\n", 4, 2, "\\n\\n..." },
+	/* truncation never cuts a utf8 sequence */
+	/* 2-byte é cut after its first byte */
+	{ "ab\xc3\xa9", 4, 3, "ab..." },
+	{ "ab\xc3\xa9", 4, 4, "ab\xc3\xa9" },
+	/* 3-byte € cut after one and after two of its bytes */
+	{ "a\xe2\x82\xac" "b", 5, 2, "a..." },
+	{ "a\xe2\x82\xac" "b", 5, 3, "a..." },
+	{ "a\xe2\x82\xac" "b", 5, 4, "a\xe2\x82\xac..." },
+	/* 4-byte emoji cut after one, two and three of its bytes */
+	{ "a\xf0\x9f\x98\x80", 5, 2, "a..." },
+	{ "a\xf0\x9f\x98\x80", 5, 3, "a..." },
+	{ "a\xf0\x9f\x98\x80", 5, 4, "a..." },
+	/* U+2028 cut: neither half an escape nor half a character */
+	{ "a\xe2\x80\xa8", 4, 3, "a..." },
+	/* C1 cut between its bytes */
+	{ "a\xc2\x85", 3, 2, "a..." },
+};
+
+static void
+test_escapes(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < N(escapes); i++)
+		assert_escape(escapes[i].in, escapes[i].len, escapes[i].max,
+		    escapes[i].want);
 }
 
 static void
@@ -278,71 +240,17 @@ test_escape_appends_to_what_is_there(void **state)
 	strbuf_free(&sb);
 }
 
-static void
-test_escape_truncates_with_ellipsis(void **state)
-{
-	(void)state;
-	assert_escape("abcdef", 6, 3, "abc...");
-	assert_escape("abcdef", 6, 6, "abcdef");	/* fits exactly */
-	assert_escape("abcdef", 6, 7, "abcdef");
-	assert_escape("abcdef", 6, 0, "...");
-	/* The limit counts input bytes: an escape may be longer. */
-	assert_escape("\n\n\n\n", 4, 2, "\\n\\n...");
-}
-
-static void
-test_escape_truncation_never_cuts_a_utf8_sequence(void **state)
-{
-	(void)state;
-	/* 2-byte é cut after its first byte */
-	assert_escape("ab\xc3\xa9", 4, 3, "ab...");
-	assert_escape("ab\xc3\xa9", 4, 4, "ab\xc3\xa9");
-	/* 3-byte € cut after one and after two of its bytes */
-	assert_escape("a\xe2\x82\xac" "b", 5, 2, "a...");
-	assert_escape("a\xe2\x82\xac" "b", 5, 3, "a...");
-	assert_escape("a\xe2\x82\xac" "b", 5, 4, "a\xe2\x82\xac...");
-	/* 4-byte emoji cut after one, two and three of its bytes */
-	assert_escape("a\xf0\x9f\x98\x80", 5, 2, "a...");
-	assert_escape("a\xf0\x9f\x98\x80", 5, 3, "a...");
-	assert_escape("a\xf0\x9f\x98\x80", 5, 4, "a...");
-	/* U+2028 cut: neither half an escape nor half a character */
-	assert_escape("a\xe2\x80\xa8", 4, 3, "a...");
-	/* C1 cut between its bytes */
-	assert_escape("a\xc2\x85", 3, 2, "a...");
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
-		    test_join_with_scope_puts_double_colon_between),
-		cmocka_unit_test(test_join_with_empty_scope_is_the_name_alone),
-		cmocka_unit_test(test_join_of_class_scope_keeps_every_colon),
-		cmocka_unit_test(
-		    test_join_restores_double_colon_inside_parametrize_id),
-		cmocka_unit_test(test_join_replaces_previous_contents),
-		cmocka_unit_test(test_join_keeps_nul_bytes_by_length),
-		cmocka_unit_test(
 		    test_find_line_break_finds_every_splitlines_break),
-		cmocka_unit_test(
-		    test_find_line_break_reports_the_first_of_several),
-		cmocka_unit_test(test_find_line_break_ignores_non_breaks),
-		cmocka_unit_test(test_find_line_break_respects_the_length),
-		cmocka_unit_test(test_find_nul_finds_only_nul),
-		cmocka_unit_test(
-		    test_escape_passes_plain_text_and_utf8_through),
-		cmocka_unit_test(
-		    test_escape_writes_control_characters_as_escapes),
-		cmocka_unit_test(test_escape_writes_del_as_escape),
-		cmocka_unit_test(test_escape_writes_c1_controls_as_u_escapes),
-		cmocka_unit_test(
-		    test_escape_writes_line_and_paragraph_separators),
+		cmocka_unit_test(test_found_where_they_are),
+		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_escape_appends_to_what_is_there),
-		cmocka_unit_test(test_escape_truncates_with_ellipsis),
-		cmocka_unit_test(
-		    test_escape_truncation_never_cuts_a_utf8_sequence),
 	};
 
-	return cmocka_run_group_tests_name("nodeid", tests, NULL, NULL);
+	return run_table("nodeid: join", TABLE(join_cases), test_join_case) +
+	    cmocka_run_group_tests_name("nodeid", tests, NULL, NULL);
 }

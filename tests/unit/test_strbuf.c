@@ -25,6 +25,15 @@ assert_terminated(const struct strbuf *sb)
 	assert_int_equal(sb->data[sb->len], '\0');
 }
 
+/* As strbuf_init leaves it: nothing held, nothing allocated. */
+static void
+assert_empty(const struct strbuf *sb)
+{
+	assert_null(sb->data);
+	assert_int_equal(sb->len, 0);
+	assert_int_equal(sb->cap, 0);
+}
+
 static void
 test_init_is_empty_and_unallocated(void **state)
 {
@@ -33,9 +42,7 @@ test_init_is_empty_and_unallocated(void **state)
 	(void)state;
 	memset(&sb, 0xa5, sizeof(sb));
 	strbuf_init(&sb);
-	assert_null(sb.data);
-	assert_int_equal(sb.len, 0);
-	assert_int_equal(sb.cap, 0);
+	assert_empty(&sb);
 }
 
 static void
@@ -70,8 +77,9 @@ test_append_of_nothing_still_terminates(void **state)
 	strbuf_free(&sb);
 }
 
+/* Bytes by length: a NUL inside, and bytes above 0x7f through appendc. */
 static void
-test_append_keeps_embedded_nul_by_length(void **state)
+test_append_and_appendc_keep_every_byte(void **state)
 {
 	struct strbuf sb;
 
@@ -80,24 +88,12 @@ test_append_keeps_embedded_nul_by_length(void **state)
 	assert_int_equal(strbuf_append(&sb, "a\0b", 3), 0);
 	assert_int_equal(strbuf_appendc(&sb, '\0'), 0);
 	assert_int_equal(strbuf_appendc(&sb, 'c'), 0);
-	assert_int_equal(sb.len, 5);
-	/* the five bytes and the final NUL */
-	assert_memory_equal(sb.data, "a\0b\0c", 6);
-	strbuf_free(&sb);
-}
-
-static void
-test_appendc_takes_a_byte_above_0x7f(void **state)
-{
-	struct strbuf sb;
-
-	(void)state;
-	strbuf_init(&sb);
 	assert_int_equal(strbuf_appendc(&sb, 0xe2), 0);
 	assert_int_equal(strbuf_appendc(&sb, 0x80), 0);
 	assert_int_equal(strbuf_appendc(&sb, 0xa8), 0);
-	assert_int_equal(sb.len, 3);
-	assert_memory_equal(sb.data, "\xe2\x80\xa8", 4);
+	assert_int_equal(sb.len, 8);
+	/* the eight bytes and the final NUL */
+	assert_memory_equal(sb.data, "a\0b\0c\xe2\x80\xa8", 9);
 	strbuf_free(&sb);
 }
 
@@ -308,9 +304,7 @@ test_reset_of_unallocated_buffer_stays_unallocated(void **state)
 	(void)state;
 	strbuf_init(&sb);
 	strbuf_reset(&sb);
-	assert_null(sb.data);
-	assert_int_equal(sb.len, 0);
-	assert_int_equal(sb.cap, 0);
+	assert_empty(&sb);
 }
 
 static void
@@ -322,9 +316,7 @@ test_free_returns_to_initial_state(void **state)
 	strbuf_init(&sb);
 	assert_int_equal(strbuf_puts(&sb, "data"), 0);
 	strbuf_free(&sb);
-	assert_null(sb.data);
-	assert_int_equal(sb.len, 0);
-	assert_int_equal(sb.cap, 0);
+	assert_empty(&sb);
 	/* Usable again after free. */
 	assert_int_equal(strbuf_puts(&sb, "again"), 0);
 	assert_string_equal(sb.data, "again");
@@ -370,8 +362,7 @@ main(void)
 		cmocka_unit_test(test_init_is_empty_and_unallocated),
 		cmocka_unit_test(test_append_copies_bytes_and_terminates),
 		cmocka_unit_test(test_append_of_nothing_still_terminates),
-		cmocka_unit_test(test_append_keeps_embedded_nul_by_length),
-		cmocka_unit_test(test_appendc_takes_a_byte_above_0x7f),
+		cmocka_unit_test(test_append_and_appendc_keep_every_byte),
 		cmocka_unit_test(test_many_appends_grow_and_keep_every_byte),
 		cmocka_unit_test(test_reserve_makes_room_without_later_realloc),
 		cmocka_unit_test(test_reserve_zero_allocates_room_for_the_nul),

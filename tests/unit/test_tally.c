@@ -26,8 +26,8 @@
 
 #include "siphash.h"
 #include "tally.h"
+#include "unit.h"
 
-#define SEED	0x5eed5eed12345678ULL
 #define LEN(s)	(sizeof(s) - 1)
 
 static enum tally_status
@@ -84,45 +84,97 @@ test_empty_tally_has_no_counts_and_no_selectors(void **state)
 	tally_free(&t);
 }
 
+/* The kept node IDs of one final outcome must be exactly these. */
 static void
-test_each_outcome_is_counted(void **state)
+assert_kept(const struct tally *t, enum outcome o, const char *const *expect,
+    size_t n)
 {
-	struct tally t;
+	struct tally_id *ids;
+	size_t got, i;
 
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "p", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "f", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "s", OUTCOME_SKIPPED), TALLY_OK);
-	assert_int_equal(rec(&t, "u", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "p2", OUTCOME_PASSED), TALLY_OK);
-	assert_counts(&t, 5, 5, 2, 1, 1, 1);
-	tally_free(&t);
+	assert_int_equal(tally_kept(t, o, &ids, &got), 0);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(ids[i].len, strlen(expect[i]));
+		assert_memory_equal(ids[i].id, expect[i], ids[i].len);
+	}
+	free(ids);
 }
 
-static void
-test_last_record_decides_the_outcome(void **state)
-{
-	struct tally t;
+/* Histories: records in file order, then the selectors and counts. */
+struct history_record {
+	const char *id;
+	enum outcome outcome;
+};
+#define P(id)	{ (id), OUTCOME_PASSED }
+#define F(id)	{ (id), OUTCOME_FAILED }
+#define S(id)	{ (id), OUTCOME_SKIPPED }
+#define U(id)	{ (id), OUTCOME_UNKNOWN }
 
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
+struct history_case {
+	const char *what;
+	struct history_record records[12];	/* up to one with a NULL id */
+	const char *selectors[4];	/* each list up to a NULL */
+	const char *flaky[4];
+	const char *unknown[4];
+	struct tally_counts counts;
+};
+
+static const struct history_case histories[] = {
+	{ "each outcome is counted",
+	    { P("p"), F("f"), S("s"), U("u"), P("p2") }, { "f" }, { NULL },
+	    { "u" }, { 5, 5, 2, 1, 1, 1 } },
 	/* a: failed then passed; b: passed then failed; c: passed then
 	 * unknown (a rerun without result); d: unknown then skipped. */
-	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "b", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "c", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "d", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "c", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "d", OUTCOME_SKIPPED), TALLY_OK);
-	assert_counts(&t, 8, 4, 1, 1, 1, 1);
-	{
-		const char *const want[] = { "b" };
+	{ "the last record decides the outcome",
+	    { F("a"), P("b"), P("c"), U("d"), P("a"), F("b"), U("c"),
+	    S("d") }, { "b" }, { "a" }, { "c" }, { 8, 4, 1, 1, 1, 1 } },
+	{ "selectors follow the first record of each node",
+	    { P("A"), F("B"), F("A") }, { "A", "B" }, { NULL }, { NULL },
+	    { 3, 2, 0, 2, 0, 0 } },
+	{ "a node failing many times is selected once",
+	    { F("x"), F("y"), F("x"), F("y"), F("x"), F("y"), F("x"), F("y"),
+	    F("x"), F("y") }, { "x", "y" }, { NULL }, { NULL },
+	    { 10, 2, 0, 2, 0, 0 } },
+	{ "a failed node that later passes is not selected",
+	    { F("a"), F("b"), F("c"), P("a"), S("b") }, { "c" }, { "a" },
+	    { NULL }, { 5, 3, 1, 1, 1, 0 } },
+	{ "a node failing again after passing keeps its first place",
+	    { F("a"), F("b"), P("a"), F("a") }, { "a", "b" }, { NULL },
+	    { NULL }, { 4, 2, 0, 2, 0, 0 } },
+	{ "node IDs that are prefixes of each other are distinct",
+	    { F("t.py::a"), F("t.py::ab"), F("t.py::a[1]"), P("t.py::") },
+	    { "t.py::a", "t.py::ab", "t.py::a[1]" }, { NULL }, { NULL },
+	    { 4, 4, 1, 3, 0, 0 } },
+	/* an unknown outcome is no failure: not selected */
+	{ "unknown final outcomes are kept in first record order",
+	    { P("x"), U("y"), U("z"), U("x"), S("y") }, { NULL }, { NULL },
+	    { "x", "z" }, { 5, 3, 0, 0, 1, 2 } },
+};
 
-		assert_selectors(&t, want, 1);
-	}
+static void
+test_history(void **state)
+{
+	const struct history_case *c = *state;
+	const struct tally_counts *w = &c->counts;
+	struct tally t;
+	size_t i, n = 0;
+
+	assert_int_equal(tally_init(&t, SEED), 0);
+	for (i = 0; c->records[i].id != NULL; i++)
+		assert_int_equal(rec(&t, c->records[i].id,
+		    c->records[i].outcome), TALLY_OK);
+	while (c->selectors[n] != NULL)
+		n++;
+	assert_selectors(&t, c->selectors, n);
+	for (n = 0; c->flaky[n] != NULL; n++)
+		;
+	assert_kept(&t, OUTCOME_PASSED, c->flaky, n);
+	for (n = 0; c->unknown[n] != NULL; n++)
+		;
+	assert_kept(&t, OUTCOME_UNKNOWN, c->unknown, n);
+	assert_counts(&t, w->records, w->tests, w->passed, w->failed,
+	    w->skipped, w->unknown);
 	tally_free(&t);
 }
 
@@ -154,75 +206,6 @@ test_counts_add_up_to_tests_over_a_long_history(void **state)
 }
 
 static void
-test_selectors_follow_the_first_record_of_each_node(void **state)
-{
-	const char *const want[] = { "A", "B" };
-	struct tally t;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "A", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "B", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "A", OUTCOME_FAILED), TALLY_OK);
-	assert_selectors(&t, want, 2);
-	assert_counts(&t, 3, 2, 0, 2, 0, 0);
-	tally_free(&t);
-}
-
-static void
-test_a_node_failing_many_times_is_selected_once(void **state)
-{
-	const char *const want[] = { "x", "y" };
-	struct tally t;
-	int i;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	for (i = 0; i < 5; i++) {
-		assert_int_equal(rec(&t, "x", OUTCOME_FAILED), TALLY_OK);
-		assert_int_equal(rec(&t, "y", OUTCOME_FAILED), TALLY_OK);
-	}
-	assert_selectors(&t, want, 2);
-	assert_counts(&t, 10, 2, 0, 2, 0, 0);
-	tally_free(&t);
-}
-
-static void
-test_a_failed_node_that_later_passes_is_not_selected(void **state)
-{
-	const char *const want[] = { "c" };
-	struct tally t;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "c", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "b", OUTCOME_SKIPPED), TALLY_OK);
-	assert_selectors(&t, want, 1);
-	assert_counts(&t, 5, 3, 1, 1, 1, 0);
-	tally_free(&t);
-}
-
-static void
-test_a_node_failing_again_after_passing_keeps_first_place(void **state)
-{
-	const char *const want[] = { "a", "b" };
-	struct tally t;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "b", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "a", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "a", OUTCOME_FAILED), TALLY_OK);
-	assert_selectors(&t, want, 2);
-	assert_counts(&t, 4, 2, 0, 2, 0, 0);
-	tally_free(&t);
-}
-
-static void
 test_selectors_keep_exact_bytes_nul_included(void **state)
 {
 	static const char id1[] = "t.py::test[a\0b]";
@@ -246,23 +229,6 @@ test_selectors_keep_exact_bytes_nul_included(void **state)
 	assert_int_equal(ids[1].len, LEN(id2));
 	assert_memory_equal(ids[1].id, id2, LEN(id2));
 	free(ids);
-	tally_free(&t);
-}
-
-static void
-test_ids_that_are_prefixes_of_each_other_are_distinct(void **state)
-{
-	const char *const want[] = { "t.py::a", "t.py::ab", "t.py::a[1]" };
-	struct tally t;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "t.py::a", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "t.py::ab", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "t.py::a[1]", OUTCOME_FAILED), TALLY_OK);
-	assert_int_equal(rec(&t, "t.py::", OUTCOME_PASSED), TALLY_OK);
-	assert_selectors(&t, want, 3);
-	assert_counts(&t, 4, 4, 1, 3, 0, 0);
 	tally_free(&t);
 }
 
@@ -341,58 +307,57 @@ assert_kept_reason(const char *reason, size_t len, const char *want,
 	tally_free(&t);
 }
 
-static void
-test_collection_error_reason_is_cut_at_a_line_break(void **state)
-{
-	(void)state;
-	assert_kept_reason("E: one\ntwo", 10, "E: one", 6);
-	assert_kept_reason("E: one\r\ntwo", 11, "E: one", 6);
-	assert_kept_reason("E: one\rtwo", 10, "E: one", 6);
-	assert_kept_reason("\nsecond", 7, "", 0);
-	assert_kept_reason("whole", 5, "whole", 5);
-	assert_kept_reason(NULL, 0, "", 0);
-}
+/*
+ * The reason a collection error keeps: the first line of failure_reason,
+ * at most 200 bytes, never half a character.  The reason is text, or len
+ * bytes of 'r' with put written at byte at; the first want bytes stay.
+ */
+struct reason_case {
+	const char *what;
+	const char *text;
+	size_t len, at;
+	const char *put;
+	size_t want;
+};
+
+static const struct reason_case reasons[] = {
+	{ "cut at a line feed", "E: one\ntwo", 10, 0, NULL, 6 },
+	{ "cut at CR LF", "E: one\r\ntwo", 11, 0, NULL, 6 },
+	{ "cut at a carriage return", "E: one\rtwo", 10, 0, NULL, 6 },
+	{ "an empty first line", "\nsecond", 7, 0, NULL, 0 },
+	{ "one line whole", "whole", 5, 0, NULL, 5 },
+	{ "no reason", NULL, 0, 0, NULL, 0 },
+	{ "cut at 200 bytes", NULL, 300, 0, NULL, 200 },
+	{ "200 bytes whole", NULL, 200, 0, NULL, 200 },
+	{ "199 bytes whole", NULL, 199, 0, NULL, 199 },
+	{ "a line feed after byte 200 does not matter", NULL, 300, 250, "\n",
+	    200 },
+	{ "an e-acute across bytes 199-200 is cut before", NULL, 300, 199,
+	    "\xc3\xa9", 199 },
+	{ "an e-acute at bytes 198-199 fits whole", NULL, 300, 198,
+	    "\xc3\xa9", 200 },
+	{ "a euro sign at bytes 198-200 is cut before", NULL, 300, 198,
+	    "\xe2\x82\xac", 198 },
+	{ "a euro sign at bytes 199-201 is cut before", NULL, 300, 199,
+	    "\xe2\x82\xac", 199 },
+	{ "an emoji at bytes 197-200 is cut before", NULL, 300, 197,
+	    "\xf0\x9f\x98\x80", 197 },
+};
 
 static void
-test_collection_error_reason_is_cut_at_200_bytes(void **state)
+test_reason(void **state)
 {
-	char reason[300];
+	const struct reason_case *c = *state;
+	char buf[300];
+	const char *reason = c->text;
 
-	(void)state;
-	memset(reason, 'r', sizeof(reason));
-	assert_kept_reason(reason, 300, reason, 200);
-	assert_kept_reason(reason, 200, reason, 200);
-	assert_kept_reason(reason, 199, reason, 199);
-	/* A line break after byte 200 does not matter. */
-	reason[250] = '\n';
-	assert_kept_reason(reason, 300, reason, 200);
-}
-
-static void
-test_collection_error_reason_cut_never_splits_utf8(void **state)
-{
-	char reason[300];
-
-	(void)state;
-	memset(reason, 'r', sizeof(reason));
-	/* é (C3 A9) across bytes 199-200: cut before it */
-	memcpy(reason + 199, "\xc3\xa9", 2);
-	assert_kept_reason(reason, 300, reason, 199);
-	/* é at bytes 198-199 fits whole */
-	memset(reason, 'r', sizeof(reason));
-	memcpy(reason + 198, "\xc3\xa9", 2);
-	assert_kept_reason(reason, 300, reason, 200);
-	/* € (E2 82 AC) at 198-200 and at 199-201 */
-	memset(reason, 'r', sizeof(reason));
-	memcpy(reason + 198, "\xe2\x82\xac", 3);
-	assert_kept_reason(reason, 300, reason, 198);
-	memset(reason, 'r', sizeof(reason));
-	memcpy(reason + 199, "\xe2\x82\xac", 3);
-	assert_kept_reason(reason, 300, reason, 199);
-	/* an emoji (F0 9F 98 80) at 197-200 */
-	memset(reason, 'r', sizeof(reason));
-	memcpy(reason + 197, "\xf0\x9f\x98\x80", 4);
-	assert_kept_reason(reason, 300, reason, 197);
+	if (reason == NULL && c->len > 0) {
+		memset(buf, 'r', sizeof(buf));
+		if (c->put != NULL)
+			memcpy(buf + c->at, c->put, strlen(c->put));
+		reason = buf;
+	}
+	assert_kept_reason(reason, c->len, reason, c->want);
 }
 
 /* Many distinct node IDs: the table grows many times and every count,
@@ -617,23 +582,6 @@ test_the_hash_depends_on_the_seed(void **state)
 	    tally_hash(SEED, "t.py::a", 7));
 }
 
-/* The kept node IDs of one final outcome must be exactly these. */
-static void
-assert_kept(const struct tally *t, enum outcome o, const char *const *expect,
-    size_t n)
-{
-	struct tally_id *ids;
-	size_t got, i;
-
-	assert_int_equal(tally_kept(t, o, &ids, &got), 0);
-	assert_int_equal(got, n);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(ids[i].len, strlen(expect[i]));
-		assert_memory_equal(ids[i].id, expect[i], ids[i].len);
-	}
-	free(ids);
-}
-
 static uint64_t
 hash_of(const struct tally *t, const char *id)
 {
@@ -749,25 +697,6 @@ test_passed_after_a_failure_is_flaky(void **state)
 	tally_free(&t);
 }
 
-static void
-test_unknown_final_outcomes_are_kept_in_first_record_order(void **state)
-{
-	const char *const want[] = { "x", "z" };
-	struct tally t;
-
-	(void)state;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(rec(&t, "x", OUTCOME_PASSED), TALLY_OK);
-	assert_int_equal(rec(&t, "y", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "z", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "x", OUTCOME_UNKNOWN), TALLY_OK);
-	assert_int_equal(rec(&t, "y", OUTCOME_SKIPPED), TALLY_OK);
-	assert_kept(&t, OUTCOME_UNKNOWN, want, 2);
-	/* an unknown outcome is no failure: not selected */
-	assert_selectors(&t, NULL, 0);
-	tally_free(&t);
-}
-
 /* The kept detail of the one failed node ID "f". */
 static struct tally_id
 failed_detail(struct tally *t)
@@ -785,8 +714,8 @@ failed_detail(struct tally *t)
 static void
 test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 {
-	struct failure_detail d = { "AssertionError: x\ny", 19, "t.py", 4,
-	    7 };
+	struct failure_detail d = { "AssertionError: x\ny", 19, "lib.py", 6,
+	    7, "t.py", 4, 12 };
 	struct tally_id got;
 	struct tally t;
 
@@ -800,6 +729,8 @@ test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 	assert_int_equal(got.reason_len, 0);
 	assert_int_equal(got.path_len, 0);
 	assert_int_equal(got.line, 0);
+	assert_int_equal(got.site_path_len, 0);
+	assert_int_equal(got.site_line, 0);
 	tally_free(&t);
 
 	assert_int_equal(tally_init(&t, SEED), 0);
@@ -809,17 +740,22 @@ test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 	got = failed_detail(&t);
 	assert_int_equal(got.reason_len, LEN("AssertionError: x"));
 	assert_memory_equal(got.reason, "AssertionError: x", got.reason_len);
-	assert_int_equal(got.path_len, 4);
-	assert_memory_equal(got.path, "t.py", 4);
+	assert_int_equal(got.path_len, 6);
+	assert_memory_equal(got.path, "lib.py", 6);
 	assert_int_equal(got.line, 7);
+	assert_int_equal(got.site_path_len, 4);
+	assert_memory_equal(got.site_path, "t.py", 4);
+	assert_int_equal(got.site_line, 12);
 	tally_free(&t);
 }
 
 static void
 test_the_first_failure_detail_is_kept(void **state)
 {
-	struct failure_detail first = { "first", 5, "a.py", 4, 3 };
-	struct failure_detail second = { "second", 6, "b.py", 4, 9 };
+	struct failure_detail first = { "first", 5, "a.py", 4, 3, "ta.py", 5,
+	    2 };
+	struct failure_detail second = { "second", 6, "b.py", 4, 9, "tb.py", 5,
+	    8 };
 	struct tally_id got;
 	struct tally t;
 	uint64_t h;
@@ -839,6 +775,9 @@ test_the_first_failure_detail_is_kept(void **state)
 	assert_int_equal(got.path_len, 4);
 	assert_memory_equal(got.path, "a.py", 4);
 	assert_int_equal(got.line, 3);
+	assert_int_equal(got.site_path_len, 5);
+	assert_memory_equal(got.site_path, "ta.py", 5);
+	assert_int_equal(got.site_line, 2);
 	tally_free(&t);
 }
 
@@ -855,11 +794,15 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 	memset(message, 'm', sizeof(message));
 	memcpy(message + 1023, "\xc3\xa9", 2);	/* é across the cut */
 	memset(path, 'p', sizeof(path));
+	memset(&d, 0, sizeof(d));
 	d.message = message;
 	d.message_len = sizeof(message);
 	d.path = path;
 	d.path_len = 4097;
 	d.line = 1;
+	d.site_path = path;
+	d.site_path_len = 4097;
+	d.site_line = 2;
 	assert_int_equal(tally_init(&t, SEED), 0);
 	tally_keep_messages(&t);
 	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
@@ -868,22 +811,28 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 	assert_int_equal(got.reason_len, 1023);
 	assert_int_equal(got.path_len, 0);
 	assert_int_equal(got.line, 1);
+	assert_int_equal(got.site_path_len, 0);
+	assert_int_equal(got.site_line, 0);
 	tally_free(&t);
 
 	d.path_len = 4096;
+	d.site_path_len = 4096;
 	assert_int_equal(tally_init(&t, SEED), 0);
 	tally_keep_messages(&t);
 	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
 	    OUTCOME_FAILED, 0, &d), TALLY_OK);
 	got = failed_detail(&t);
 	assert_int_equal(got.path_len, 4096);
+	assert_int_equal(got.site_path_len, 4096);
+	assert_int_equal(got.site_line, 2);
 	tally_free(&t);
 }
 
 static void
 test_collection_error_reason_is_kept_without_messages(void **state)
 {
-	struct failure_detail d = { "ImportError: x\nmore", 19, NULL, 0, 0 };
+	struct failure_detail d = { "ImportError: x\nmore", 19, NULL, 0, 0,
+	    NULL, 0, 0 };
 	struct tally_id e;
 	struct tally t;
 
@@ -1096,31 +1045,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    test_empty_tally_has_no_counts_and_no_selectors),
-		cmocka_unit_test(test_each_outcome_is_counted),
-		cmocka_unit_test(test_last_record_decides_the_outcome),
 		cmocka_unit_test(
 		    test_counts_add_up_to_tests_over_a_long_history),
-		cmocka_unit_test(
-		    test_selectors_follow_the_first_record_of_each_node),
-		cmocka_unit_test(
-		    test_a_node_failing_many_times_is_selected_once),
-		cmocka_unit_test(
-		    test_a_failed_node_that_later_passes_is_not_selected),
-		cmocka_unit_test(
-		    test_a_node_failing_again_after_passing_keeps_first_place),
 		cmocka_unit_test(test_selectors_keep_exact_bytes_nul_included),
-		cmocka_unit_test(
-		    test_ids_that_are_prefixes_of_each_other_are_distinct),
 		cmocka_unit_test(
 		    test_collection_errors_once_each_in_file_order),
 		cmocka_unit_test(
 		    test_collection_error_order_is_that_of_the_error_records),
-		cmocka_unit_test(
-		    test_collection_error_reason_is_cut_at_a_line_break),
-		cmocka_unit_test(
-		    test_collection_error_reason_is_cut_at_200_bytes),
-		cmocka_unit_test(
-		    test_collection_error_reason_cut_never_splits_utf8),
 		cmocka_unit_test(
 		    test_many_distinct_ids_grow_the_table_and_stay_exact),
 		cmocka_unit_test(
@@ -1143,8 +1074,6 @@ main(void)
 		    test_a_noted_failure_decides_nothing_until_recorded),
 		cmocka_unit_test(test_passed_after_a_failure_is_flaky),
 		cmocka_unit_test(
-		    test_unknown_final_outcomes_are_kept_in_first_record_order),
-		cmocka_unit_test(
 		    test_failure_detail_is_kept_only_when_messages_are_wanted),
 		cmocka_unit_test(test_the_first_failure_detail_is_kept),
 		cmocka_unit_test(
@@ -1161,5 +1090,8 @@ main(void)
 		    test_runs_check_every_node_id_for_a_shared_hash),
 	};
 
-	return cmocka_run_group_tests_name("tally", tests, NULL, NULL);
+	return run_table("tally: histories", TABLE(histories), test_history) +
+	    run_table("tally: collection error reasons", TABLE(reasons),
+	    test_reason) +
+	    cmocka_run_group_tests_name("tally", tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
 #include "verdict.h"
 
 /* VERDICT_PASSED .. VERDICT_TOO_MANY_FAILURES */
@@ -309,136 +310,106 @@ test_signal_names(void **state)
 	assert_null(signal_name(-1));
 }
 
-/* The reason verdict_reason writes for these facts. */
+/* The reasons that carry numbers or say what the input shows: the reason
+ * verdict_reason writes for these facts (and detail, the caller's). */
+struct reason_case {
+	const char *what;
+	enum verdict v;
+	struct facts facts;
+	const char *detail;
+	const char *want;
+};
+
+#define INCOMPLETE_C	": pytest-rerunfailures and --setup-only leave " \
+	"result out of the collector's report; pytest --report-log sees them"
+#define UNFINISHED	"the log has no SessionFinish line: pytest did not " \
+	"finish (killed?)"
+
+static const struct reason_case reason_cases[] = {
+	{ "signal 137 is SIGKILL", VERDICT_SIGNAL,
+	    F(137, REPORT_MISSING, 0, 0, 0, 0, 0), NULL,
+	    "pytest was killed by SIGKILL (exit 137)" },
+	{ "status 128 names no signal", VERDICT_SIGNAL,
+	    F(128, REPORT_PARSED, 0, 0, 0, 0, 0), NULL, "pytest exited with "
+	    "status 128, which shells give a process killed by a signal" },
+	{ "an unnamed signal by its number", VERDICT_SIGNAL,
+	    F(200, REPORT_PARSED, 0, 0, 0, 0, 0), NULL,
+	    "pytest was killed by signal 72 (exit 200)" },
+	{ "retry counts", VERDICT_RETRY, F(1, REPORT_PARSED, 0, 7, 2, 0, 0),
+	    NULL, "2 of 7 tests failed; retrying them" },
+	{ "passed, one test", VERDICT_PASSED,
+	    F(0, REPORT_PARSED, 0, 1, 0, 0, 0), NULL, "1 test, none failed" },
+	{ "passed, tests", VERDICT_PASSED, F(1, REPORT_PARSED, 0, 7, 2, 0, 0),
+	    NULL, "7 tests, none failed" },
+	{ "incomplete collector's report", VERDICT_INCOMPLETE,
+	    F(1, REPORT_PARSED, 0, 5, 1, 3, 0), "t.py::a",
+	    "no final outcome for 3 of 5 tests, the first t.py::a"
+	    INCOMPLETE_C },
+	{ "incomplete, one test", VERDICT_INCOMPLETE,
+	    F(1, REPORT_PARSED, 0, 1, 1, 1, 0), "t.py::a",
+	    "no final outcome for 1 of 1 test, the first t.py::a"
+	    INCOMPLETE_C },
+	{ "inconsistent collector's report", VERDICT_INCONSISTENT,
+	    F(0, REPORT_PARSED, 0, 4, 2, 0, 0), NULL,
+	    "pytest exited 0, but 2 of 4 tests failed in the report" },
+	{ "too many failures", VERDICT_TOO_MANY_FAILURES,
+	    F(1, REPORT_PARSED, 0, 9, 6, 0, 5), NULL,
+	    "6 tests failed, more than --max-failures 5" },
+	{ "an exit status no rule covers", VERDICT_EXIT_STATUS,
+	    F(42, REPORT_PARSED, 0, 0, 0, 0, 0), NULL,
+	    "pytest exited with status 42, which no rule covers" },
+	{ "a log with no SessionFinish", VERDICT_INCOMPLETE,
+	    LOG(1, REPORT_PARSED, 0, 0, 0, 3, 1, 0, 0), NULL, UNFINISHED },
+	{ "no SessionFinish wins over unknown outcomes", VERDICT_INCOMPLETE,
+	    LOG(1, REPORT_PARSED, 0, 0, 0, 3, 1, 1, 0), "t.py::a", UNFINISHED },
+	{ "incomplete log", VERDICT_INCOMPLETE,
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 4, 1, 2, 0), "t.py::b",
+	    "no final outcome for 2 of 4 tests, the first t.py::b: it never "
+	    "finished (killed, pytest.exit()), ran no call (--setup-only) or "
+	    "reported a word pytriage does not know" },
+	{ "SessionFinish differs", VERDICT_INCONSISTENT,
+	    LOG(1, REPORT_PARSED, 1, 0, 0, 3, 1, 0, 0), NULL,
+	    "pytest exited 1, but the log's SessionFinish says 0 (a lost or "
+	    "stale exit status?)" },
+	{ "SessionFinish says a negative status", VERDICT_INCONSISTENT,
+	    LOG(0, REPORT_PARSED, 1, -3, 0, 3, 0, 0, 0), NULL,
+	    "pytest exited 0, but the log's SessionFinish says -3 (a lost or "
+	    "stale exit status?)" },
+	{ "a log's failures with exit 0", VERDICT_INCONSISTENT,
+	    LOG(0, REPORT_PARSED, 1, 0, 0, 3, 2, 0, 0), NULL,
+	    "pytest exited 0, but 2 of 3 tests failed in the report" },
+	{ "unrecorded failure in a log", VERDICT_UNRECORDED_FAILURE,
+	    LOG(1, REPORT_PARSED, 1, 1, 0, 3, 0, 0, 0), NULL,
+	    "pytest exited 1, but no test failed in the log" },
+	{ "unrecorded failure in a collector's report",
+	    VERDICT_UNRECORDED_FAILURE, F(1, REPORT_PARSED, 0, 3, 0, 0, 0),
+	    NULL, "pytest exited 1, but no test failed in the report (a "
+	    "teardown error or a conftest.py error that the report cannot "
+	    "show; pytest --report-log shows them)" },
+	{ "a bad report's reason is the caller's", VERDICT_BAD_REPORT,
+	    F(1, REPORT_BAD, 0, 0, 0, 0, 0),
+	    "at byte 3 (record 0): raw NUL byte in a string",
+	    "at byte 3 (record 0): raw NUL byte in a string" },
+	{ "no report's reason is the caller's", VERDICT_NO_REPORT,
+	    F(1, REPORT_BAD, 0, 0, 0, 0, 0), "no such file: r.json",
+	    "no such file: r.json" },
+	{ "a collection error's reason is the caller's",
+	    VERDICT_COLLECTION_ERROR, F(1, REPORT_BAD, 0, 0, 0, 0, 0),
+	    "1 collection error: t.py", "1 collection error: t.py" },
+};
+
 static void
-assert_reason(enum verdict v, const struct facts *f, const char *detail,
-    const char *expect)
+test_reason_case(void **state)
 {
+	const struct reason_case *c = *state;
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	assert_int_equal(verdict_reason(&sb, v, f, detail), 0);
+	assert_int_equal(verdict_reason(&sb, c->v, &c->facts, c->detail), 0);
 	assert_non_null(sb.data);
-	assert_string_equal(sb.data, expect);
+	assert_string_equal(sb.data, c->want);
 	assert_null(strchr(sb.data, '\n'));	/* one line */
 	strbuf_free(&sb);
-}
-
-static void
-test_signal_reason_names_sigkill_for_137(void **state)
-{
-	struct facts f = F(137, REPORT_MISSING, 0, 0, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_SIGNAL, &f, NULL,
-	    "pytest was killed by SIGKILL (exit 137)");
-}
-
-static void
-test_signal_reason_for_128_names_no_signal(void **state)
-{
-	struct facts f = F(128, REPORT_PARSED, 0, 0, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_SIGNAL, &f, NULL, "pytest exited with status "
-	    "128, which shells give a process killed by a signal");
-}
-
-static void
-test_signal_reason_for_unnamed_signal_gives_its_number(void **state)
-{
-	struct facts f = F(200, REPORT_PARSED, 0, 0, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_SIGNAL, &f, NULL,
-	    "pytest was killed by signal 72 (exit 200)");
-}
-
-static void
-test_reasons_carry_the_counts(void **state)
-{
-	struct facts retry = F(1, REPORT_PARSED, 0, 7, 2, 0, 0);
-	struct facts one = F(0, REPORT_PARSED, 0, 1, 0, 0, 0);
-	struct facts incomplete = F(1, REPORT_PARSED, 0, 5, 1, 3, 0);
-	struct facts inconsistent = F(0, REPORT_PARSED, 0, 4, 2, 0, 0);
-	struct facts toomany = F(1, REPORT_PARSED, 0, 9, 6, 0, 5);
-	struct facts status = F(42, REPORT_PARSED, 0, 0, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_RETRY, &retry, NULL,
-	    "2 of 7 tests failed; retrying them");
-	assert_reason(VERDICT_PASSED, &one, NULL, "1 test, none failed");
-	assert_reason(VERDICT_PASSED, &retry, NULL, "7 tests, none failed");
-	assert_reason(VERDICT_INCOMPLETE, &incomplete, "t.py::a",
-	    "no final outcome for 3 of 5 tests, the first t.py::a: "
-	    "pytest-rerunfailures and --setup-only leave result out of the "
-	    "collector's report; pytest --report-log sees them");
-	incomplete.tests = incomplete.unknown = 1;
-	assert_reason(VERDICT_INCOMPLETE, &incomplete, "t.py::a",
-	    "no final outcome for 1 of 1 test, the first t.py::a: "
-	    "pytest-rerunfailures and --setup-only leave result out of the "
-	    "collector's report; pytest --report-log sees them");
-	assert_reason(VERDICT_INCONSISTENT, &inconsistent, NULL,
-	    "pytest exited 0, but 2 of 4 tests failed in the report");
-	assert_reason(VERDICT_TOO_MANY_FAILURES, &toomany, NULL,
-	    "6 tests failed, more than --max-failures 5");
-	assert_reason(VERDICT_EXIT_STATUS, &status, NULL,
-	    "pytest exited with status 42, which no rule covers");
-}
-
-static void
-test_reasons_of_a_log_say_what_the_log_shows(void **state)
-{
-	struct facts unfinished = LOG(1, REPORT_PARSED, 0, 0, 0, 3, 1, 0, 0);
-	struct facts unknown = LOG(1, REPORT_PARSED, 1, 1, 0, 4, 1, 2, 0);
-	struct facts differs = LOG(1, REPORT_PARSED, 1, 0, 0, 3, 1, 0, 0);
-	struct facts negative = LOG(0, REPORT_PARSED, 1, -3, 0, 3, 0, 0, 0);
-	struct facts failed0 = LOG(0, REPORT_PARSED, 1, 0, 0, 3, 2, 0, 0);
-	struct facts unrecorded = LOG(1, REPORT_PARSED, 1, 1, 0, 3, 0, 0, 0);
-	struct facts collector = F(1, REPORT_PARSED, 0, 3, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_INCOMPLETE, &unfinished, NULL,
-	    "the log has no SessionFinish line: pytest did not finish "
-	    "(killed?)");
-	/* not finished wins even when outcomes are unknown too */
-	unfinished.unknown = 1;
-	assert_reason(VERDICT_INCOMPLETE, &unfinished, "t.py::a",
-	    "the log has no SessionFinish line: pytest did not finish "
-	    "(killed?)");
-	assert_reason(VERDICT_INCOMPLETE, &unknown, "t.py::b",
-	    "no final outcome for 2 of 4 tests, the first t.py::b: it never "
-	    "finished (killed, pytest.exit()), ran no call (--setup-only) or "
-	    "reported a word pytriage does not know");
-	assert_reason(VERDICT_INCONSISTENT, &differs, NULL,
-	    "pytest exited 1, but the log's SessionFinish says 0 (a lost or "
-	    "stale exit status?)");
-	assert_reason(VERDICT_INCONSISTENT, &negative, NULL,
-	    "pytest exited 0, but the log's SessionFinish says -3 (a lost or "
-	    "stale exit status?)");
-	assert_reason(VERDICT_INCONSISTENT, &failed0, NULL,
-	    "pytest exited 0, but 2 of 3 tests failed in the report");
-	assert_reason(VERDICT_UNRECORDED_FAILURE, &unrecorded, NULL,
-	    "pytest exited 1, but no test failed in the log");
-	assert_reason(VERDICT_UNRECORDED_FAILURE, &collector, NULL,
-	    "pytest exited 1, but no test failed in the report (a teardown "
-	    "error or a conftest.py error that the report cannot show; "
-	    "pytest --report-log shows them)");
-}
-
-static void
-test_reasons_of_report_verdicts_are_the_callers_detail(void **state)
-{
-	struct facts f = F(1, REPORT_BAD, 0, 0, 0, 0, 0);
-
-	(void)state;
-	assert_reason(VERDICT_BAD_REPORT, &f,
-	    "at byte 3 (record 0): raw NUL byte in a string",
-	    "at byte 3 (record 0): raw NUL byte in a string");
-	assert_reason(VERDICT_NO_REPORT, &f, "no such file: r.json",
-	    "no such file: r.json");
-	assert_reason(VERDICT_COLLECTION_ERROR, &f,
-	    "1 collection error: t.py", "1 collection error: t.py");
 }
 
 static void
@@ -472,31 +443,11 @@ main(void)
 		cmocka_unit_test(test_only_passed_and_retry_exit_zero),
 		cmocka_unit_test(test_verdict_names),
 		cmocka_unit_test(test_signal_names),
-		cmocka_unit_test(test_signal_reason_names_sigkill_for_137),
-		cmocka_unit_test(test_signal_reason_for_128_names_no_signal),
-		cmocka_unit_test(
-		    test_signal_reason_for_unnamed_signal_gives_its_number),
-		cmocka_unit_test(test_reasons_carry_the_counts),
-		cmocka_unit_test(test_reasons_of_a_log_say_what_the_log_shows),
-		cmocka_unit_test(
-		    test_reasons_of_report_verdicts_are_the_callers_detail),
 		cmocka_unit_test(test_every_verdict_has_a_reason),
 	};
 
-	enum { NRULES = sizeof(rule_cases) / sizeof(rule_cases[0]) };
-	struct CMUnitTest rules[NRULES];
-	size_t i;
-	int failed;
-
-	for (i = 0; i < NRULES; i++) {
-		rules[i].name = rule_cases[i].what;
-		rules[i].test_func = test_rule_case;
-		rules[i].setup_func = NULL;
-		rules[i].teardown_func = NULL;
-		rules[i].initial_state = (void *)&rule_cases[i];
-	}
-	failed = _cmocka_run_group_tests("verdict rules", rules, NRULES,
-	    NULL, NULL);
-	failed += cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
-	return failed;
+	return run_table("verdict rules", TABLE(rule_cases), test_rule_case) +
+	    run_table("verdict reasons", TABLE(reason_cases),
+	    test_reason_case) +
+	    cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
 }
