@@ -35,7 +35,6 @@
  * through a buffer of the writer's own, plain runs of text copied whole,
  * and a time is formatted by hand unless printf's rounding could differ.
  */
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
