@@ -232,10 +232,24 @@ test_selectors_keep_exact_bytes_nul_included(void **state)
 	tally_free(&t);
 }
 
+/* Collection error i is the node ID id (NUL-free) with this reason. */
+static void
+assert_collection_error(const struct tally *t, size_t i, const char *id,
+    const char *reason)
+{
+	struct tally_id e;
+
+	tally_collection_error(t, i, &e);
+	assert_int_equal(e.len, strlen(id));
+	assert_memory_equal(e.id, id, e.len);
+	assert_int_equal(e.reason_len, strlen(reason));
+	if (e.reason_len > 0)
+		assert_memory_equal(e.reason, reason, e.reason_len);
+}
+
 static void
 test_collection_errors_once_each_in_file_order(void **state)
 {
-	struct tally_id e;
 	struct tally t;
 
 	(void)state;
@@ -249,16 +263,8 @@ test_collection_errors_once_each_in_file_order(void **state)
 	    "a later reason", 14), TALLY_OK);
 	assert_int_equal(t.nerrors, 2);
 	assert_int_equal(t.error_records, 3);
-	tally_collection_error(&t, 0, &e);
-	assert_int_equal(e.len, 4);
-	assert_memory_equal(e.id, "b.py", 4);
-	assert_int_equal(e.reason_len, LEN("ImportError: b"));
-	assert_memory_equal(e.reason, "ImportError: b", e.reason_len);
-	tally_collection_error(&t, 1, &e);
-	assert_int_equal(e.len, 4);
-	assert_memory_equal(e.id, "a.py", 4);
-	assert_int_equal(e.reason_len, LEN("SyntaxError: a"));
-	assert_memory_equal(e.reason, "SyntaxError: a", e.reason_len);
+	assert_collection_error(&t, 0, "b.py", "ImportError: b");
+	assert_collection_error(&t, 1, "a.py", "SyntaxError: a");
 	/* They are failed tests too. */
 	assert_counts(&t, 4, 3, 1, 2, 0, 0);
 	tally_free(&t);
@@ -267,7 +273,6 @@ test_collection_errors_once_each_in_file_order(void **state)
 static void
 test_collection_error_order_is_that_of_the_error_records(void **state)
 {
-	struct tally_id e;
 	struct tally t;
 
 	(void)state;
@@ -280,11 +285,8 @@ test_collection_error_order_is_that_of_the_error_records(void **state)
 	assert_int_equal(tally_record(&t, "x.py", 4, OUTCOME_FAILED, 1,
 	    NULL, 0), TALLY_OK);
 	assert_int_equal(t.nerrors, 2);
-	tally_collection_error(&t, 0, &e);
-	assert_memory_equal(e.id, "y.py", 4);
-	assert_int_equal(e.reason_len, 0);
-	tally_collection_error(&t, 1, &e);
-	assert_memory_equal(e.id, "x.py", 4);
+	assert_collection_error(&t, 0, "y.py", "");
+	assert_collection_error(&t, 1, "x.py", "");
 	tally_free(&t);
 }
 
