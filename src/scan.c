@@ -463,70 +463,20 @@ scan_literal(struct scanner *r, const char *word)
 	return 0;
 }
 
-static inline int
-is_digit(int c)
-{
-	return (unsigned)(c - '0') <= 9;
-}
-
 static int
 digits(struct scanner *r)
 {
 	int c = scan_peek(r);
 
-	if (!is_digit(c))
+	if (!scan_is_digit(c))
 		return c == -1 ? scan_truncated(r, "inside a number") :
 		    scan_fail(r, "invalid number: a digit was expected");
 	for (;;) {
-		while (r->pos < r->end && is_digit(r->buf[r->pos]))
+		while (r->pos < r->end && scan_is_digit(r->buf[r->pos]))
 			r->pos++;
 		if (r->pos < r->end || !scan_refill(r))
 			return 0;
 	}
-}
-
-/*
- * A number that lies whole in the buffer, by index, with no calls: most
- * do.  Returns 1 when it took one, 0 when scan_number() must take the
- * long way (the buffer ends inside it, or it is not valid: the long way
- * says what is wrong).
- */
-static inline int
-number_in_buffer(struct scanner *r)
-{
-	const unsigned char *b = r->buf;
-	size_t i = r->pos, end = r->end;
-
-	if (i < end && b[i] == '-')
-		i++;
-	if (i < end && b[i] == '0')
-		i++;
-	else if (i < end && b[i] >= '1' && b[i] <= '9')
-		do
-			i++;
-		while (i < end && is_digit(b[i]));
-	else
-		return 0;
-	if (i < end && b[i] == '.') {
-		if (++i >= end || !is_digit(b[i]))
-			return 0;
-		do
-			i++;
-		while (i < end && is_digit(b[i]));
-	}
-	if (i < end && (b[i] == 'e' || b[i] == 'E')) {
-		if (++i < end && (b[i] == '+' || b[i] == '-'))
-			i++;
-		if (i >= end || !is_digit(b[i]))
-			return 0;
-		do
-			i++;
-		while (i < end && is_digit(b[i]));
-	}
-	if (i >= end)
-		return 0;	/* it may go on in the next chunk */
-	r->pos = i;
-	return 1;
 }
 
 /*
@@ -563,7 +513,7 @@ scan_number(struct scanner *r)
 {
 	int c;
 
-	if (number_in_buffer(r))
+	if (scan_number_in_buffer(r))
 		return 0;
 	c = scan_peek(r);
 
@@ -675,7 +625,7 @@ scalar(struct scanner *r, int c)
 	case 'I':
 		return scan_literal(r, "Infinity");
 	default:
-		if (c == '-' || is_digit(c))
+		if (c == '-' || scan_is_digit(c))
 			return scan_number(r);
 		return scan_unexpected(r, c, "a value");
 	}
@@ -789,7 +739,7 @@ scan_integer(struct scanner *r, int64_t *value)
 		r->pos++;
 		n = 1;
 	} else
-		while (is_digit(c = scan_peek(r))) {
+		while (scan_is_digit(c = scan_peek(r))) {
 			if (++n > 18)
 				other = 1;
 			else

@@ -172,6 +172,84 @@ scan_skip_ws(struct scanner *s)
 	return scan_skip_ws_slow(s);
 }
 
+static inline int
+scan_is_digit(int c)
+{
+	return (unsigned)(c - '0') <= 9;
+}
+
+/*
+ * A number that lies whole in the buffer, by index, with no calls: most
+ * do.  Returns 1 when it took one, 0 when scan_number() must take the
+ * long way (the buffer ends inside it, or it is not valid: the long way
+ * says what is wrong).
+ */
+static inline int
+scan_number_in_buffer(struct scanner *r)
+{
+	const unsigned char *b = r->buf;
+	size_t i = r->pos, end = r->end;
+
+	if (i < end && b[i] == '-')
+		i++;
+	if (i < end && b[i] == '0')
+		i++;
+	else if (i < end && b[i] >= '1' && b[i] <= '9')
+		do
+			i++;
+		while (i < end && scan_is_digit(b[i]));
+	else
+		return 0;
+	if (i < end && b[i] == '.') {
+		if (++i >= end || !scan_is_digit(b[i]))
+			return 0;
+		do
+			i++;
+		while (i < end && scan_is_digit(b[i]));
+	}
+	if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+		if (++i < end && (b[i] == '+' || b[i] == '-'))
+			i++;
+		if (i >= end || !scan_is_digit(b[i]))
+			return 0;
+		do
+			i++;
+		while (i < end && scan_is_digit(b[i]));
+	}
+	if (i >= end)
+		return 0;	/* it may go on in the next chunk */
+	r->pos = i;
+	return 1;
+}
+
+/*
+ * When the buffer holds these bytes next, go past them and return 1; else
+ * 0, having consumed nothing.  For a writer's fixed bytes: with len a
+ * constant, the comparison is inline.
+ */
+static inline int
+scan_expect(struct scanner *s, const char *bytes, size_t len)
+{
+	const unsigned char *b = s->buf + s->pos;
+	uint64_t have, want;
+	size_t i;
+
+	if (s->end - s->pos < len)
+		return 0;
+	/* By words, which a constant len unrolls; memcmp would be a call. */
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&have, b + i, 8);
+		memcpy(&want, bytes + i, 8);
+		if (have != want)
+			return 0;
+	}
+	for (; i < len; i++)
+		if (b[i] != (unsigned char)bytes[i])
+			return 0;
+	s->pos += len;
+	return 1;
+}
+
 /* Name the key whose value is read next, for a fault (NULL: none).  Its
  * text may lie in the buffer: a refill keeps what a fault shows of it. */
 static inline void
