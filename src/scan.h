@@ -236,16 +236,21 @@ scan_expect(struct scanner *s, const char *bytes, size_t len)
 
 	if (s->end - s->pos < len)
 		return 0;
-	/* By words, which a constant len unrolls; memcmp would be a call. */
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&have, b + i, 8);
-		memcpy(&want, bytes + i, 8);
-		if (have != want)
+	if (len < 8) {
+		if (memcmp(b, bytes, len) != 0)
 			return 0;
+	} else {
+		/* By words, which a constant len unrolls (memcmp would be
+		 * a call); the last may overlap the one before it. */
+		for (i = 0; i < len; i += 8) {
+			if (i + 8 > len)
+				i = len - 8;
+			memcpy(&have, b + i, 8);
+			memcpy(&want, bytes + i, 8);
+			if (have != want)
+				return 0;
+		}
 	}
-	for (; i < len; i++)
-		if (b[i] != (unsigned char)bytes[i])
-			return 0;
 	s->pos += len;
 	return 1;
 }
