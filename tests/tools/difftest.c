@@ -1173,14 +1173,14 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 		"longrepr", "location", "keywords", "sections", "user_properties",
 		"duration", "wasxfail"
 	};
+	/* The members the line gives, M_TYPE to M_EXIT: NULL, absent. */
+	const char *const given[M_EXIT + 1] = {
+		l->type, l->nodeid, l->when, l->outcome, l->exitstatus
+	};
 	int order[M_COUNT + 2], i, n = 0, first = 1, m;
 
 	for (i = 0; i < M_COUNT; i++) {
-		if ((i == M_TYPE && l->type == NULL) ||
-		    (i == M_NODEID && l->nodeid == NULL) ||
-		    (i == M_WHEN && l->when == NULL) ||
-		    (i == M_OUTCOME && l->outcome == NULL) ||
-		    (i == M_EXIT && l->exitstatus == NULL))
+		if (i <= M_EXIT && given[i] == NULL)
 			continue;
 		if (i >= M_LONGREPR && l->type != NULL &&
 		    strcmp(l->type, "TestReport") != 0 &&
@@ -1215,16 +1215,10 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 		put(sb, one_in(30) ? "\t:" : ": ");
 		switch (m) {
 		case M_TYPE:
-			put_word(sb, l->type);
-			break;
 		case M_NODEID:
-			put_word(sb, l->nodeid);
-			break;
 		case M_WHEN:
-			put_word(sb, l->when);
-			break;
 		case M_OUTCOME:
-			put_word(sb, l->outcome);
+			put_word(sb, given[m]);
 			break;
 		case M_EXIT:
 			put(sb, l->exitstatus);
