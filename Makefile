@@ -245,8 +245,10 @@ FUZZ_SECONDS = 60
 FUZZERS      = tests/tools/fuzz_triage tests/tools/fuzz_step \
 	       tests/tools/fuzz_diff tests/tools/fuzz_diff_portable \
 	       tests/tools/fuzz_pyargs
+FUZZ_HEADERS = tests/fuzz/fuzz.h
 
-tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS)
+tests/tools/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS) $(TEST_HEADERS) \
+	    $(FUZZ_HEADERS)
 	$(FUZZ_CC) $(ALL_CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -o $@ $< \
 	    $(LIB_SRCS) $(JSONC_LIBS)
 

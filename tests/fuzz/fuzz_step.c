@@ -35,21 +35,13 @@
 #include "strbuf.h"
 #include "verdict.h"
 
+#include "fuzz.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define ATTEMPTS_MAX	4
 #define SEPARATOR	"\0ATT"
 #define SEPARATOR_LEN	4
-
-static const struct format *
-pick_format(unsigned which)
-{
-	static const char *const names[] = {
-		"lines", "null", "verdict", "json", "markdown", "github", "junit"
-	};
-
-	return output_format(names[which % 7]);
-}
 
 /* The report as a file of its own: its path in path. */
 static int
@@ -65,25 +57,18 @@ as_file(const uint8_t *p, size_t len, char path[64])
 	return fd;
 }
 
+/* The JSON format's object: one attempt each. */
 static void
 check_json(const char *text, size_t len, const struct step *s)
 {
-	struct json_tokener *tok;
 	struct json_object *o, *v;
 
-	if ((tok = json_tokener_new()) == NULL)
-		abort();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	if (o == NULL || !json_object_object_get_ex(o, "verdict", &v) ||
-	    strcmp(json_object_get_string(v),
-	    verdict_name(s->result.verdict)) != 0 ||
-	    !json_object_object_get_ex(o, "attempts", &v) ||
+	o = fuzz_json(text, len, s->result.verdict);
+	if (!json_object_object_get_ex(o, "attempts", &v) ||
+	    !json_object_is_type(v, json_type_array) ||
 	    json_object_array_length(v) != s->nattempts)
 		abort();
 	json_object_put(o);
-	json_tokener_free(tok);
 }
 
 /* Bytes of the UTF-8 character XML 1.0 can carry at p, or 0. */
@@ -231,7 +216,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.retries = data[0] & 3;
 	opt.fail_on_flaky = (data[0] >> 2) & 1;
 	opt.reference = (data[0] >> 3) & 1;
-	format = pick_format((data[0] >> 4) & 7);
+	format = fuzz_format((data[0] >> 4) & 7, 7);
 	opt.messages = format->messages;
 	memset(&wopt, 0, sizeof(wopt));
 	wopt.max_bytes = 1000000;

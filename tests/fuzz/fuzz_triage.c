@@ -4,10 +4,10 @@
  * through a reader, triage_run() and a writer, as main.c goes.
  *
  * Input: byte 0 is pytest's exit status; byte 1 picks the format (bits
- * 0-2, among those the program has), --max-failures (bits 3-4), the read
- * chunk size (bits 5-6) and the reader (bit 7: the json-c reference, as
- * --reference); the rest is the report.  Besides the sanitizers it checks
- * the promises that keep builds red:
+ * 0-2: any but junit, whose runs fuzz_step writes), --max-failures (bits
+ * 3-4), the read chunk size (bits 5-6) and the reader (bit 7: the json-c
+ * reference, as --reference); the rest is the report.  Besides the
+ * sanitizers it checks the promises that keep builds red:
  *   - exit 0 (passed, retry) only from a report that parsed, with exit
  *     status 0 or 1, no test of unknown outcome, no collection error, and
  *     for a log only when its SessionFinish says that same status;
@@ -29,48 +29,25 @@
 #include "triage.h"
 #include "verdict.h"
 
+#include "fuzz.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define EXIT_TROUBLE	2
-
-/* The formats this build has, in a fixed order. */
-static const struct format *
-pick_format(unsigned which)
-{
-	static const char *const names[] = {
-		"lines", "null", "verdict", "json", "markdown", "github"
-	};
-	const struct format *f;
-	unsigned i;
-
-	for (i = 0; i < 6; i++)
-		if ((f = output_format(names[(which + i) % 6])) != NULL)
-			return f;
-	abort();
-}
 
 /* The JSON format's object: valid JSON, the verdict named, selectors
  * only for retry. */
 static void
 check_json(const char *text, size_t len, const struct triage *t)
 {
-	struct json_tokener *tok;
 	struct json_object *o, *v;
 
-	if ((tok = json_tokener_new()) == NULL)
-		abort();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
-	    !json_object_object_get_ex(o, "verdict", &v) ||
-	    strcmp(json_object_get_string(v), verdict_name(t->verdict)) != 0 ||
-	    !json_object_object_get_ex(o, "selectors", &v) ||
+	o = fuzz_json(text, len, t->verdict);
+	if (!json_object_object_get_ex(o, "selectors", &v) ||
 	    !json_object_is_type(v, json_type_array) ||
 	    (t->verdict != VERDICT_RETRY && json_object_array_length(v) != 0))
 		abort();
 	json_object_put(o);
-	json_tokener_free(tok);
 }
 
 int
@@ -95,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	exit_status = data[0];
-	format = pick_format(data[1] & 7);
+	format = fuzz_format(data[1] & 7, 6);
 	reference = data[1] >> 7;
 	memset(&opt, 0, sizeof(opt));
 	opt.exit_status = exit_status;

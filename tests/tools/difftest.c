@@ -688,64 +688,6 @@ put_word(struct strbuf *sb, const char *text)
 		put_string(sb, text);
 }
 
-/* reprcrash's members in any order, now and then one of them twice (the
- * last one counts) or left out. */
-static void
-put_reprcrash(struct strbuf *sb)
-{
-	static const char *const linenos[] = {
-		"8", "0", "-3", "1.5", "1e2", "\"8\"", "null",
-		"999999999999999999", "1000000000000000000",
-		"123456789012345678901234567890"
-	};
-	static const char *const paths[] = {
-		"/builds/example/tests/t.py", "tests/t.py", "", "/", "\\u00e9.py",
-		"/builds/example/tests/u.py"
-	};
-	static const char *const keys[] = { "path", "lineno", "message" };
-	int order[4], i, n = 3;
-
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	if (one_in(5))
-		order[n++] = (int)(rng() % 3);
-	shuffle(order, n);
-	put(sb, "{");
-	for (i = 0; i < n; i++) {
-		if (one_in(20))
-			continue;
-		if (sb->data[sb->len - 1] != '{')
-			put(sb, ", ");
-		put_key(sb, keys[order[i]]);
-		put(sb, ": ");
-		switch (order[i]) {
-		case 0:
-			if (one_in(8))
-				put(sb, rng() % 2 ? "7" : "null");
-			else if (one_in(30))	/* about the longest kept */
-				put_long(sb, "/builds/", 4080, 12, ".py");
-			else
-				put_string(sb, paths[rng() % 6]);
-			break;
-		case 1:
-			put(sb, linenos[rng() % 10 < 7 ? 0 : rng() % 10]);
-			break;
-		default:
-			if (one_in(8))
-				put_junk(sb, 1);
-			else if (one_in(30))
-				put_long(sb, "AssertionError: ", 1000, 40,
-				    "\\u00e9\\nmore");
-			else
-				put_string(sb, rng() % 2 ?
-				    "assert (1 + 1) == 3" :
-				    "AssertionError: one\nassert 0 >= 1");
-			break;
-		}
-	}
-	put(sb, "}");
-}
-
 /* A number as a duration might be, or now and then something else. */
 static void
 put_number(struct strbuf *sb)
@@ -797,10 +739,10 @@ put_lines(struct strbuf *sb, size_t near)
 }
 
 /* An object whose members come from keys, each written by f, in random
- * order, some left out and some twice. */
+ * order, one in leave_out left out and now and then one twice. */
 static void
 put_members(struct strbuf *sb, const char *const *keys, int nkeys,
-    void (*f)(struct strbuf *, int))
+    unsigned leave_out, void (*f)(struct strbuf *, int))
 {
 	int order[8], i, n = nkeys;
 
@@ -811,7 +753,7 @@ put_members(struct strbuf *sb, const char *const *keys, int nkeys,
 	shuffle(order, n);
 	put(sb, "{");
 	for (i = 0; i < n; i++) {
-		if (one_in(12))
+		if (one_in(leave_out))
 			continue;
 		if (sb->data[sb->len - 1] != '{')
 			put(sb, ", ");
@@ -820,6 +762,54 @@ put_members(struct strbuf *sb, const char *const *keys, int nkeys,
 		f(sb, order[i]);
 	}
 	put(sb, "}");
+}
+
+static void
+put_crash_member(struct strbuf *sb, int which)
+{
+	static const char *const linenos[] = {
+		"8", "0", "-3", "1.5", "1e2", "\"8\"", "null",
+		"999999999999999999", "1000000000000000000",
+		"123456789012345678901234567890"
+	};
+	static const char *const paths[] = {
+		"/builds/example/tests/t.py", "tests/t.py", "", "/", "\\u00e9.py",
+		"/builds/example/tests/u.py"
+	};
+
+	switch (which) {
+	case 0:
+		if (one_in(8))
+			put(sb, rng() % 2 ? "7" : "null");
+		else if (one_in(30))	/* about the longest kept */
+			put_long(sb, "/builds/", 4080, 12, ".py");
+		else
+			put_string(sb, paths[rng() % 6]);
+		break;
+	case 1:
+		put(sb, linenos[rng() % 10 < 7 ? 0 : rng() % 10]);
+		break;
+	default:
+		if (one_in(8))
+			put_junk(sb, 1);
+		else if (one_in(30))
+			put_long(sb, "AssertionError: ", 1000, 40,
+			    "\\u00e9\\nmore");
+		else
+			put_string(sb, rng() % 2 ? "assert (1 + 1) == 3" :
+			    "AssertionError: one\nassert 0 >= 1");
+		break;
+	}
+}
+
+/* reprcrash's members in any order, now and then one of them twice (the
+ * last one counts), rarely one left out. */
+static void
+put_reprcrash(struct strbuf *sb)
+{
+	static const char *const keys[] = { "path", "lineno", "message" };
+
+	put_members(sb, keys, 3, 20, put_crash_member);
 }
 
 /* A traceback entry's reprfileloc path: the test's file as the
@@ -928,7 +918,7 @@ put_data_member(struct strbuf *sb, int which)
 		if (one_in(6))
 			put_junk(sb, 2);
 		else
-			put_members(sb, keys, 3, put_place_member);
+			put_members(sb, keys, 3, 12, put_place_member);
 		break;
 	case 2:
 		put_text(sb, 0);
@@ -947,7 +937,7 @@ put_entry_member(struct strbuf *sb, int which)
 	};
 
 	if (which == 0 && !one_in(8))
-		put_members(sb, keys, 4, put_data_member);
+		put_members(sb, keys, 4, 12, put_data_member);
 	else if (which == 1)
 		put_string(sb, "ReprEntry");
 	else
@@ -978,7 +968,7 @@ put_traceback_member(struct strbuf *sb, int which)
 		if (one_in(10))
 			put_junk(sb, 1);
 		else
-			put_members(sb, keys, 2, put_entry_member);
+			put_members(sb, keys, 2, 12, put_entry_member);
 	}
 	put(sb, "]");
 }
@@ -991,7 +981,7 @@ put_traceback(struct strbuf *sb)
 	static const char *const keys[] = { "reprentries", "extraline",
 	    "style" };
 
-	put_members(sb, keys, 3, put_traceback_member);
+	put_members(sb, keys, 3, 12, put_traceback_member);
 }
 
 /* sections: [name, content] pairs, names of every kind. */
@@ -1173,14 +1163,14 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 		"longrepr", "location", "keywords", "sections", "user_properties",
 		"duration", "wasxfail"
 	};
+	/* The members the line gives, M_TYPE to M_EXIT: NULL, absent. */
+	const char *const given[M_EXIT + 1] = {
+		l->type, l->nodeid, l->when, l->outcome, l->exitstatus
+	};
 	int order[M_COUNT + 2], i, n = 0, first = 1, m;
 
 	for (i = 0; i < M_COUNT; i++) {
-		if ((i == M_TYPE && l->type == NULL) ||
-		    (i == M_NODEID && l->nodeid == NULL) ||
-		    (i == M_WHEN && l->when == NULL) ||
-		    (i == M_OUTCOME && l->outcome == NULL) ||
-		    (i == M_EXIT && l->exitstatus == NULL))
+		if (i <= M_EXIT && given[i] == NULL)
 			continue;
 		if (i >= M_LONGREPR && l->type != NULL &&
 		    strcmp(l->type, "TestReport") != 0 &&
@@ -1215,16 +1205,10 @@ put_line(struct strbuf *sb, const struct line *l, int crlf)
 		put(sb, one_in(30) ? "\t:" : ": ");
 		switch (m) {
 		case M_TYPE:
-			put_word(sb, l->type);
-			break;
 		case M_NODEID:
-			put_word(sb, l->nodeid);
-			break;
 		case M_WHEN:
-			put_word(sb, l->when);
-			break;
 		case M_OUTCOME:
-			put_word(sb, l->outcome);
+			put_word(sb, given[m]);
 			break;
 		case M_EXIT:
 			put(sb, l->exitstatus);

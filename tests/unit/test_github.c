@@ -55,6 +55,29 @@ static const struct triage_test places[] = {
 	TM("t.py::d", "", 4, ""),
 	TM("t.py::e", "t.py", 0, ""),
 };
+/* Files as the workspace /w names them, from its directory "here". */
+static const struct triage_test workspace_files[] = {
+	TM("t.py::a", "/w/sub/t.py", 3, "assert 0"),
+	TM("t.py::b", "/w2/t.py", 4, "assert 0"),
+	TM("t.py::c", "/w", 5, "assert 0"),
+	TM("t.py::d", "../t.py", 6, "assert 0"),
+	TM("t.py::e", "./sub/../../t.py", 7, "assert 0"),
+	TM("t.py::f", "./t.py", 8, "assert 0"),
+};
+/* Sites, where a failure passed through the test's file, from "sub". */
+static const struct triage_test sites[] = {
+	/* A crash in a library: the site in the test's file wins. */
+	TS("t.py::a", "/usr/lib/lib.py", 90, "t.py", 12, "E"),
+	/* A site outside the workspace: no file, not the crash's. */
+	TS("t.py::b", "/w/lib.py", 7, "/elsewhere/t.py", 3, "E"),
+	/* A site of unknown line: the file alone. */
+	TS("t.py::c", "/w/lib.py", 7, "/w/t.py", 0, "E"),
+	/* No site: the failure's own place. */
+	TS("t.py::d", "/w/lib.py", 7, "", 0, "E"),
+};
+static const struct triage_test site_flaky[] = {
+	TS("t.py::f", "/w/lib.py", 7, "t.py", 5, "E"),
+};
 
 static const struct writer_case annotations[] = {
 	{ "retry annotates each failed test", VERDICT_RETRY,
@@ -109,36 +132,9 @@ static const struct writer_case annotations[] = {
 	    "::error title=failed%3A t.py%3A%3Ad::t.py::d\n"
 	    "::error title=failed%3A t.py%3A%3Ae,file=t.py::t.py::e\n"
 	    "::notice title=pytriage%3A retry::r\n" },
-};
-
-static void
-test_annotations(void **state)
-{
-	check_writer_case(write_github, *state, 1000000);
-}
-
-/* Files as the workspace names them. */
-
-static void
-test_file_only_inside_the_workspace(void **state)
-{
-	static const struct triage_test failed[] = {
-		TM("t.py::a", "/w/sub/t.py", 3, "assert 0"),
-		TM("t.py::b", "/w2/t.py", 4, "assert 0"),
-		TM("t.py::c", "/w", 5, "assert 0"),
-		TM("t.py::d", "../t.py", 6, "assert 0"),
-		TM("t.py::e", "./sub/../../t.py", 7, "assert 0"),
-		TM("t.py::f", "./t.py", 8, "assert 0"),
-	};
-	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
-	struct written o;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	write_in(&o, write_github, &t, 1000000, "here");
-	ASSERT_WRITTEN(&o,
-	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=3::"
+	{ "a file only inside the workspace", VERDICT_RETRY, "r", { 0 },
+	    LIST(failed, workspace_files), .cwd = "here",
+	    .want = "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=3::"
 	    "assert 0\n"
 	    "::error title=failed%3A t.py%3A%3Ab::assert 0\n"
 	    "::error title=failed%3A t.py%3A%3Ac::assert 0\n"
@@ -146,43 +142,22 @@ test_file_only_inside_the_workspace(void **state)
 	    "::error title=failed%3A t.py%3A%3Ae::assert 0\n"
 	    "::error title=failed%3A t.py%3A%3Af,file=here/t.py,line=8::"
 	    "assert 0\n"
-	    "::notice title=pytriage%3A retry::r\n");
-	written_free(&o);
-}
-
-static void
-test_the_site_names_file_and_line(void **state)
-{
-	static const struct triage_test failed[] = {
-		/* A crash in a library: the site in the test's file wins. */
-		TS("t.py::a", "/usr/lib/lib.py", 90, "t.py", 12, "E"),
-		/* A site outside the workspace: no file, not the crash's. */
-		TS("t.py::b", "/w/lib.py", 7, "/elsewhere/t.py", 3, "E"),
-		/* A site of unknown line: the file alone. */
-		TS("t.py::c", "/w/lib.py", 7, "/w/t.py", 0, "E"),
-		/* No site: the failure's own place. */
-		TS("t.py::d", "/w/lib.py", 7, "", 0, "E"),
-	};
-	static const struct triage_test flaky[] = {
-		TS("t.py::f", "/w/lib.py", 7, "t.py", 5, "E"),
-	};
-	struct triage t = hand_triage(VERDICT_RETRY, "r", NULL);
-	struct written o;
-
-	(void)state;
-	t.failed = failed;
-	t.nfailed = N(failed);
-	t.flaky = flaky;
-	t.nflaky = N(flaky);
-	write_in(&o, write_github, &t, 1000000, "sub");
-	ASSERT_WRITTEN(&o,
-	    "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,line=12::E\n"
+	    "::notice title=pytriage%3A retry::r\n" },
+	{ "the site names file and line", VERDICT_RETRY, "r", { 0 },
+	    LIST(failed, sites), LIST(flaky, site_flaky), .cwd = "sub",
+	    .want = "::error title=failed%3A t.py%3A%3Aa,file=sub/t.py,"
+	    "line=12::E\n"
 	    "::error title=failed%3A t.py%3A%3Ab::E\n"
 	    "::error title=failed%3A t.py%3A%3Ac,file=t.py::E\n"
 	    "::error title=failed%3A t.py%3A%3Ad,file=lib.py,line=7::E\n"
 	    "::warning title=flaky%3A t.py%3A%3Af,file=sub/t.py,line=5::E\n"
-	    "::notice title=pytriage%3A retry::r\n");
-	written_free(&o);
+	    "::notice title=pytriage%3A retry::r\n" },
+};
+
+static void
+test_annotations(void **state)
+{
+	check_writer_case(write_github, *state, 1000000);
 }
 
 /* The runner's reading. */
@@ -532,8 +507,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_only_inside_the_workspace),
-		cmocka_unit_test(test_the_site_names_file_and_line),
 		cmocka_unit_test(
 		    test_runner_reads_back_every_node_id_and_message),
 		cmocka_unit_test(

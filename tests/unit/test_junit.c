@@ -57,6 +57,23 @@ run(struct runs *r, enum outcome outcome, unsigned results, double time,
 	return &r->t.cases[r->t.ncases - 1].run;
 }
 
+/* A case of the step by its node ID: its last run and its earlier
+ * failing runs (rerun; flaky is the caller's to set). */
+static struct step_case
+case_of(const char *id, const struct tally_run *last,
+    const struct tally_run **earlier, uint32_t nearlier)
+{
+	struct step_case c;
+
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	c.id_len = strlen(id);
+	c.last = last;
+	c.earlier = earlier;
+	c.nearlier = nearlier;
+	return c;
+}
+
 /* What the writer wrote for these cases, as a C string. */
 static char *
 junit_of(struct step_case *cases, size_t n, enum verdict v,
@@ -145,10 +162,8 @@ test_names_are_made_as_pytest_makes_them(void **state)
 	(void)state;
 	runs_init(&r);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		memset(&c, 0, sizeof(c));
-		c.id = cases[i].id;
-		c.id_len = strlen(cases[i].id);
-		c.last = run(&r, OUTCOME_PASSED, 0, 0.0015, NULL);
+		c = case_of(cases[i].id, run(&r, OUTCOME_PASSED, 0, 0.0015,
+		    NULL), NULL, 0);
 		doc = junit_of(&c, 1, VERDICT_PASSED, "ok");
 		snprintf(want, sizeof(want), "<testcase %s time=\"0.002\" />\n"
 		    "</testsuite>\n</testsuites>\n", cases[i].want);
@@ -177,10 +192,8 @@ test_anything_a_report_holds_stays_well_formed(void **state)
 	texts[RUN_FAILURE_MESSAGE] = nasty;
 	texts[RUN_FAILURE_TYPE] = "E";
 	texts[RUN_FAILURE_TEXT] = nasty;
-	memset(&c, 0, sizeof(c));
-	c.id = "t.py::test_x[\x01<]";
-	c.id_len = strlen(c.id);
-	c.last = run(&r, OUTCOME_FAILED, RUN_FAILURE, 0, texts);
+	c = case_of("t.py::test_x[\x01<]", run(&r, OUTCOME_FAILED,
+	    RUN_FAILURE, 0, texts), NULL, 0);
 	doc = junit_of(&c, 1, VERDICT_RETRY, "r\x02");
 	assert_non_null(strstr(doc, "<property name=\"pytriage.reason\" "
 	    "value=\"r#x02\" />"));
@@ -211,15 +224,11 @@ test_a_flaky_test_shows_its_failing_runs_as_flaky(void **state)
 	err[RUN_ERROR_TYPE] = "X";
 	err[RUN_ERROR_TEXT] = "trace 2";
 	err[RUN_OUT] = "out 2";
-	memset(&c, 0, sizeof(c));
-	c.id = "t.py::f";
-	c.id_len = strlen(c.id);
 	earlier[0] = run(&r, OUTCOME_FAILED, RUN_FAILURE, 1, fail);
 	earlier[1] = run(&r, OUTCOME_FAILED, RUN_ERROR, 1, err);
-	c.earlier = earlier;
-	c.nearlier = 2;
+	c = case_of("t.py::f", run(&r, OUTCOME_PASSED, 0, 0.25, NULL),
+	    earlier, N(earlier));
 	c.flaky = 1;
-	c.last = run(&r, OUTCOME_PASSED, 0, 0.25, NULL);
 	doc = junit_of(&c, 1, VERDICT_PASSED, "ok");
 	assert_non_null(strstr(doc, "<testsuite name=\"pytest\" errors=\"0\" "
 	    "failures=\"0\" skipped=\"0\" tests=\"1\" time=\"0.250\">"));
@@ -250,15 +259,10 @@ test_a_test_that_always_failed_shows_reruns_in_schema_order(void **state)
 
 	(void)state;
 	runs_init(&r);
-	memset(&c, 0, sizeof(c));
-	c.id = "t.py::g";
-	c.id_len = strlen(c.id);
 	earlier[0] = run(&r, OUTCOME_FAILED, RUN_ERROR, 0, err);
 	earlier[1] = run(&r, OUTCOME_FAILED, RUN_FAILURE, 0, fail);
-	c.earlier = earlier;
-	c.nearlier = 2;
-	c.last = run(&r, OUTCOME_FAILED, RUN_FAILURE | RUN_ERROR |
-	    RUN_SKIPPED, 2, both);
+	c = case_of("t.py::g", run(&r, OUTCOME_FAILED, RUN_FAILURE |
+	    RUN_ERROR | RUN_SKIPPED, 2, both), earlier, N(earlier));
 	doc = junit_of(&c, 1, VERDICT_FAILED, "no");
 	assert_non_null(strstr(doc, "<testsuite name=\"pytest\" errors=\"1\" "
 	    "failures=\"1\" skipped=\"1\" tests=\"1\" time=\"2.000\">"));

@@ -320,6 +320,24 @@ read_item(const char *line, size_t len, const char **text, size_t *tlen)
 	return 0;
 }
 
+/* t, a retry of one failed test out of one: tt, named id, with the
+ * message msg (none: NULL, 0). */
+static void
+retry_one(struct triage *t, struct triage_test *tt, const char *id,
+    size_t id_len, const char *msg, size_t msg_len)
+{
+	static const struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
+
+	*t = hand_triage(VERDICT_RETRY, "", &c);
+	memset(tt, 0, sizeof(*tt));
+	tt->id = id;
+	tt->id_len = id_len;
+	tt->message = msg;
+	tt->message_len = msg_len;
+	t->failed = tt;
+	t->nfailed = 1;
+}
+
 /* The item line of a document with the one failed test id. */
 static void
 one_item(struct written *d, const char *id, size_t len, const char **line,
@@ -329,15 +347,10 @@ one_item(struct written *d, const char *id, size_t len, const char **line,
 	    "**pytest: 1 of 1 test failed; retrying it**\n\n"
 	    "### Retrying 1 failed test\n\n";
 	static const char after[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct triage t;
 	struct triage_test tt;
 
-	memset(&tt, 0, sizeof(tt));
-	tt.id = id;
-	tt.id_len = len;
-	t.failed = &tt;
-	t.nfailed = 1;
+	retry_one(&t, &tt, id, len, NULL, 0);
 	render(d, &t, 0);
 	assert_int_equal(d->rc, 0);
 	assert_true(d->len > sizeof(before) + sizeof(after));
@@ -550,8 +563,7 @@ test_messages_are_cut_then_dropped(void **state)
 	    "- `t.py::t` at line 5";
 	static const char tail[] = "\n" COUNTS(1, 1, 0, 1, 0, 0);
 	char msg[600], want[2048];
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct triage t;
 	struct triage_test tt;
 	struct written d;
 	uint64_t full;
@@ -560,16 +572,10 @@ test_messages_are_cut_then_dropped(void **state)
 
 	(void)state;
 	memset(msg, 'x', sizeof(msg));
-	memset(&tt, 0, sizeof(tt));
-	tt.id = "t.py::t";
-	tt.id_len = 7;
+	retry_one(&t, &tt, "t.py::t", 7, msg, sizeof(msg));
 	tt.path = "t.py";
 	tt.path_len = 4;
 	tt.line = 5;
-	tt.message = msg;
-	tt.message_len = sizeof(msg);
-	t.failed = &tt;
-	t.nfailed = 1;
 
 	full = full_size(&t);
 	assert_int_equal(full, sizeof(head) - 1 + 5 + 600 + 2 +
@@ -606,8 +612,7 @@ test_cut_keeps_whole_characters(void **state)
 {
 	/* 400 euro signs, 3 bytes each: 512 bytes end inside the 171st. */
 	char msg[1200];
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct triage t;
 	struct triage_test tt;
 	struct written d;
 	const char *span;
@@ -616,13 +621,7 @@ test_cut_keeps_whole_characters(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(msg); i += 3)
 		memcpy(msg + i, "\xe2\x82\xac", 3);
-	memset(&tt, 0, sizeof(tt));
-	tt.id = "t.py::t";
-	tt.id_len = 7;
-	tt.message = msg;
-	tt.message_len = sizeof(msg);
-	t.failed = &tt;
-	t.nfailed = 1;
+	retry_one(&t, &tt, "t.py::t", 7, msg, sizeof(msg));
 	render(&d, &t, full_size(&t) - 1);
 	assert_int_equal(d.rc, 0);
 	assert_true(valid_utf8(d.buf, d.len));
@@ -638,8 +637,7 @@ test_megabyte_message_fits_the_limit(void **state)
 {
 	size_t len = 1 << 20, i;
 	char *msg = malloc(len);
-	struct triage_counts c = { 1, 1, 0, 1, 0, 0 };
-	struct triage t = hand_triage(VERDICT_RETRY, "", &c);
+	struct triage t;
 	struct triage_test tt;
 	struct written d;
 
@@ -647,13 +645,7 @@ test_megabyte_message_fits_the_limit(void **state)
 	assert_non_null(msg);
 	for (i = 0; i < len; i++)
 		msg[i] = "ab`|<\xc3\xa9\n"[i % 8];
-	memset(&tt, 0, sizeof(tt));
-	tt.id = "t.py::t";
-	tt.id_len = 7;
-	tt.message = msg;
-	tt.message_len = len;
-	t.failed = &tt;
-	t.nfailed = 1;
+	retry_one(&t, &tt, "t.py::t", 7, msg, len);
 
 	render(&d, &t, 0);		/* no limit */
 	assert_int_equal(d.rc, 0);

@@ -35,6 +35,38 @@
 
 #include "source.h"
 
+/* A temporary file holding data, its offset at the start. */
+static FILE *
+file_of(const unsigned char *data, size_t len)
+{
+	FILE *tmp;
+
+	assert_non_null(tmp = tmpfile());
+	assert_int_equal(fwrite(data, 1, len, tmp), len);
+	assert_int_equal(fflush(tmp), 0);
+	assert_int_equal(lseek(fileno(tmp), 0, SEEK_SET), 0);
+	return tmp;
+}
+
+/* Byte i of the test data: no run of it repeats soon. */
+static unsigned char
+pattern_byte(size_t i)
+{
+	return (unsigned char)(i * 2654435761u >> 13);
+}
+
+static unsigned char *
+pattern(size_t len)
+{
+	unsigned char *data;
+	size_t i;
+
+	assert_non_null(data = malloc(len));
+	for (i = 0; i < len; i++)
+		data[i] = pattern_byte(i);
+	return data;
+}
+
 static void
 test_memory_source_hands_out_chunks_then_end(void **state)
 {
@@ -148,10 +180,7 @@ test_fd_source_reads_a_file(void **state)
 	FILE *tmp;
 
 	(void)state;
-	assert_non_null(tmp = tmpfile());
-	assert_int_equal(fwrite("hello", 1, 5, tmp), 5);
-	assert_int_equal(fflush(tmp), 0);
-	rewind(tmp);
+	tmp = file_of((const unsigned char *)"hello", 5);
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(source_read(&src, buf, 4), 4);
 	assert_memory_equal(buf, "hell", 4);
@@ -261,18 +290,6 @@ test_next_reads_a_pipe_to_its_end(void **state)
 	close(fds[0]);
 }
 
-static FILE *
-file_of(const unsigned char *data, size_t len)
-{
-	FILE *tmp;
-
-	assert_non_null(tmp = tmpfile());
-	assert_int_equal(fwrite(data, 1, len, tmp), len);
-	assert_int_equal(fflush(tmp), 0);
-	assert_int_equal(lseek(fileno(tmp), 0, SEEK_SET), 0);
-	return tmp;
-}
-
 /* A regular file larger than the mapping window comes out whole
  * and in order, in a few large chunks. */
 static void
@@ -281,14 +298,12 @@ test_next_hands_out_a_large_file_whole_and_in_order(void **state)
 	enum { LEN = (5 << 20) + 12345 };
 	unsigned char *data, *out;
 	struct source src;
-	size_t i, chunks;
+	size_t chunks;
 	FILE *tmp;
 
 	(void)state;
-	assert_non_null(data = malloc(LEN));
+	data = pattern(LEN);
 	assert_non_null(out = malloc(LEN));
-	for (i = 0; i < LEN; i++)
-		data[i] = (unsigned char)(i * 2654435761u >> 13);
 	tmp = file_of(data, LEN);
 	source_from_fd(&src, fileno(tmp));
 	assert_int_equal(drain(&src, out, LEN, &chunks), LEN);
@@ -318,25 +333,6 @@ mappings_of(int fd)
 			n++;
 	fclose(maps);
 	return n;
-}
-
-/* Byte i of the test data: no run of it repeats soon. */
-static unsigned char
-pattern_byte(size_t i)
-{
-	return (unsigned char)(i * 2654435761u >> 13);
-}
-
-static unsigned char *
-pattern(size_t len)
-{
-	unsigned char *data;
-	size_t i;
-
-	assert_non_null(data = malloc(len));
-	for (i = 0; i < len; i++)
-		data[i] = pattern_byte(i);
-	return data;
 }
 
 /* One window is mapped at a time, each unmapped when the next is lent,

@@ -713,6 +713,36 @@ failed_detail(struct tally *t)
 	return one;
 }
 
+/* Into t, fresh, keeping messages or not, the failure of "f" with
+ * detail d: the detail kept of it. */
+static struct tally_id
+detail_of(struct tally *t, int messages, const struct failure_detail *d)
+{
+	assert_int_equal(tally_init(t, SEED), 0);
+	if (messages)
+		tally_keep_messages(t);
+	assert_int_equal(tally_record_hashed(t, hash_of(t, "f"), "f", 1,
+	    OUTCOME_FAILED, 0, d), TALLY_OK);
+	return failed_detail(t);
+}
+
+/* The detail kept: the message's first line, path and line, site path
+ * and line ("" and 0: none). */
+static void
+assert_detail(const struct tally_id *got, const char *reason,
+    const char *path, uint64_t line, const char *site_path,
+    uint32_t site_line)
+{
+	assert_int_equal(got->reason_len, strlen(reason));
+	assert_memory_equal(got->reason, reason, got->reason_len);
+	assert_int_equal(got->path_len, strlen(path));
+	assert_memory_equal(got->path, path, got->path_len);
+	assert_int_equal(got->line, line);
+	assert_int_equal(got->site_path_len, strlen(site_path));
+	assert_memory_equal(got->site_path, site_path, got->site_path_len);
+	assert_int_equal(got->site_line, site_line);
+}
+
 static void
 test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 {
@@ -724,30 +754,12 @@ test_failure_detail_is_kept_only_when_messages_are_wanted(void **state)
 	(void)state;
 	d.message = "AssertionError: x\ny";
 	d.message_len = strlen(d.message);
-	assert_int_equal(tally_init(&t, SEED), 0);
-	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
-	    OUTCOME_FAILED, 0, &d), TALLY_OK);
-	got = failed_detail(&t);
-	assert_int_equal(got.reason_len, 0);
-	assert_int_equal(got.path_len, 0);
-	assert_int_equal(got.line, 0);
-	assert_int_equal(got.site_path_len, 0);
-	assert_int_equal(got.site_line, 0);
+	got = detail_of(&t, 0, &d);
+	assert_detail(&got, "", "", 0, "", 0);
 	tally_free(&t);
 
-	assert_int_equal(tally_init(&t, SEED), 0);
-	tally_keep_messages(&t);
-	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
-	    OUTCOME_FAILED, 0, &d), TALLY_OK);
-	got = failed_detail(&t);
-	assert_int_equal(got.reason_len, LEN("AssertionError: x"));
-	assert_memory_equal(got.reason, "AssertionError: x", got.reason_len);
-	assert_int_equal(got.path_len, 6);
-	assert_memory_equal(got.path, "lib.py", 6);
-	assert_int_equal(got.line, 7);
-	assert_int_equal(got.site_path_len, 4);
-	assert_memory_equal(got.site_path, "t.py", 4);
-	assert_int_equal(got.site_line, 12);
+	got = detail_of(&t, 1, &d);
+	assert_detail(&got, "AssertionError: x", "lib.py", 7, "t.py", 12);
 	tally_free(&t);
 }
 
@@ -772,14 +784,7 @@ test_the_first_failure_detail_is_kept(void **state)
 	assert_int_equal(tally_record_hashed(&t, h, "f", 1, OUTCOME_FAILED, 0,
 	    &second), TALLY_OK);
 	got = failed_detail(&t);
-	assert_int_equal(got.reason_len, 5);
-	assert_memory_equal(got.reason, "first", 5);
-	assert_int_equal(got.path_len, 4);
-	assert_memory_equal(got.path, "a.py", 4);
-	assert_int_equal(got.line, 3);
-	assert_int_equal(got.site_path_len, 5);
-	assert_memory_equal(got.site_path, "ta.py", 5);
-	assert_int_equal(got.site_line, 2);
+	assert_detail(&got, "first", "a.py", 3, "ta.py", 2);
 	tally_free(&t);
 }
 
@@ -805,11 +810,7 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 	d.site_path = path;
 	d.site_path_len = 4097;
 	d.site_line = 2;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	tally_keep_messages(&t);
-	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
-	    OUTCOME_FAILED, 0, &d), TALLY_OK);
-	got = failed_detail(&t);
+	got = detail_of(&t, 1, &d);
 	assert_int_equal(got.reason_len, 1023);
 	assert_int_equal(got.path_len, 0);
 	assert_int_equal(got.line, 1);
@@ -819,11 +820,7 @@ test_failure_message_is_cut_at_1024_bytes_and_long_paths_dropped(
 
 	d.path_len = 4096;
 	d.site_path_len = 4096;
-	assert_int_equal(tally_init(&t, SEED), 0);
-	tally_keep_messages(&t);
-	assert_int_equal(tally_record_hashed(&t, hash_of(&t, "f"), "f", 1,
-	    OUTCOME_FAILED, 0, &d), TALLY_OK);
-	got = failed_detail(&t);
+	got = detail_of(&t, 1, &d);
 	assert_int_equal(got.path_len, 4096);
 	assert_int_equal(got.site_path_len, 4096);
 	assert_int_equal(got.site_line, 2);

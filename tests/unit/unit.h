@@ -331,8 +331,9 @@ assert_written(const struct written *w, const char *want, size_t len)
 }
 #define ASSERT_WRITTEN(w, s)	assert_written((w), (s), sizeof(s) - 1)
 
-/* A triage built by hand and the exact bytes a writer must write for it;
- * the lists are given with LIST(failed, an_array) and the like. */
+/* A triage built by hand and the exact bytes a writer must write for it,
+ * from the workspace or from cwd below it; the lists are given with
+ * LIST(failed, an_array) and the like. */
 struct writer_case {
 	const char *name;
 	enum verdict verdict;
@@ -341,6 +342,7 @@ struct writer_case {
 	const struct triage_test *failed, *flaky, *errors;
 	size_t nfailed, nflaky, nerrors;
 	const char *want;
+	const char *cwd;	/* NULL: the workspace itself */
 };
 #define LIST(list, a)	.list = (a), .n##list = N(a)
 
@@ -357,7 +359,7 @@ check_writer_case(writer *f, const struct writer_case *c,
 	t.nflaky = c->nflaky;
 	t.errors = c->errors;
 	t.nerrors = c->nerrors;
-	write_with(&w, f, &t, max_bytes);
+	write_in(&w, f, &t, max_bytes, c->cwd != NULL ? c->cwd : "");
 	assert_written(&w, c->want, strlen(c->want));
 	written_free(&w);
 }
