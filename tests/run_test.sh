@@ -796,19 +796,26 @@ start() {	# N ARGS...
 	[ -f "$c/state/run$k.started" ] || no "run $k never started"
 }
 
+# SIG to pytriage while pytest's run 1, a failure in its log, sleeps:
+# pytest gets it, nothing is retried, pytriage ends with STATUS and the
+# summary's verdict is VERDICT.
+signal_case() {	# SIG STATUS VERDICT
+	script_run 1 40_killed_run
+	echo 30 > "$c/runs/run1.sleep"
+	start 1 -w json:out.json -- pytest
+	kill -"$1" "$bg"
+	wait "$bg" 2>/dev/null
+	rc=$?
+	want_rc "$2"
+	want_runs 1
+	grep -qx "$1" "$c/state/run1.signals" 2>/dev/null ||
+	    no "pytest did not get SIG$1"
+	want_json .verdict "\"$3\""
+}
+
 envsig=
 new_case "SIGTERM to pytriage: pytest gets it, no retry, summary written"
-script_run 1 40_killed_run
-echo 30 > "$c/runs/run1.sleep"
-start 1 -w json:out.json -- pytest
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
-want_rc 143
-want_runs 1
-grep -qx TERM "$c/state/run1.signals" 2>/dev/null ||
-    no "pytest did not get SIGTERM"
-want_json .verdict '"signal"'
+signal_case TERM 143 signal
 want_last "pytriage: signal: pytest was killed by SIGTERM"
 if [ -f "$c/state/run1.pgid" ] &&
     ! cmp -s "$c/state/run1.pid" "$c/state/run1.pgid"; then
@@ -880,17 +887,7 @@ done_case
 if env --default-signal=INT true 2>/dev/null; then
 	envsig="env --default-signal=INT"
 	new_case "SIGINT to pytriage: pytest ends as on Ctrl-C"
-	script_run 1 40_killed_run
-	echo 30 > "$c/runs/run1.sleep"
-	start 1 -w json:out.json -- pytest
-	kill -INT "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
-	want_rc 130
-	want_runs 1
-	grep -qx INT "$c/state/run1.signals" 2>/dev/null ||
-	    no "pytest did not get SIGINT"
-	want_json .verdict '"interrupted"'
+	signal_case INT 130 interrupted
 	done_case
 	envsig=
 else
