@@ -401,39 +401,40 @@ wait_started() {
 	done
 }
 
+# SIG to pytriage once the slow test sleeps, the failing one run before
+# it: nothing is retried, pytriage ends with STATUS and the summary's
+# verdict is VERDICT.  envsig, when set, starts pytriage under env: a
+# shell starts a background job with SIGINT ignored.
+signal_case() {	# SIG STATUS VERDICT
+	slow
+	(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
+	    exec $envsig "$pytriage" run -w json:"$tmp/out.json" -- \
+	    pytest -p no:randomly) </dev/null >"$tmp/out" 2>"$tmp/err" &
+	bg=$!
+	wait_started
+	kill -"$1" "$bg"
+	wait "$bg" 2>/dev/null
+	rc=$?
+	want_rc "$2"
+	want_retries 0
+	grep -q "\"verdict\": \"$3\"" "$tmp/out.json" 2>/dev/null ||
+	    no "no summary with the verdict $3"
+}
+
+envsig=
 project "SIGTERM to pytriage: no retry, summary, dies of it"
-slow
-(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
-    exec "$pytriage" run -w json:"$tmp/out.json" -- pytest -p no:randomly) \
-    </dev/null >"$tmp/out" 2>"$tmp/err" &
-bg=$!
-wait_started
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
-want_rc 143
-want_retries 0
-grep -q '"verdict": "signal"' "$tmp/out.json" 2>/dev/null ||
-    no "no summary with the verdict signal"
+signal_case TERM 143 signal
 done_case
 
 if env --default-signal=INT true 2>/dev/null; then
+	envsig="env --default-signal=INT"
 	project "SIGINT to pytriage: pytest ends as on Ctrl-C"
-	slow
-	(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
-	    exec env --default-signal=INT "$pytriage" run -- pytest) \
-	    </dev/null >"$tmp/out" 2>"$tmp/err" &
-	bg=$!
-	wait_started
-	kill -INT "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
-	want_rc 130
-	want_retries 0
+	signal_case INT 130 interrupted
 	want_last "pytriage: interrupted: "
 	grep -q KeyboardInterrupt "$tmp/out" ||
 	    no "pytest did not end as on Ctrl-C"
 	done_case
+	envsig=
 else
 	skip "SIGINT case" "env --default-signal is missing"
 fi
