@@ -14,15 +14,10 @@
 # and skips (exit 0).  Cases for pytest-xdist and pytest-rerunfailures
 # are skipped, with a message, when they are not installed.
 
-if [ $# -ne 1 ]; then
-	echo "usage: sh tests/run_real.sh PYTRIAGE" >&2
-	exit 2
-fi
-pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
-if [ ! -x "$pytriage" ]; then
-	echo "run_real: $pytriage: not executable" >&2
-	exit 2
-fi
+me=run_real
+# shellcheck source=SCRIPTDIR/harness.sh
+. "$(dirname "$0")/harness.sh"
+binary_arg "$@"
 if ! pytest_bin=$(command -v pytest); then
 	echo "run_real: SKIPPED: no pytest in PATH" \
 	    "(apt-get install python3-pytest)"
@@ -35,10 +30,7 @@ if [ -z "$python" ] || ! "$python" -c 'import pytest' 2>/dev/null; then
 	exit 0
 fi
 
-tmp=$(mktemp -d) || exit 2
-tmp=$(cd "$tmp" && pwd -P) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+scratch
 unset PYTEST_ADDOPTS PYTEST_DISABLE_PLUGIN_AUTOLOAD
 plugin_opts=
 cd "$tmp" || exit 2

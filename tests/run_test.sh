@@ -12,25 +12,16 @@
 # many ran, with which arguments, from which directory, and which failed
 # tests a retry found in the cache.  Signals are tested once.
 
-if [ $# -ne 1 ]; then
-	echo "usage: sh tests/run_test.sh PYTRIAGE" >&2
-	exit 2
-fi
-pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
-root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-if [ ! -x "$pytriage" ]; then
-	echo "run_test: $pytriage: not executable" >&2
-	exit 2
-fi
+me=run_test
+# shellcheck source=SCRIPTDIR/harness.sh
+. "$(dirname "$0")/harness.sh"
+binary_arg "$@"
 if ! command -v jq >/dev/null; then
 	echo "run_test: jq is not installed: run sh tests/deps.sh" >&2
 	exit 2
 fi
 
-tmp=$(mktemp -d) || exit 2
-tmp=$(cd "$tmp" && pwd -P) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+scratch
 unset PYTEST_ADDOPTS PYTEST_DISABLE_PLUGIN_AUTOLOAD STUB_NO_REPORTLOG \
     STUB_NO_COLLECTOR STUB_NO_CACHEPROVIDER
 
