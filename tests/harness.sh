@@ -1,4 +1,5 @@
 # harness.sh: the start that examples.sh, run_test.sh and run_real.sh
+# share, and the checks of a case that run_test.sh and run_real.sh
 # share.  POSIX sh, sourced; me names the harness in its messages:
 #
 #	me=run_test
@@ -32,3 +33,44 @@ scratch() {
 	trap 'exit 1' HUP INT TERM
 }
 
+# --- the checks of a case ------------------------------------------------------
+#
+# A case sets name and empties bad; pytriage's exit status is in rc, its
+# stderr in the file $err.  A failed check adds a line to bad; case_tally
+# counts the case in passed or failed and shows what failed.
+
+# A failed check: said at once, the case's stderr shown at the end.
+no() {
+	bad="$bad
+    $*"
+}
+
+want_rc() {	# STATUS
+	[ "$rc" -eq "$1" ] || no "exit status $rc, want $1"
+}
+
+# pytriage's last line on stderr starts so.
+want_last() {	# TEXT
+	last=$(grep '^pytriage: ' "$err" | tail -n 1)
+	case $last in
+	"$1"*) ;;
+	*) no "last line '$last', want '$1...'" ;;
+	esac
+}
+
+# stderr holds this text.
+want_text() {	# TEXT
+	grep -qF -e "$1" "$err" || no "stderr does not say '$1'"
+}
+
+# The case's verdict: every check passed, or what did not and the end of
+# its stderr.
+case_tally() {
+	if [ -z "$bad" ]; then
+		passed=$((passed + 1))
+		return
+	fi
+	failed=$((failed + 1))
+	echo "FAIL: $name:$bad"
+	sed 's/^/    | /' "$err" | tail -n 15
+}

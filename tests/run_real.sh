@@ -31,6 +31,7 @@ if [ -z "$python" ] || ! "$python" -c 'import pytest' 2>/dev/null; then
 fi
 
 scratch
+err=$tmp/err	# pytriage's stderr, where the checks of harness.sh read it
 unset PYTEST_ADDOPTS PYTEST_DISABLE_PLUGIN_AUTOLOAD
 plugin_opts=
 cd "$tmp" || exit 2
@@ -98,33 +99,12 @@ broken() {	# FILE
 run() {
 	(cd "$p${sub:+/$sub}" && PYTEST_ADDOPTS=$plugin_opts \
 	    TMPDIR="$tmp/t" exec "$pytriage" run "$@") \
-	    </dev/null >"$tmp/out" 2>"$tmp/err"
+	    </dev/null >"$tmp/out" 2>"$err"
 	rc=$?
 }
 
-no() {
-	bad="$bad
-    $*"
-}
-
-want_rc() {
-	[ "$rc" -eq "$1" ] || no "exit status $rc, want $1"
-}
-
-want_last() {	# TEXT
-	last=$(grep '^pytriage: ' "$tmp/err" | tail -n 1)
-	case $last in
-	"$1"*) ;;
-	*) no "last line '$last', want '$1...'" ;;
-	esac
-}
-
-want_text() {
-	grep -qF -e "$1" "$tmp/err" || no "stderr does not say '$1'"
-}
-
 retries() {	# how many "retry" lines
-	grep -c '^pytriage: retry ' "$tmp/err"
+	grep -c '^pytriage: retry ' "$err"
 }
 
 want_retries() {
@@ -135,13 +115,7 @@ done_case() {
 	# pytest keeps its own pytest-of-USER there; pytriage keeps nothing.
 	left=$(cd "$tmp/t" && ls -d pytriage-run.* 2>/dev/null)
 	[ -z "$left" ] || no "TMPDIR not clean afterwards: $left"
-	if [ -z "$bad" ]; then
-		passed=$((passed + 1))
-		return
-	fi
-	failed=$((failed + 1))
-	echo "FAIL: $name:$bad"
-	sed 's/^/    | /' "$tmp/err" | tail -n 15
+	case_tally
 }
 
 skip() {
@@ -321,11 +295,11 @@ project "pytest-reportlog missing: exit 2"
 if [ -z "$plugin_opts" ]; then
 	(cd "$p" && PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 TMPDIR="$tmp/t" \
 	    exec "$pytriage" run -- pytest) </dev/null >"$tmp/out" \
-	    2>"$tmp/err"
+	    2>"$err"
 	rc=$?
 else
 	(cd "$p" && TMPDIR="$tmp/t" exec "$pytriage" run -- pytest) \
-	    </dev/null >"$tmp/out" 2>"$tmp/err"
+	    </dev/null >"$tmp/out" 2>"$err"
 	rc=$?
 fi
 want_rc 2
@@ -401,7 +375,7 @@ signal_case() {	# SIG STATUS VERDICT
 	slow
 	(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
 	    exec $envsig "$pytriage" run -w json:"$tmp/out.json" -- \
-	    pytest -p no:randomly) </dev/null >"$tmp/out" 2>"$tmp/err" &
+	    pytest -p no:randomly) </dev/null >"$tmp/out" 2>"$err" &
 	bg=$!
 	wait_started
 	kill -"$1" "$bg"

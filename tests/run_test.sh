@@ -37,10 +37,12 @@ version=7.2
 # --- helpers ---------------------------------------------------------------
 
 # A fresh case: c is its directory; runs/ scripts the stub, state/ is the
-# stub's record, work/ the checkout, tmp/ the TMPDIR.
+# stub's record, work/ the checkout, tmp/ the TMPDIR, err pytriage's
+# stderr.
 new_case() {	# NAME
 	name="$1 [pytest $version]"
 	c=$tmp/case
+	err=$c/err
 	rm -rf "$c"
 	mkdir -p "$c/runs" "$c/state" "$c/work" "$c/tmp"
 	sub=
@@ -84,14 +86,8 @@ run() {
 	(cd "$c/work${sub:+/$sub}" && PATH="$tmp/bin:$PATH" \
 	    STUB_RUNS="$c/runs" STUB_STATE="$c/state" TMPDIR="$c/tmp" \
 	    STUB_PYTEST_VERSION=$version exec "$pytriage" run "$@") \
-	    </dev/null >"$c/out" 2>"$c/err"
+	    </dev/null >"$c/out" 2>"$err"
 	rc=$?
-}
-
-# A failed check: said at once, the case's stderr shown at the end.
-no() {
-	bad="$bad
-    $*"
 }
 
 # The case's verdict: every check passed, or what did not.
@@ -99,17 +95,7 @@ done_case() {
 	if [ -n "$(ls -A "$c/tmp")" ]; then
 		no "TMPDIR not empty afterwards: $(ls -A "$c/tmp")"
 	fi
-	if [ -z "$bad" ]; then
-		passed=$((passed + 1))
-		return
-	fi
-	failed=$((failed + 1))
-	echo "FAIL: $name:$bad"
-	sed 's/^/    | /' "$c/err" | tail -n 12
-}
-
-want_rc() {	# STATUS
-	[ "$rc" -eq "$1" ] || no "exit status $rc, want $1"
+	case_tally
 }
 
 runs() {
@@ -120,23 +106,9 @@ want_runs() {	# N
 	[ "$(runs)" -eq "$1" ] || no "pytest ran $(runs) times, want $1"
 }
 
-# pytriage's last line on stderr starts so.
-want_last() {	# TEXT
-	last=$(grep '^pytriage: ' "$c/err" | tail -n 1)
-	case $last in
-	"$1"*) ;;
-	*) no "last line '$last', want '$1...'" ;;
-	esac
-}
-
 # stderr holds this line.
 want_line() {	# LINE
-	grep -qxF -e "$1" "$c/err" || no "no line '$1' on stderr"
-}
-
-# stderr holds this text.
-want_text() {	# TEXT
-	grep -qF -e "$1" "$c/err" || no "stderr does not say '$1'"
+	grep -qxF -e "$1" "$err" || no "no line '$1' on stderr"
 }
 
 # The summary written with -w json:out.json says this (a jq filter).
@@ -777,7 +749,7 @@ start() {	# N ARGS...
 	(cd "$c/work" && PATH="$tmp/bin:$PATH" STUB_RUNS="$c/runs" \
 	    STUB_STATE="$c/state" TMPDIR="$c/tmp" \
 	    exec $envsig "$pytriage" run "$@") \
-	    </dev/null >"$c/out" 2>"$c/err" &
+	    </dev/null >"$c/out" 2>"$err" &
 	bg=$!
 	i=0
 	while [ ! -f "$c/state/run$k.started" ] && [ "$i" -lt 100 ]; do
@@ -824,7 +796,7 @@ if command -v script >/dev/null 2>&1 &&
 	(cd "$c/work" && PATH="$tmp/bin:$PATH" STUB_RUNS="$c/runs" \
 	    STUB_STATE="$c/state" TMPDIR="$c/tmp" exec script -qec \
 	    "sh -c 'echo \$\$ > ../pid; exec \"$pytriage\" run -- pytest'" \
-	    /dev/null) </dev/null >"$c/err" 2>&1 &
+	    /dev/null) </dev/null >"$err" 2>&1 &
 	bg=$!
 	i=0
 	while [ ! -f "$c/state/run1.started" ] && [ "$i" -lt 100 ]; do
