@@ -742,6 +742,16 @@ spellings
 
 # --- signals -----------------------------------------------------------------
 
+# Wait until the stub's run N sleeps, ten seconds at the most.
+wait_started() {	# N
+	i=0
+	while [ ! -f "$c/state/run$1.started" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -f "$c/state/run$1.started" ] || no "run $1 never started"
+}
+
 # Start pytriage in the background; wait until the stub's run N sleeps.
 start() {	# N ARGS...
 	k=$1
@@ -751,12 +761,7 @@ start() {	# N ARGS...
 	    exec $envsig "$pytriage" run "$@") \
 	    </dev/null >"$c/out" 2>"$err" &
 	bg=$!
-	i=0
-	while [ ! -f "$c/state/run$k.started" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -f "$c/state/run$k.started" ] || no "run $k never started"
+	wait_started "$k"
 }
 
 # SIG to pytriage while pytest's run 1, a failure in its log, sleeps:
@@ -798,11 +803,7 @@ if command -v script >/dev/null 2>&1 &&
 	    "sh -c 'echo \$\$ > ../pid; exec \"$pytriage\" run -- pytest'" \
 	    /dev/null) </dev/null >"$err" 2>&1 &
 	bg=$!
-	i=0
-	while [ ! -f "$c/state/run1.started" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_started 1
 	kill -TERM "$(cat "$c/pid")"
 	wait "$bg" 2>/dev/null
 	rc=$?
