@@ -1,6 +1,7 @@
 # harness.sh: the start that examples.sh, run_test.sh and run_real.sh
-# share, and the checks of a case that run_test.sh and run_real.sh
-# share.  POSIX sh, sourced; me names the harness in its messages:
+# share, and what a case of run_test.sh and of run_real.sh does alike:
+# its checks, a signal to pytriage, its tally.  POSIX sh, sourced; me
+# names the harness in its messages:
 #
 #	me=run_test
 #	. "$(dirname "$0")/harness.sh"
@@ -33,7 +34,7 @@ scratch() {
 	trap 'exit 1' HUP INT TERM
 }
 
-# --- the checks of a case ------------------------------------------------------
+# --- a case -----------------------------------------------------------------
 #
 # A case sets name and empties bad; pytriage's exit status is in rc, its
 # stderr in the file $err.  A failed check adds a line to bad; case_tally
@@ -43,6 +44,14 @@ scratch() {
 no() {
 	bad="$bad
     $*"
+}
+
+# SIG to pytriage, started in the background as bg; its exit status,
+# once it has ended, in rc.
+signal_bg() {	# SIG
+	kill -"$1" "$bg"
+	wait "$bg" 2>/dev/null
+	rc=$?
 }
 
 want_rc() {	# STATUS

@@ -378,9 +378,7 @@ signal_case() {	# SIG STATUS VERDICT
 	    pytest -p no:randomly) </dev/null >"$tmp/out" 2>"$err" &
 	bg=$!
 	wait_started
-	kill -"$1" "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
+	signal_bg "$1"
 	want_rc "$2"
 	want_retries 0
 	grep -q "\"verdict\": \"$3\"" "$tmp/out.json" 2>/dev/null ||

@@ -771,9 +771,7 @@ signal_case() {	# SIG STATUS VERDICT
 	script_run 1 40_killed_run
 	echo 30 > "$c/runs/run1.sleep"
 	start 1 -w json:out.json -- pytest
-	kill -"$1" "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
+	signal_bg "$1"
 	want_rc "$2"
 	want_runs 1
 	grep -qx "$1" "$c/state/run1.signals" 2>/dev/null ||
@@ -825,9 +823,7 @@ echo 2 > "$c/runs/run1.sleep"
 : > "$c/runs/run1.ignore_term"
 script_retry 2 pass
 start 1 -w json:out.json -- pytest
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
+signal_bg TERM
 want_rc 143
 want_runs 1
 want_json .verdict '"failed"'
@@ -840,9 +836,7 @@ script_retry 2 fail
 script_retry 3 pass
 echo 30 > "$c/runs/run2.sleep"
 start 2 --retries=2 -w json:out.json -- pytest
-kill -HUP "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
+signal_bg HUP
 want_rc 129
 want_runs 2
 done_case
@@ -862,9 +856,7 @@ new_case "SIGINT ignored when pytriage starts: ignored for pytest too"
 script_run 1 40_killed_run
 echo 1 > "$c/runs/run1.sleep"
 start 1 -- pytest
-kill -INT "$bg"
-wait "$bg"
-rc=$?
+signal_bg INT
 want_rc 1
 [ -f "$c/state/run1.signals" ] && no "pytest got $(cat "$c/state/run1.signals")"
 done_case
