@@ -31,20 +31,12 @@
 # An example that needs pytest 8.2 also runs under 7.2, where its retry
 # must fail the step: pytest 7.2 exits 4 on @file, never a false pass.
 
-if [ $# -ne 1 ]; then
-	echo "usage: sh tests/examples.sh PYTRIAGE" >&2
-	exit 2
-fi
-pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
-root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-if [ ! -x "$pytriage" ]; then
-	echo "examples: $pytriage: not executable" >&2
-	exit 2
-fi
+me=examples
+# shellcheck source=SCRIPTDIR/harness.sh
+. "$(dirname "$0")/harness.sh"
+binary_arg "$@"
 
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+scratch
 unset PYTEST_ARGS MAKEFLAGS MAKELEVEL MFLAGS
 
 passed=0

@@ -14,15 +14,10 @@
 # and skips (exit 0).  Cases for pytest-xdist and pytest-rerunfailures
 # are skipped, with a message, when they are not installed.
 
-if [ $# -ne 1 ]; then
-	echo "usage: sh tests/run_real.sh PYTRIAGE" >&2
-	exit 2
-fi
-pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
-if [ ! -x "$pytriage" ]; then
-	echo "run_real: $pytriage: not executable" >&2
-	exit 2
-fi
+me=run_real
+# shellcheck source=SCRIPTDIR/harness.sh
+. "$(dirname "$0")/harness.sh"
+binary_arg "$@"
 if ! pytest_bin=$(command -v pytest); then
 	echo "run_real: SKIPPED: no pytest in PATH" \
 	    "(apt-get install python3-pytest)"
@@ -35,10 +30,8 @@ if [ -z "$python" ] || ! "$python" -c 'import pytest' 2>/dev/null; then
 	exit 0
 fi
 
-tmp=$(mktemp -d) || exit 2
-tmp=$(cd "$tmp" && pwd -P) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+scratch
+err=$tmp/err	# pytriage's stderr, where the checks of harness.sh read it
 unset PYTEST_ADDOPTS PYTEST_DISABLE_PLUGIN_AUTOLOAD
 plugin_opts=
 cd "$tmp" || exit 2
@@ -106,33 +99,12 @@ broken() {	# FILE
 run() {
 	(cd "$p${sub:+/$sub}" && PYTEST_ADDOPTS=$plugin_opts \
 	    TMPDIR="$tmp/t" exec "$pytriage" run "$@") \
-	    </dev/null >"$tmp/out" 2>"$tmp/err"
+	    </dev/null >"$tmp/out" 2>"$err"
 	rc=$?
 }
 
-no() {
-	bad="$bad
-    $*"
-}
-
-want_rc() {
-	[ "$rc" -eq "$1" ] || no "exit status $rc, want $1"
-}
-
-want_last() {	# TEXT
-	last=$(grep '^pytriage: ' "$tmp/err" | tail -n 1)
-	case $last in
-	"$1"*) ;;
-	*) no "last line '$last', want '$1...'" ;;
-	esac
-}
-
-want_text() {
-	grep -qF -e "$1" "$tmp/err" || no "stderr does not say '$1'"
-}
-
 retries() {	# how many "retry" lines
-	grep -c '^pytriage: retry ' "$tmp/err"
+	grep -c '^pytriage: retry ' "$err"
 }
 
 want_retries() {
@@ -143,13 +115,7 @@ done_case() {
 	# pytest keeps its own pytest-of-USER there; pytriage keeps nothing.
 	left=$(cd "$tmp/t" && ls -d pytriage-run.* 2>/dev/null)
 	[ -z "$left" ] || no "TMPDIR not clean afterwards: $left"
-	if [ -z "$bad" ]; then
-		passed=$((passed + 1))
-		return
-	fi
-	failed=$((failed + 1))
-	echo "FAIL: $name:$bad"
-	sed 's/^/    | /' "$tmp/err" | tail -n 15
+	case_tally
 }
 
 skip() {
@@ -329,11 +295,11 @@ project "pytest-reportlog missing: exit 2"
 if [ -z "$plugin_opts" ]; then
 	(cd "$p" && PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 TMPDIR="$tmp/t" \
 	    exec "$pytriage" run -- pytest) </dev/null >"$tmp/out" \
-	    2>"$tmp/err"
+	    2>"$err"
 	rc=$?
 else
 	(cd "$p" && TMPDIR="$tmp/t" exec "$pytriage" run -- pytest) \
-	    </dev/null >"$tmp/out" 2>"$tmp/err"
+	    </dev/null >"$tmp/out" 2>"$err"
 	rc=$?
 fi
 want_rc 2
@@ -401,39 +367,38 @@ wait_started() {
 	done
 }
 
+# SIG to pytriage once the slow test sleeps, the failing one run before
+# it: nothing is retried, pytriage ends with STATUS and the summary's
+# verdict is VERDICT.  envsig, when set, starts pytriage under env: a
+# shell starts a background job with SIGINT ignored.
+signal_case() {	# SIG STATUS VERDICT
+	slow
+	(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
+	    exec $envsig "$pytriage" run -w json:"$tmp/out.json" -- \
+	    pytest -p no:randomly) </dev/null >"$tmp/out" 2>"$err" &
+	bg=$!
+	wait_started
+	signal_bg "$1"
+	want_rc "$2"
+	want_retries 0
+	grep -q "\"verdict\": \"$3\"" "$tmp/out.json" 2>/dev/null ||
+	    no "no summary with the verdict $3"
+}
+
+envsig=
 project "SIGTERM to pytriage: no retry, summary, dies of it"
-slow
-(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
-    exec "$pytriage" run -w json:"$tmp/out.json" -- pytest -p no:randomly) \
-    </dev/null >"$tmp/out" 2>"$tmp/err" &
-bg=$!
-wait_started
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
-want_rc 143
-want_retries 0
-grep -q '"verdict": "signal"' "$tmp/out.json" 2>/dev/null ||
-    no "no summary with the verdict signal"
+signal_case TERM 143 signal
 done_case
 
 if env --default-signal=INT true 2>/dev/null; then
+	envsig="env --default-signal=INT"
 	project "SIGINT to pytriage: pytest ends as on Ctrl-C"
-	slow
-	(cd "$p" && PYTEST_ADDOPTS=$plugin_opts TMPDIR="$tmp/t" \
-	    exec env --default-signal=INT "$pytriage" run -- pytest) \
-	    </dev/null >"$tmp/out" 2>"$tmp/err" &
-	bg=$!
-	wait_started
-	kill -INT "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
-	want_rc 130
-	want_retries 0
+	signal_case INT 130 interrupted
 	want_last "pytriage: interrupted: "
 	grep -q KeyboardInterrupt "$tmp/out" ||
 	    no "pytest did not end as on Ctrl-C"
 	done_case
+	envsig=
 else
 	skip "SIGINT case" "env --default-signal is missing"
 fi

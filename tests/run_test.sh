@@ -12,25 +12,16 @@
 # many ran, with which arguments, from which directory, and which failed
 # tests a retry found in the cache.  Signals are tested once.
 
-if [ $# -ne 1 ]; then
-	echo "usage: sh tests/run_test.sh PYTRIAGE" >&2
-	exit 2
-fi
-pytriage=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") || exit 2
-root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-if [ ! -x "$pytriage" ]; then
-	echo "run_test: $pytriage: not executable" >&2
-	exit 2
-fi
+me=run_test
+# shellcheck source=SCRIPTDIR/harness.sh
+. "$(dirname "$0")/harness.sh"
+binary_arg "$@"
 if ! command -v jq >/dev/null; then
 	echo "run_test: jq is not installed: run sh tests/deps.sh" >&2
 	exit 2
 fi
 
-tmp=$(mktemp -d) || exit 2
-tmp=$(cd "$tmp" && pwd -P) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
+scratch
 unset PYTEST_ADDOPTS PYTEST_DISABLE_PLUGIN_AUTOLOAD STUB_NO_REPORTLOG \
     STUB_NO_COLLECTOR STUB_NO_CACHEPROVIDER
 
@@ -46,10 +37,12 @@ version=7.2
 # --- helpers ---------------------------------------------------------------
 
 # A fresh case: c is its directory; runs/ scripts the stub, state/ is the
-# stub's record, work/ the checkout, tmp/ the TMPDIR.
+# stub's record, work/ the checkout, tmp/ the TMPDIR, err pytriage's
+# stderr.
 new_case() {	# NAME
 	name="$1 [pytest $version]"
 	c=$tmp/case
+	err=$c/err
 	rm -rf "$c"
 	mkdir -p "$c/runs" "$c/state" "$c/work" "$c/tmp"
 	sub=
@@ -93,14 +86,8 @@ run() {
 	(cd "$c/work${sub:+/$sub}" && PATH="$tmp/bin:$PATH" \
 	    STUB_RUNS="$c/runs" STUB_STATE="$c/state" TMPDIR="$c/tmp" \
 	    STUB_PYTEST_VERSION=$version exec "$pytriage" run "$@") \
-	    </dev/null >"$c/out" 2>"$c/err"
+	    </dev/null >"$c/out" 2>"$err"
 	rc=$?
-}
-
-# A failed check: said at once, the case's stderr shown at the end.
-no() {
-	bad="$bad
-    $*"
 }
 
 # The case's verdict: every check passed, or what did not.
@@ -108,17 +95,7 @@ done_case() {
 	if [ -n "$(ls -A "$c/tmp")" ]; then
 		no "TMPDIR not empty afterwards: $(ls -A "$c/tmp")"
 	fi
-	if [ -z "$bad" ]; then
-		passed=$((passed + 1))
-		return
-	fi
-	failed=$((failed + 1))
-	echo "FAIL: $name:$bad"
-	sed 's/^/    | /' "$c/err" | tail -n 12
-}
-
-want_rc() {	# STATUS
-	[ "$rc" -eq "$1" ] || no "exit status $rc, want $1"
+	case_tally
 }
 
 runs() {
@@ -129,23 +106,9 @@ want_runs() {	# N
 	[ "$(runs)" -eq "$1" ] || no "pytest ran $(runs) times, want $1"
 }
 
-# pytriage's last line on stderr starts so.
-want_last() {	# TEXT
-	last=$(grep '^pytriage: ' "$c/err" | tail -n 1)
-	case $last in
-	"$1"*) ;;
-	*) no "last line '$last', want '$1...'" ;;
-	esac
-}
-
 # stderr holds this line.
 want_line() {	# LINE
-	grep -qxF -e "$1" "$c/err" || no "no line '$1' on stderr"
-}
-
-# stderr holds this text.
-want_text() {	# TEXT
-	grep -qF -e "$1" "$c/err" || no "stderr does not say '$1'"
+	grep -qxF -e "$1" "$err" || no "no line '$1' on stderr"
 }
 
 # The summary written with -w json:out.json says this (a jq filter).
@@ -779,6 +742,16 @@ spellings
 
 # --- signals -----------------------------------------------------------------
 
+# Wait until the stub's run N sleeps, ten seconds at the most.
+wait_started() {	# N
+	i=0
+	while [ ! -f "$c/state/run$1.started" ] && [ "$i" -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -f "$c/state/run$1.started" ] || no "run $1 never started"
+}
+
 # Start pytriage in the background; wait until the stub's run N sleeps.
 start() {	# N ARGS...
 	k=$1
@@ -786,29 +759,29 @@ start() {	# N ARGS...
 	(cd "$c/work" && PATH="$tmp/bin:$PATH" STUB_RUNS="$c/runs" \
 	    STUB_STATE="$c/state" TMPDIR="$c/tmp" \
 	    exec $envsig "$pytriage" run "$@") \
-	    </dev/null >"$c/out" 2>"$c/err" &
+	    </dev/null >"$c/out" 2>"$err" &
 	bg=$!
-	i=0
-	while [ ! -f "$c/state/run$k.started" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -f "$c/state/run$k.started" ] || no "run $k never started"
+	wait_started "$k"
+}
+
+# SIG to pytriage while pytest's run 1, a failure in its log, sleeps:
+# pytest gets it, nothing is retried, pytriage ends with STATUS and the
+# summary's verdict is VERDICT.
+signal_case() {	# SIG STATUS VERDICT
+	script_run 1 40_killed_run
+	echo 30 > "$c/runs/run1.sleep"
+	start 1 -w json:out.json -- pytest
+	signal_bg "$1"
+	want_rc "$2"
+	want_runs 1
+	grep -qx "$1" "$c/state/run1.signals" 2>/dev/null ||
+	    no "pytest did not get SIG$1"
+	want_json .verdict "\"$3\""
 }
 
 envsig=
 new_case "SIGTERM to pytriage: pytest gets it, no retry, summary written"
-script_run 1 40_killed_run
-echo 30 > "$c/runs/run1.sleep"
-start 1 -w json:out.json -- pytest
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
-want_rc 143
-want_runs 1
-grep -qx TERM "$c/state/run1.signals" 2>/dev/null ||
-    no "pytest did not get SIGTERM"
-want_json .verdict '"signal"'
+signal_case TERM 143 signal
 want_last "pytriage: signal: pytest was killed by SIGTERM"
 if [ -f "$c/state/run1.pgid" ] &&
     ! cmp -s "$c/state/run1.pid" "$c/state/run1.pgid"; then
@@ -826,13 +799,9 @@ if command -v script >/dev/null 2>&1 &&
 	(cd "$c/work" && PATH="$tmp/bin:$PATH" STUB_RUNS="$c/runs" \
 	    STUB_STATE="$c/state" TMPDIR="$c/tmp" exec script -qec \
 	    "sh -c 'echo \$\$ > ../pid; exec \"$pytriage\" run -- pytest'" \
-	    /dev/null) </dev/null >"$c/err" 2>&1 &
+	    /dev/null) </dev/null >"$err" 2>&1 &
 	bg=$!
-	i=0
-	while [ ! -f "$c/state/run1.started" ] && [ "$i" -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_started 1
 	kill -TERM "$(cat "$c/pid")"
 	wait "$bg" 2>/dev/null
 	rc=$?
@@ -854,9 +823,7 @@ echo 2 > "$c/runs/run1.sleep"
 : > "$c/runs/run1.ignore_term"
 script_retry 2 pass
 start 1 -w json:out.json -- pytest
-kill -TERM "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
+signal_bg TERM
 want_rc 143
 want_runs 1
 want_json .verdict '"failed"'
@@ -869,9 +836,7 @@ script_retry 2 fail
 script_retry 3 pass
 echo 30 > "$c/runs/run2.sleep"
 start 2 --retries=2 -w json:out.json -- pytest
-kill -HUP "$bg"
-wait "$bg" 2>/dev/null
-rc=$?
+signal_bg HUP
 want_rc 129
 want_runs 2
 done_case
@@ -880,17 +845,7 @@ done_case
 if env --default-signal=INT true 2>/dev/null; then
 	envsig="env --default-signal=INT"
 	new_case "SIGINT to pytriage: pytest ends as on Ctrl-C"
-	script_run 1 40_killed_run
-	echo 30 > "$c/runs/run1.sleep"
-	start 1 -w json:out.json -- pytest
-	kill -INT "$bg"
-	wait "$bg" 2>/dev/null
-	rc=$?
-	want_rc 130
-	want_runs 1
-	grep -qx INT "$c/state/run1.signals" 2>/dev/null ||
-	    no "pytest did not get SIGINT"
-	want_json .verdict '"interrupted"'
+	signal_case INT 130 interrupted
 	done_case
 	envsig=
 else
@@ -901,9 +856,7 @@ new_case "SIGINT ignored when pytriage starts: ignored for pytest too"
 script_run 1 40_killed_run
 echo 1 > "$c/runs/run1.sleep"
 start 1 -- pytest
-kill -INT "$bg"
-wait "$bg"
-rc=$?
+signal_bg INT
 want_rc 1
 [ -f "$c/state/run1.signals" ] && no "pytest got $(cat "$c/state/run1.signals")"
 done_case
