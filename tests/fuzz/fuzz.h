@@ -37,22 +37,29 @@ fuzz_format(unsigned which, unsigned n)
 
 /*
  * The JSON format's output: one JSON object, strict JSON in valid UTF-8,
- * whose "verdict" names v.  The object, for the caller's own checks and
- * json_object_put(); anything else aborts.
+ * whose "verdict" names v, then a line feed and nothing more.  The
+ * object, for the caller's own checks and json_object_put(); anything
+ * else aborts.
  */
 static struct json_object *
 fuzz_json(const char *text, size_t len, enum verdict v)
 {
 	struct json_tokener *tok;
 	struct json_object *o, *name;
+	size_t end;
 
 	if ((tok = json_tokener_new()) == NULL)
 		abort();
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
-	if (o == NULL || !json_object_is_type(o, json_type_object) ||
+	/* json-c goes past white space after the value: the object's
+	 * '}' must be right before the one line feed. */
+	if (o == NULL || end != len || len < 2 || text[len - 1] != '\n' ||
+	    text[len - 2] != '}' ||
+	    !json_object_is_type(o, json_type_object) ||
 	    !json_object_object_get_ex(o, "verdict", &name) ||
 	    strcmp(json_object_get_string(name), verdict_name(v)) != 0)
 		abort();
