@@ -230,12 +230,13 @@ scan_number_in_buffer(struct scanner *r)
 static inline int
 scan_expect(struct scanner *s, const char *bytes, size_t len)
 {
-	const unsigned char *b = s->buf + s->pos;
+	const unsigned char *b;
 	uint64_t have, want;
 	size_t i;
 
 	if (s->end - s->pos < len)
 		return 0;
+	b = s->buf + s->pos;
 	if (len < 8) {
 		if (memcmp(b, bytes, len) != 0)
 			return 0;
