@@ -267,16 +267,11 @@ text_of(const struct strbuf *sb, int cut)
 static int
 duration_field(struct collector *col, int c, struct record_fields *f)
 {
-	f->has_duration = 0;
-	if (c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9'))
-		return scan_skip_value(col->s);
-	scan_capture_start(col->s, &col->duration, REPORT_NUMBER_KEEP);
-	if (scan_skip_value(col->s) == -1) {
-		col->s->capture = NULL;
-		return -1;
-	}
-	f->has_duration = 1;
-	return scan_capture_end(col->s, &col->duration_cut);
+	int rc = scan_number_text(col->s, c, &col->duration,
+	    REPORT_NUMBER_KEEP, &col->duration_cut);
+
+	f->has_duration = rc == 1;
+	return rc == -1 ? -1 : 0;
 }
 
 /*

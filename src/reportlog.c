@@ -608,17 +608,11 @@ static int
 duration_field(struct logreader *lr, int c)
 {
 	struct linerun *r = &lr->r;
+	int rc = scan_number_text(lr->s, c, &r->dur, REPORT_NUMBER_KEEP,
+	    &r->dur_cut);
 
-	r->has_duration = 0;
-	if (c != '-' && c != 'N' && c != 'I' && (c < '0' || c > '9'))
-		return scan_skip_value(lr->s);
-	scan_capture_start(lr->s, &r->dur, REPORT_NUMBER_KEEP);
-	if (scan_skip_value(lr->s) == -1) {
-		lr->s->capture = NULL;
-		return -1;
-	}
-	r->has_duration = 1;
-	return scan_capture_end(lr->s, &r->dur_cut);
+	r->has_duration = rc == 1;
+	return rc == -1 ? -1 : 0;
 }
 
 /* A section: [name, content]; the content kept when the name is one of

@@ -133,6 +133,21 @@ scan_capture_end(struct scanner *r, int *overflow)
 }
 
 int
+scan_number_text(struct scanner *r, int c, struct strbuf *out, size_t keep,
+    int *overflow)
+{
+	/* NaN, Infinity and -Infinity too: Python writes them. */
+	if (c != '-' && c != 'N' && c != 'I' && !scan_is_digit(c))
+		return scan_skip_value(r) == -1 ? -1 : 0;
+	scan_capture_start(r, out, keep);
+	if (scan_skip_value(r) == -1) {
+		r->capture = NULL;
+		return -1;
+	}
+	return scan_capture_end(r, overflow) == -1 ? -1 : 1;
+}
+
+int
 scan_truncated(struct scanner *r, const char *where)
 {
 	if (r->ioerr)

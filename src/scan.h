@@ -140,6 +140,11 @@ int	scan_string_into(struct scanner *, struct strbuf *out, size_t keep,
  * held more.  -1 when out of memory. */
 void	scan_capture_start(struct scanner *, struct strbuf *out, size_t keep);
 int	scan_capture_end(struct scanner *, int *overflow);
+/* At a value that may be a number (c its first byte): its text as it
+ * stands into out, at most keep bytes, *overflow when it held more, and
+ * 1; any other value skipped, and 0.  -1 on a fault. */
+int	scan_number_text(struct scanner *, int c, struct strbuf *out,
+	    size_t keep, int *overflow);
 
 /* The next byte, or -1 at the end of input (or on a read error). */
 static inline int
