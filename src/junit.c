@@ -361,6 +361,25 @@ run_attr(struct out *o, const char *name, const struct tally_run *r,
 }
 
 static void
+close_tag(struct out *o, const char *tag)
+{
+	OUT_LIT(o, "</");
+	out_str(o, tag);
+	out_char(o, '>');
+}
+
+/* "<tag message=... type=...", from a run's slots from message on. */
+static void
+open_with_message(struct out *o, const char *tag, const struct tally_run *r,
+    enum run_slot message)
+{
+	out_char(o, '<');
+	out_str(o, tag);
+	run_attr(o, "message", r, message);
+	run_attr(o, "type", r, (enum run_slot)(message + 1));
+}
+
+static void
 run_element(struct out *o, const char *tag, const struct tally_run *r,
     enum run_slot slot)
 {
@@ -374,9 +393,7 @@ run_element(struct out *o, const char *tag, const struct tally_run *r,
 	out_str(o, tag);
 	out_char(o, '>');
 	xml_text(o, text, len, 0);
-	OUT_LIT(o, "</");
-	out_str(o, tag);
-	out_char(o, '>');
+	close_tag(o, tag);
 }
 
 /* <failure> or <error>: message, type, the long text. */
@@ -387,10 +404,7 @@ result(struct out *o, const char *tag, const struct tally_run *r,
 	const char *text;
 	size_t len;
 
-	out_char(o, '<');
-	out_str(o, tag);
-	run_attr(o, "message", r, message);
-	run_attr(o, "type", r, (enum run_slot)(message + 1));
+	open_with_message(o, tag, r, message);
 	text = tally_run_text(r, (enum run_slot)(message + 2), &len);
 	if (len == 0) {
 		OUT_LIT(o, " />");
@@ -398,9 +412,7 @@ result(struct out *o, const char *tag, const struct tally_run *r,
 	}
 	out_char(o, '>');
 	xml_text(o, text, len, 0);
-	OUT_LIT(o, "</");
-	out_str(o, tag);
-	out_char(o, '>');
+	close_tag(o, tag);
 }
 
 /* An earlier run: its message and type, its text as the stackTrace, and
@@ -412,19 +424,14 @@ earlier_run(struct out *o, const char *tag, const struct tally_run *r,
 	const char *text;
 	size_t len;
 
-	out_char(o, '<');
-	out_str(o, tag);
-	run_attr(o, "message", r, message);
-	run_attr(o, "type", r, (enum run_slot)(message + 1));
+	open_with_message(o, tag, r, message);
 	OUT_LIT(o, "><stackTrace>");
 	text = tally_run_text(r, (enum run_slot)(message + 2), &len);
 	xml_text(o, text, len, 0);
 	OUT_LIT(o, "</stackTrace>");
 	run_element(o, "system-out", r, RUN_OUT);
 	run_element(o, "system-err", r, RUN_ERR);
-	OUT_LIT(o, "</");
-	out_str(o, tag);
-	out_char(o, '>');
+	close_tag(o, tag);
 }
 
 /* The earlier runs that failed in their call (failure) or not (error). */
