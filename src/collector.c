@@ -252,17 +252,6 @@ file_name_field(struct collector *col, int c, struct record_fields *f)
 	return 0;
 }
 
-static struct run_text
-text_of(const struct strbuf *sb, int cut)
-{
-	struct run_text x;
-
-	x.s = sb->data != NULL ? sb->data : "";
-	x.len = sb->len;
-	x.cut = cut;
-	return x;
-}
-
 /* history's duration, for JUnit: a number's text as it stands. */
 static int
 duration_field(struct collector *col, int c, struct record_fields *f)
@@ -596,9 +585,12 @@ done:
 	f.reason_text = col->reason.data;
 	f.reason_len = col->reason.len;
 	if (col->runs) {
-		f.duration = text_of(&col->duration, col->duration_cut);
-		f.reason = text_of(&col->reason, col->reason_cut);
-		f.expanded = text_of(&col->expanded, col->expanded_cut);
+		f.duration = run_text_of(col->duration.data,
+		    col->duration.len, col->duration_cut);
+		f.reason = run_text_of(col->reason.data,
+		    col->reason.len, col->reason_cut);
+		f.expanded = run_text_of(col->expanded.data,
+		    col->expanded.len, col->expanded_cut);
 	}
 	col->err->offset = col->s->base + col->s->pos;
 	*status = record_check(&f, &col->nodeid, &rec, col->err);

@@ -284,17 +284,6 @@ run_put(struct open_attempt *a, enum run_slot slot, const struct run_text *x,
 	return 0;
 }
 
-static struct run_text
-text_of(const char *s, size_t len, int cut)
-{
-	struct run_text x;
-
-	x.s = s != NULL ? s : "";
-	x.len = len;
-	x.cut = cut;
-	return x;
-}
-
 /* A text less a prefix it begins with. */
 static struct run_text
 less_prefix(struct run_text x, const char *prefix)
@@ -351,7 +340,7 @@ run_failed(struct logstate *ls, struct open_attempt *a,
 		    strbuf_append_capped(&ls->scratch, TALLY_RUN_MESSAGE_KEEP,
 		    "\"", 1, &cut) == -1)
 			return -1;
-		msg = text_of(ls->scratch.data, ls->scratch.len,
+		msg = run_text_of(ls->scratch.data, ls->scratch.len,
 		    cut | msg.cut);
 	}
 	if (run_put(a, (enum run_slot)base, &msg, 0) == -1 ||
@@ -373,8 +362,8 @@ skip_texts(struct logstate *ls, const struct log_run *r, struct run_text *msg,
 	char line[32];
 	int cut = 0;
 
-	*msg = text_of("", 0, 0);
-	*text = text_of("", 0, 0);
+	*msg = run_text_of("", 0, 0);
+	*text = run_text_of("", 0, 0);
 	if (r->has_xfail) {
 		*msg = less_prefix(report_text_cap(&r->xfail,
 		    TALLY_RUN_MESSAGE_KEEP), "reason: ");
@@ -389,7 +378,7 @@ skip_texts(struct logstate *ls, const struct log_run *r, struct run_text *msg,
 		return 0;
 	reason = r->has_skip_reason ? less_prefix(report_text_cap(
 	    &r->skip_reason, TALLY_RUN_TEXT_KEEP), "Skipped: ") :
-	    text_of("", 0, 0);
+	    run_text_of("", 0, 0);
 	*msg = report_text_cap(&reason, TALLY_RUN_MESSAGE_KEEP);
 	strbuf_reset(&ls->scratch);
 	if (r->has_skip_path) {
@@ -410,7 +399,8 @@ skip_texts(struct logstate *ls, const struct log_run *r, struct run_text *msg,
 	if (strbuf_append_capped(&ls->scratch, TALLY_RUN_TEXT_KEEP, reason.s,
 	    reason.len, &cut) == -1)
 		return -1;
-	*text = text_of(ls->scratch.data, ls->scratch.len, cut | reason.cut);
+	*text = run_text_of(ls->scratch.data, ls->scratch.len,
+	    cut | reason.cut);
 	return 0;
 }
 
@@ -491,7 +481,7 @@ finish_attempt(struct logstate *ls, struct open_attempt *a,
 	run.time = a->time;
 	run.results = a->results;
 	for (i = 0; a->run != NULL && i < RUN_SLOTS; i++)
-		run.text[i] = text_of(a->run->text[i].data,
+		run.text[i] = run_text_of(a->run->text[i].data,
 		    a->run->text[i].len, a->run->cut[i]);
 	if (outcome == OUTCOME_UNKNOWN &&
 	    !(run.results & (RUN_FAILURE | RUN_ERROR))) {
@@ -505,9 +495,9 @@ finish_attempt(struct logstate *ls, struct open_attempt *a,
 			why = "no outcome: no call report (--setup-only, or "
 			    "stopped in its setup)";
 		run.results |= RUN_ERROR;
-		run.text[RUN_ERROR_MESSAGE] = text_of(why, strlen(why), 0);
-		run.text[RUN_ERROR_TYPE] = text_of("", 0, 0);
-		run.text[RUN_ERROR_TEXT] = text_of("", 0, 0);
+		run.text[RUN_ERROR_MESSAGE] = run_text_of(why, strlen(why), 0);
+		run.text[RUN_ERROR_TYPE] = run_text_of("", 0, 0);
+		run.text[RUN_ERROR_TEXT] = run_text_of("", 0, 0);
 	}
 	st = tally_record_run(ls->tally, a->hash, ls->open_ids.data + a->off,
 	    a->len, outcome, 0, NULL, &run);
@@ -626,7 +616,8 @@ collect_skipped(struct logstate *ls, const struct log_line *l)
 		return REPORT_READ_NOMEM;
 	memset(&run, 0, sizeof(run));
 	run.results = RUN_SKIPPED;
-	run.text[RUN_SKIPPED_MESSAGE] = text_of("collection skipped", 18, 0);
+	run.text[RUN_SKIPPED_MESSAGE] = run_text_of("collection skipped", 18,
+	    0);
 	run.text[RUN_SKIPPED_TEXT] = text;
 	return report_status_of(tally_collect_skipped(ls->tally,
 	    l->nodeid_text, l->nodeid_len, &run));
@@ -645,7 +636,7 @@ collection_error(struct logstate *ls, const struct log_line *l)
 		    &l->detail));
 	memset(&run, 0, sizeof(run));
 	run.results = RUN_ERROR;
-	run.text[RUN_ERROR_MESSAGE] = text_of("collection failure", 18, 0);
+	run.text[RUN_ERROR_MESSAGE] = run_text_of("collection failure", 18, 0);
 	run.text[RUN_ERROR_TEXT] = report_text_cap(&l->run.text,
 	    TALLY_RUN_TEXT_KEEP);
 	return report_status_of(tally_record_run(ls->tally, hash,

@@ -588,20 +588,9 @@ refruns_free(struct refruns *b)
 }
 
 static struct run_text
-whole(const char *s, size_t len, int cut)
-{
-	struct run_text x;
-
-	x.s = s != NULL ? s : "";
-	x.len = len;
-	x.cut = cut;
-	return x;
-}
-
-static struct run_text
 whole_string(struct json_object *v)
 {
-	return whole(json_object_get_string(v),
+	return run_text_of(json_object_get_string(v),
 	    (size_t)json_object_get_string_len(v), 0);
 }
 
@@ -630,7 +619,7 @@ number_member(struct json_object *o, const char *key, struct run_text *x)
 	    !json_object_is_type(v, json_type_int)))
 		return 0;
 	text = json_object_get_string(v);
-	*x = whole(text, strlen(text), 0);
+	*x = run_text_of(text, strlen(text), 0);
 	return 1;
 }
 
@@ -695,19 +684,20 @@ traceback_of(struct json_object *tb, struct refruns *b, int *cut)
 				place.has_message = string_member(where,
 				    "message", &place.message);
 			}
-			lines = whole(b->lines.data, b->lines.len, lines_cut);
+			lines = run_text_of(b->lines.data, b->lines.len,
+			    lines_cut);
 			if (logstate_entry(&b->entry, &entry_cut, &lines,
 			    &place, is_short) == -1)
 				return -1;
 		}
-		entry = whole(b->entry.data, b->entry.len, entry_cut);
+		entry = run_text_of(b->entry.data, b->entry.len, entry_cut);
 		if (logstate_entries_add(&b->entries, &entries_cut, n++ == 0,
 		    after_short, &entry) == -1)
 			return -1;
 		after_short = is_short;
 	}
 	has_extra = string_member(tb, "extraline", &extra);
-	all = whole(b->entries.data, b->entries.len, entries_cut);
+	all = run_text_of(b->entries.data, b->entries.len, entries_cut);
 	strbuf_reset(&b->text);
 	*cut = 0;
 	return logstate_traceback(&b->text, cut, &all, has_extra ? &extra :
@@ -728,7 +718,7 @@ run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
 	for (i = 0; i < LOG_PHASES; i++) {
 		strbuf_reset(&b->out[i]);
 		strbuf_reset(&b->err[i]);
-		x->out[i] = x->err[i] = whole("", 0, 0);
+		x->out[i] = x->err[i] = run_text_of("", 0, 0);
 	}
 	v = member(o, "sections", json_type_array);
 	for (i = 0; v != NULL && i < json_object_array_length(v); i++) {
@@ -749,14 +739,14 @@ run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
 		    (size_t)json_object_get_string_len(content), &cut) == -1)
 			return -1;
 		if (err)
-			x->err[phase] = whole(b->err[phase].data,
+			x->err[phase] = run_text_of(b->err[phase].data,
 			    b->err[phase].len, cut);
 		else
-			x->out[phase] = whole(b->out[phase].data,
+			x->out[phase] = run_text_of(b->out[phase].data,
 			    b->out[phase].len, cut);
 	}
 	x->longrepr = LONGREPR_OTHER;
-	x->text = whole("", 0, 0);
+	x->text = run_text_of("", 0, 0);
 	if (!json_object_object_get_ex(o, "longrepr", &v) || v == NULL)
 		return 0;
 	if (json_object_is_type(v, json_type_string)) {
@@ -790,7 +780,7 @@ run_of_log(struct json_object *o, struct log_run *x, struct refruns *b)
 		    NULL) {
 			if (traceback_of(el, b, &cut) == -1)
 				return -1;
-			x->text = whole(b->text.data, b->text.len, cut);
+			x->text = run_text_of(b->text.data, b->text.len, cut);
 		}
 	}
 	return 0;
@@ -824,7 +814,7 @@ run_of_record(struct json_object *o, struct record_fields *f,
 		cut |= el_cut;
 	}
 	f->has_expanded = 1;
-	f->expanded = whole(b->expanded.data, b->expanded.len, cut);
+	f->expanded = run_text_of(b->expanded.data, b->expanded.len, cut);
 	return 0;
 }
 

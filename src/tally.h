@@ -136,6 +136,18 @@ struct run_text {
 	int cut;
 };
 
+/* A text as it stands; NULL is the empty text. */
+static inline struct run_text
+run_text_of(const char *s, size_t len, int cut)
+{
+	struct run_text x;
+
+	x.s = s != NULL ? s : "";
+	x.len = len;
+	x.cut = cut;
+	return x;
+}
+
 enum run_slot {
 	RUN_FAILURE_MESSAGE, RUN_FAILURE_TYPE, RUN_FAILURE_TEXT,
 	RUN_ERROR_MESSAGE, RUN_ERROR_TYPE, RUN_ERROR_TEXT,
